@@ -1,0 +1,1 @@
+"""Citations: pandoc syntax in Markdown → numbered (or author-date) marks and a source list."""

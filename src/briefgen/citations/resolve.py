@@ -1,0 +1,93 @@
+"""Number the citations of one edition and collect the references it cites.
+
+Numbers follow the order of first citation across the whole edition (summary first,
+then the sections in order); ``nocite`` keys come after the cited ones. Every unknown
+key is an error at its file and line, with the closest known key suggested.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from briefgen.citations.syntax import Citation
+from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.model import Bibliography, Reference
+
+
+@dataclass(frozen=True, slots=True)
+class CitedPlace:
+    """Where a part of the edition is, for "cited in §2" back-links."""
+
+    label: str
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class CitationPart:
+    """One piece of an edition's text, in reading order, with the tokens to scan."""
+
+    tokens: Sequence[Token]
+    location: SourceLocation
+    place: CitedPlace
+
+
+@dataclass(frozen=True, slots=True)
+class CitationTable:
+    """What an edition cites: references in number order, and where each is cited."""
+
+    references: tuple[Reference, ...]
+    numbers: dict[str, int]
+    cited_in: dict[str, tuple[CitedPlace, ...]]
+
+    def number(self, key: str) -> int:
+        return self.numbers[key]
+
+
+def resolve_citations(parts: Iterable[CitationPart], bibliography: Bibliography, nocite: Sequence[str],
+                      nocite_location: SourceLocation, diagnostics: Diagnostics) -> CitationTable:
+    order: list[str] = []
+    places: dict[str, list[CitedPlace]] = {}
+    known = bibliography.references
+    for part in parts:
+        for citation in iter_citations(part.tokens):
+            for item in citation.items:
+                if item.key not in known:
+                    diagnostics.error(part.location.at_line(citation.line), f"unknown citation key '{item.key}'",
+                                      _suggest(item.key, known))
+                    continue
+                if item.key not in places:
+                    order.append(item.key)
+                    places[item.key] = []
+                if part.place not in places[item.key]:
+                    places[item.key].append(part.place)
+    for key in nocite:
+        if key == "*":
+            order.extend(k for k in known if k not in places)
+            places.update({k: [] for k in known if k not in places})
+        elif key not in known:
+            diagnostics.error(nocite_location, f"unknown key '{key}' in nocite", _suggest(key, known))
+        elif key not in places:
+            order.append(key)
+            places[key] = []
+    return CitationTable(references=tuple(known[key] for key in order),
+                         numbers={key: index for index, key in enumerate(order, start=1)},
+                         cited_in={key: tuple(value) for key, value in places.items()})
+
+
+def iter_citations(tokens: Iterable[Token]) -> Iterator[Citation]:
+    for token in tokens:
+        if token.type == "citation":
+            yield token.meta["citation"]
+        if token.children:
+            yield from iter_citations(token.children)
+
+
+def _suggest(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "add the entry to references.bib or correct the key"

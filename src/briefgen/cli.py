@@ -1,0 +1,160 @@
+"""The command line: options in, messages and exit codes out.
+
+Exit codes: 0 success, 1 the content has errors, 2 the command line asks for something
+that does not exist. Heavy modules are imported inside the commands, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+
+from briefgen import __version__
+
+app = typer.Typer(
+    name="briefgen",
+    help="Compile policy briefs: reusable Markdown sections + references.bib → an HTML page and a PDF per audience.",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+ProjectOption = Annotated[
+    Path,
+    typer.Option("-C", "--project", help="The brief project folder.", file_okay=False, show_default="current folder"),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"briefgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                     help="Print the version and exit.")] = None,
+) -> None:
+    """briefgen compiles policy briefs tailored to each audience."""
+
+
+@app.command()
+def build(
+    briefs: Annotated[Optional[list[str]], typer.Argument(help="Brief ids to build (default: every brief).",
+                                                          show_default=False)] = None,
+    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
+                                                          show_default=False)] = None,
+    output_format: Annotated[Optional[list[str]], typer.Option("-f", "--format", help="html or pdf, repeatable (default: both).",
+                                                               show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
+                                                   file_okay=False, show_default=False)] = None,
+    citation_style: Annotated[Optional[str], typer.Option("--citation-style", help="numeric (overrides briefs and profiles).",
+                                                          show_default=False)] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Build editions: <output>/<brief-id>--<audience-id>.html and .pdf.
+
+    Example: briefgen build 287g-police-ice -a county-officials -f pdf
+    """
+    from briefgen.model import CITATION_STYLES, OUTPUT_FORMATS
+    from briefgen.pipeline import BuildOptions
+    from briefgen.pipeline import build as run_build
+
+    formats = tuple(output_format or OUTPUT_FORMATS)
+    for name in formats:
+        if name not in OUTPUT_FORMATS:
+            _usage(f"unknown format '{name}'; choose from {', '.join(OUTPUT_FORMATS)}")
+    if citation_style is not None and citation_style not in CITATION_STYLES:
+        _usage(f"unknown citation style '{citation_style}'; choose from {', '.join(CITATION_STYLES)}")
+    options = BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), formats=formats,  # type: ignore[arg-type]
+                           output_dir=output, citation_style=citation_style)  # type: ignore[arg-type]
+    result = _run(lambda: run_build(project, options))
+    _report(result.diagnostics)
+    cwd = Path.cwd()
+    for path in result.written:
+        typer.echo(f"wrote {_display(path, cwd)}")
+    summary = f"{result.editions} edition(s) built"
+    if result.failed:
+        summary += f", {len(result.failed)} failed: {', '.join(result.failed)}"
+    typer.echo(summary, err=bool(result.failed))
+    raise typer.Exit(1 if result.diagnostics.has_errors else 0)
+
+
+@app.command("list")
+def list_project(project: ProjectOption = Path(".")) -> None:
+    """List the project's briefs, sections and audiences, with their titles.
+
+    Example: briefgen list -C my-briefs
+    """
+    from briefgen.errors import Diagnostics
+    from briefgen.load.project import load_project
+
+    diagnostics = Diagnostics()
+    loaded = _run(lambda: load_project(project, diagnostics))
+    _report(diagnostics)
+    typer.echo("Briefs:")
+    for brief in loaded.briefs.values():
+        typer.echo(f"  {brief.id:28} {brief.title}")
+    typer.echo("Sections:")
+    for section in loaded.sections.values():
+        languages = sorted(lang for (sid, lang) in loaded.translations if sid == section.id)
+        extra = f"  [{', '.join(languages)}]" if languages else ""
+        typer.echo(f"  {section.id:28} {section.title}{extra}")
+    typer.echo("Audiences:")
+    for audience in loaded.audiences.values():
+        origin = "built-in" if audience.is_builtin else "project"
+        typer.echo(f"  {audience.id:28} {audience.label} ({audience.language}, {origin})")
+    raise typer.Exit(1 if diagnostics.has_errors else 0)
+
+
+def _run(action):  # type: ignore[no-untyped-def]
+    from briefgen.errors import BriefgenError
+
+    try:
+        return action()
+    except BriefgenError as error:
+        for diagnostic in error.diagnostics:
+            typer.echo(_format(diagnostic), err=True)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("briefgen: interrupted", err=True)
+        raise typer.Exit(130) from None
+
+
+def _report(diagnostics) -> None:  # type: ignore[no-untyped-def]
+    seen: set[str] = set()
+    for diagnostic in diagnostics.items:
+        text = _format(diagnostic)
+        if text not in seen:
+            seen.add(text)
+            typer.echo(text, err=True)
+
+
+def _format(diagnostic) -> str:  # type: ignore[no-untyped-def]
+    text = diagnostic.format(root=Path.cwd())
+    return text if diagnostic.location is not None else f"briefgen: {text}"
+
+
+def _display(path: Path, cwd: Path) -> str:
+    try:
+        return str(path.relative_to(cwd))
+    except ValueError:
+        return str(path)
+
+
+def _usage(message: str) -> NoReturn:
+    typer.echo(f"briefgen: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def main() -> None:
+    app(prog_name="briefgen")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

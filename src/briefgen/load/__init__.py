@@ -1,0 +1,1 @@
+"""Load a brief project from disk into typed models (the first stage)."""

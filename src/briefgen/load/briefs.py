@@ -1,0 +1,140 @@
+"""Brief manifests: ``briefs/<brief-id>.yaml``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.load.ids import check_id
+from briefgen.load.text_files import read_text
+from briefgen.load.yaml_fields import FieldReader, markdown_from_node, parse_yaml, read_list
+from briefgen.model import CITATION_STYLES, Brief, EditionOverrides, FurtherQuestion, MarkdownText, SectionRef
+
+BRIEF_KEYS = ("title", "subtitle", "checked", "authors", "organization", "url", "disclaimer", "summary",
+              "key_takeaways", "sections", "further_questions", "audiences", "nocite", "citation_style", "editions")
+SECTION_REF_KEYS = ("id", "audiences")
+QUESTION_KEYS = ("question", "brief")
+EDITION_KEYS = ("intro", "call_to_action", "key_takeaways", "sections", "extra_sections", "citation_style")
+
+
+def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
+    location = SourceLocation(path)
+    brief_id = path.stem
+    if not check_id(brief_id, "brief id (the file name)", location, diagnostics):
+        return None
+    text = read_text(path, diagnostics)
+    if text is None:
+        return None
+    if not text.strip():
+        diagnostics.error(location.at_line(1), "the brief manifest is empty", "add at least 'title:' and 'sections:'")
+        return None
+    node = parse_yaml(text, location.at_line(1), diagnostics)
+    if node is None:
+        return None
+    fields = FieldReader(node, location.at_line(1), diagnostics, "brief manifest", BRIEF_KEYS)
+    if not fields.is_valid:
+        return None
+    errors_before = len(diagnostics.errors)
+    title = fields.text("title", required=True)
+    if not fields.has("sections"):
+        diagnostics.error(location.at_line(1), "brief manifest is missing the required key 'sections'",
+                          "list the section ids under 'sections:'")
+    sections = read_list(fields, "sections", lambda n, at: _read_section_ref(n, at, diagnostics))
+    brief = Brief(
+        id=brief_id,
+        location=location.at_line(1),
+        title=title,
+        subtitle=fields.text("subtitle"),
+        checked=fields.date("checked"),
+        authors=fields.text_list("authors") or (),
+        organization=fields.text("organization"),
+        url=fields.text("url"),
+        disclaimer=fields.markdown("disclaimer"),
+        summary=fields.markdown("summary"),
+        key_takeaways=_read_markdown_list(fields, "key_takeaways", diagnostics) or (),
+        sections=sections,
+        further_questions=read_list(fields, "further_questions", lambda n, at: _read_question(n, at, diagnostics)),
+        audiences=fields.text_list("audiences"),
+        nocite=fields.text_list("nocite") or (),
+        citation_style=fields.choice("citation_style", CITATION_STYLES),
+        editions=_read_editions(fields, diagnostics),
+    )
+    fields.finish()
+    if len(diagnostics.errors) > errors_before:
+        return None
+    return brief
+
+
+def _read_section_ref(node: yaml.Node, at: SourceLocation, diagnostics: Diagnostics) -> SectionRef | None:
+    if isinstance(node, yaml.ScalarNode) and node.value:
+        return SectionRef(id=str(node.value).strip(), location=at)
+    fields = _nested_reader(node, at, diagnostics, "a 'sections' entry", SECTION_REF_KEYS)
+    if fields is None:
+        return None
+    section_id = fields.text("id", required=True)
+    audiences = fields.text_list("audiences")
+    fields.finish()
+    return SectionRef(id=section_id, location=at, audiences=audiences) if section_id else None
+
+
+def _read_question(node: yaml.Node, at: SourceLocation, diagnostics: Diagnostics) -> FurtherQuestion | None:
+    if isinstance(node, yaml.ScalarNode) and node.value:
+        return FurtherQuestion(question=str(node.value).strip(), location=at)
+    fields = _nested_reader(node, at, diagnostics, "a 'further_questions' entry", QUESTION_KEYS)
+    if fields is None:
+        return None
+    question = fields.text("question", required=True)
+    brief = fields.text("brief") or None
+    fields.finish()
+    return FurtherQuestion(question=question, location=at, brief=brief) if question else None
+
+
+def _read_markdown_list(fields: FieldReader, key: str, diagnostics: Diagnostics) -> tuple[MarkdownText, ...] | None:
+    items = fields.sequence(key)
+    if items is None:
+        return None
+    result = []
+    for item in items:
+        if isinstance(item, yaml.ScalarNode) and item.value:
+            result.append(markdown_from_node(item, fields.at(item)))
+        else:
+            diagnostics.error(fields.at(item), f"each item of '{key}' must be Markdown text", "write '- text' on its own line")
+    return tuple(result)
+
+
+def _read_editions(fields: FieldReader, diagnostics: Diagnostics) -> dict[str, EditionOverrides]:
+    node = fields.mapping("editions")
+    if node is None:
+        return {}
+    editions: dict[str, EditionOverrides] = {}
+    for key_node, value_node in node.value:
+        at = fields.at(key_node)
+        audience_id = str(key_node.value)
+        if not check_id(audience_id, "audience id", at, diagnostics):
+            continue
+        reader = _nested_reader(value_node, fields.at(value_node), diagnostics, f"editions.{audience_id}", EDITION_KEYS)
+        if reader is None:
+            continue
+        sections = None
+        if reader.has("sections"):
+            sections = read_list(reader, "sections", lambda n, a: _read_section_ref(n, a, diagnostics))
+        editions[audience_id] = EditionOverrides(
+            location=at,
+            intro=reader.markdown("intro"),
+            call_to_action=reader.markdown("call_to_action"),
+            key_takeaways=_read_markdown_list(reader, "key_takeaways", diagnostics),
+            sections=sections,
+            extra_sections=read_list(reader, "extra_sections", lambda n, a: _read_section_ref(n, a, diagnostics)),
+            citation_style=reader.choice("citation_style", CITATION_STYLES),
+        )
+        reader.finish()
+    return editions
+
+
+def _nested_reader(node: yaml.Node, at: SourceLocation, diagnostics: Diagnostics, what: str,
+                   known: tuple[str, ...]) -> FieldReader | None:
+    """A reader for a mapping nested in a file; node marks are file-relative, so rebase them."""
+    fields = FieldReader(node, at.at_line(at.line - node.start_mark.line), diagnostics, what, known)
+    return fields if fields.is_valid else None

@@ -1,0 +1,246 @@
+"""Line-aware YAML: read a mapping and its typed fields, reporting every problem with a line.
+
+PyYAML's node tree keeps the line of every key and value. Reading fields from nodes (not
+from plain dicts) lets each error point at the exact line, and lets us notice duplicate
+keys, which ``yaml.safe_load`` silently drops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import yaml
+
+from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.model import MarkdownText
+
+T = TypeVar("T")
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def parse_yaml(text: str, location: SourceLocation, diagnostics: Diagnostics) -> yaml.Node | None:
+    """Parse YAML text into a node tree; syntax errors become diagnostics.
+
+    ``location.line`` is the file line of the text's first line (front matter starts at 2).
+    """
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = location.line + (mark.line if mark else 0)
+        problem = error.problem or error.context or "invalid YAML"
+        diagnostics.error(location.at_line(line), f"YAML syntax error: {problem}",
+                          "check indentation, colons and quotes on this line and the one above")
+    except yaml.YAMLError as error:  # a reader error, e.g. a control character
+        diagnostics.error(location, f"YAML error: {error}", "remove the unusual character")
+    return None
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+class FieldReader:
+    """Typed access to the keys of one YAML mapping, with every error located.
+
+    Call :meth:`finish` at the end: keys that were never read are reported as unknown.
+    """
+
+    def __init__(self, node: yaml.Node, location: SourceLocation, diagnostics: Diagnostics,
+                 what: str, known: Sequence[str]) -> None:
+        self.location = location  # line of the file's first YAML line
+        self.diagnostics = diagnostics
+        self.what = what
+        self.known = known
+        self.values: dict[str, yaml.Node] = {}
+        self.key_lines: dict[str, int] = {}
+        self.is_valid = True
+        self.here = self.at(node)
+        if not isinstance(node, yaml.MappingNode):
+            diagnostics.error(self.at(node), f"{what} must be a mapping of 'key: value' lines, not {_describe(node)}",
+                              "write it as 'title: ...' and other keys, one per line")
+            self.is_valid = False
+            return
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                diagnostics.error(self.at(key_node), f"{what} has a key that is not text", "use plain words as keys")
+                continue
+            if key in self.values:
+                diagnostics.error(self.at(key_node), f"duplicate key '{key}' (first set on line {self.key_lines[key]})",
+                                  "keep one of them")
+                continue
+            self.values[key] = value_node
+            self.key_lines[key] = self.at(key_node).line
+
+    def at(self, node: yaml.Node) -> SourceLocation:
+        return self.location.at_line(self.location.line + node.start_mark.line)
+
+    def line_of(self, key: str) -> SourceLocation:
+        return self.location.at_line(self.key_lines.get(key, self.here.line))
+
+    def has(self, key: str) -> bool:
+        return key in self.values
+
+    def node(self, key: str) -> yaml.Node | None:
+        return self.values.get(key)
+
+    # --- typed getters -----------------------------------------------------------
+
+    def _scalar(self, key: str, required: bool, expected: str) -> tuple[object, yaml.Node] | None:
+        node = self.values.get(key)
+        if node is None:
+            if required:
+                self.diagnostics.error(self.here, f"{self.what} is missing the required key '{key}'", f"add '{key}: ...'")
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.diagnostics.error(self.at(node), f"'{key}' must be {expected}, not {_describe(node)}",
+                                   f"write '{key}: ...' on one line")
+            return None
+        value = _constructor.construct_object(node)
+        if value is None or value == "":
+            if required:
+                self.diagnostics.error(self.at(node), f"'{key}' is empty", f"give '{key}' a value")
+            return None
+        return value, node
+
+    def text(self, key: str, required: bool = False) -> str:
+        found = self._scalar(key, required, "text")
+        if found is None:
+            return ""
+        value, node = found
+        if isinstance(value, (dt.date, bool)) or isinstance(value, (int, float)):
+            return str(node.value)
+        return str(value).strip()
+
+    def markdown(self, key: str, required: bool = False) -> MarkdownText | None:
+        found = self._scalar(key, required, "Markdown text")
+        if found is None:
+            return None
+        _value, node = found
+        return markdown_from_node(node, self.at(node))
+
+    def date(self, key: str) -> dt.date | None:
+        found = self._scalar(key, False, "a date")
+        if found is None:
+            return None
+        value, node = found
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        self.diagnostics.error(self.at(node), f"'{key}' must be a date like 2026-01-24, not '{node.value}'",
+                               "write the date as YYYY-MM-DD")
+        return None
+
+    def integer(self, key: str, minimum: int = 0) -> int | None:
+        found = self._scalar(key, False, "a whole number")
+        if found is None:
+            return None
+        value, node = found
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.diagnostics.error(self.at(node), f"'{key}' must be a whole number of at least {minimum}, not '{node.value}'",
+                                   f"write e.g. '{key}: {max(minimum, 4)}'")
+            return None
+        return value
+
+    def number(self, key: str) -> float | None:
+        found = self._scalar(key, False, "a number")
+        if found is None:
+            return None
+        value, node = found
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.diagnostics.error(self.at(node), f"'{key}' must be a number, not '{node.value}'", f"write e.g. '{key}: 8'")
+            return None
+        return float(value)
+
+    def boolean(self, key: str, default: bool = False) -> bool:
+        found = self._scalar(key, False, "true or false")
+        if found is None:
+            return default
+        value, node = found
+        if not isinstance(value, bool):
+            self.diagnostics.error(self.at(node), f"'{key}' must be true or false, not '{node.value}'",
+                                   f"write '{key}: true' or '{key}: false'")
+            return default
+        return value
+
+    def choice(self, key: str, choices: Sequence[T]) -> T | None:
+        value = self.text(key)
+        if not value:
+            return None
+        if value not in choices:
+            hint = did_you_mean(value, [str(c) for c in choices]) or "choose one of " + ", ".join(map(str, choices))
+            self.diagnostics.error(self.line_of(key), f"'{key}' cannot be '{value}'", hint)
+            return None
+        return choices[list(choices).index(value)]  # type: ignore[arg-type]
+
+    def sequence(self, key: str) -> list[yaml.Node] | None:
+        node = self.values.get(key)
+        if node is None:
+            return None
+        if isinstance(node, yaml.ScalarNode) and node.value == "" and node.tag.endswith(":null"):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.diagnostics.error(self.at(node), f"'{key}' must be a list, not {_describe(node)}",
+                                   f"write one item per line under '{key}:', each starting with '- '")
+            return None
+        return list(node.value)
+
+    def text_list(self, key: str) -> tuple[str, ...] | None:
+        items = self.sequence(key)
+        if items is None:
+            return None
+        result = []
+        for item in items:
+            if not isinstance(item, yaml.ScalarNode) or item.value == "":
+                self.diagnostics.error(self.at(item), f"each item of '{key}' must be a word or short text",
+                                       "write '- item' on its own line")
+                continue
+            result.append(str(item.value).strip())
+        return tuple(result)
+
+    def mapping(self, key: str) -> yaml.MappingNode | None:
+        node = self.values.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            self.diagnostics.error(self.at(node), f"'{key}' must be a mapping of 'key: value' lines, not {_describe(node)}",
+                                   "indent its keys under it")
+            return None
+        return node
+
+    def finish(self) -> None:
+        for key, line in self.key_lines.items():
+            if key not in self.known:
+                hint = did_you_mean(key, self.known) or "known keys: " + ", ".join(self.known)
+                self.diagnostics.error(self.location.at_line(line), f"unknown key '{key}' in {self.what}", hint)
+
+
+def markdown_from_node(node: yaml.ScalarNode, location: SourceLocation) -> MarkdownText:
+    """Markdown from a scalar; block scalars (``|``, ``>``) start on the line after the key."""
+    first_line = location.line + (1 if node.style in ("|", ">") else 0)
+    return MarkdownText(str(node.value), location.at_line(first_line))
+
+
+def read_list(reader: FieldReader, key: str, read_item: Callable[[yaml.Node, SourceLocation], T | None]) -> tuple[T, ...]:
+    items = reader.sequence(key) or []
+    result = []
+    for item in items:
+        value = read_item(item, reader.at(item))
+        if value is not None:
+            result.append(value)
+    return tuple(result)
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    return f"the text '{node.value}'" if node.value else "empty"

@@ -1,0 +1,1 @@
+"""Markdown → markdown-it tokens, with pandoc-style fenced divs and citations."""

@@ -1,0 +1,233 @@
+"""The typed models every stage passes along.
+
+Everything read from a file knows where it came from (:class:`SourceLocation`), so a
+later stage can point the author at the exact line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from markdown_it.token import Token
+
+from briefgen.errors import SourceLocation
+
+CitationStyle = Literal["numeric", "author-date", "notes"]
+Theme = Literal["standard", "large-print"]
+Paper = Literal["letter", "a4"]
+OutputFormat = Literal["html", "pdf"]
+
+CITATION_STYLES: tuple[CitationStyle, ...] = ("numeric", "author-date", "notes")
+THEMES: tuple[Theme, ...] = ("standard", "large-print")
+PAPERS: tuple[Paper, ...] = ("letter", "a4")
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf")
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownText:
+    """Markdown source and the location of its first line."""
+
+    text: str
+    location: SourceLocation
+
+
+# --- the project: what the author wrote -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRef:
+    """One entry of a brief's ``sections`` list."""
+
+    id: str
+    location: SourceLocation
+    audiences: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FurtherQuestion:
+    question: str
+    location: SourceLocation
+    brief: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EditionOverrides:
+    """What a brief changes for one audience (``editions.<audience-id>`` in the manifest)."""
+
+    location: SourceLocation
+    intro: MarkdownText | None = None
+    call_to_action: MarkdownText | None = None
+    key_takeaways: tuple[MarkdownText, ...] | None = None
+    sections: tuple[SectionRef, ...] | None = None
+    extra_sections: tuple[SectionRef, ...] = ()
+    citation_style: CitationStyle | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    id: str
+    location: SourceLocation
+    title: str
+    sections: tuple[SectionRef, ...]
+    subtitle: str = ""
+    checked: dt.date | None = None
+    authors: tuple[str, ...] = ()
+    organization: str = ""
+    url: str = ""
+    disclaimer: MarkdownText | None = None
+    summary: MarkdownText | None = None
+    key_takeaways: tuple[MarkdownText, ...] = ()
+    further_questions: tuple[FurtherQuestion, ...] = ()
+    audiences: tuple[str, ...] | None = None
+    nocite: tuple[str, ...] = ()
+    citation_style: CitationStyle | None = None
+    editions: Mapping[str, EditionOverrides] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    location: SourceLocation
+    title: str
+    body: MarkdownText
+    audiences: tuple[str, ...] | None = None
+    tags: tuple[str, ...] = ()
+    language: str = ""
+    """The language of a translated variant (``id.es.md``); empty for the default file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    id: str
+    location: SourceLocation
+    label: str
+    description: str = ""
+    language: str = "en"
+    include_tags: tuple[str, ...] = ()
+    exclude_tags: tuple[str, ...] = ()
+    key_takeaways_first: bool = False
+    reading_grade: float | None = None
+    max_pages: int | None = None
+    citation_style: CitationStyle | None = None
+    theme: Theme = "standard"
+    paper: Paper = "letter"
+    is_builtin: bool = False
+
+
+# --- references: a small CSL-JSON-shaped model --------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A person (family/given) or an organisation (literal)."""
+
+    family: str = ""
+    given: str = ""
+    particle: str = ""
+    suffix: str = ""
+    literal: str = ""
+
+    @property
+    def is_organization(self) -> bool:
+        return bool(self.literal)
+
+
+@dataclass(frozen=True, slots=True)
+class DateParts:
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    literal: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One bibliography entry, shaped like CSL-JSON so more styles can follow."""
+
+    id: str
+    location: SourceLocation
+    type: str
+    title: str = ""
+    author: tuple[Name, ...] = ()
+    et_al: bool = False
+    """The author list ended in ``and others``."""
+    editor: tuple[Name, ...] = ()
+    issued: DateParts = DateParts()
+    accessed: DateParts = DateParts()
+    container_title: str = ""
+    collection_title: str = ""
+    publisher: str = ""
+    publisher_place: str = ""
+    genre: str = ""
+    number: str = ""
+    volume: str = ""
+    issue: str = ""
+    page: str = ""
+    edition: str = ""
+    url: str = ""
+    doi: str = ""
+    note: str = ""
+    howpublished: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Bibliography:
+    path: SourceLocation
+    references: Mapping[str, Reference]
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    root: Path
+    briefs: Mapping[str, Brief]
+    sections: Mapping[str, Section]
+    translations: Mapping[tuple[str, str], Section]
+    """Section variants by (section id, language)."""
+    broken_sections: frozenset[str]
+    """Ids of section files that exist but could not be read (their errors are reported)."""
+    audiences: Mapping[str, Audience]
+    bibliography: Bibliography
+
+
+
+# --- an edition: one brief assembled for one audience ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EditionText:
+    """A piece of Markdown parsed for this edition, audience blocks already applied."""
+
+    source: MarkdownText
+    tokens: tuple[Token, ...]
+    env: Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class EditionSection:
+    section: Section
+    number: int
+    anchor: str
+    text: EditionText
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    brief: Brief
+    audience: Audience
+    language: str
+    citation_style: CitationStyle
+    sections: tuple[EditionSection, ...]
+    summary: EditionText | None
+    intro: EditionText | None
+    call_to_action: EditionText | None
+    key_takeaways: tuple[EditionText, ...]
+    disclaimer: EditionText | None
+
+    @property
+    def name(self) -> str:
+        """The output file name without extension: ``<brief-id>--<audience-id>``."""
+        return f"{self.brief.id}--{self.audience.id}"

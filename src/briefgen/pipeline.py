@@ -1,0 +1,90 @@
+"""The stages in order: load → check → assemble → cite → render HTML → render PDF → write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from briefgen.assemble import MarkdownCache, assemble_edition, check_audience_ids
+from briefgen.errors import Diagnostics, UsageError
+from briefgen.load.project import BRIEFS_DIR, load_project
+from briefgen.load.yaml_fields import did_you_mean
+from briefgen.model import Audience, Brief, CitationStyle, OutputFormat, Project
+from briefgen.outputs import prepare_output_dir, write_atomic
+from briefgen.render.html import cite_edition, render_html
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    briefs: tuple[str, ...] = ()
+    """Brief ids to build; empty means every brief."""
+    audiences: tuple[str, ...] = ()
+    """Audience ids; empty (or ``all``) means every audience the brief is for."""
+    formats: tuple[OutputFormat, ...] = ("html", "pdf")
+    output_dir: Path | None = None
+    citation_style: CitationStyle | None = None
+
+
+@dataclass(slots=True)
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    editions: int = 0
+    failed: list[str] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+
+def build(project_dir: Path, options: BuildOptions) -> BuildResult:
+    result = BuildResult()
+    project = load_project(project_dir, result.diagnostics)
+    cache = MarkdownCache()
+    check_audience_ids(project, result.diagnostics, cache)
+    plan = [(brief, audience) for brief in select_briefs(project, options.briefs)
+            for audience in select_audiences(project, brief, options.audiences)]
+    output_dir = prepare_output_dir(options.output_dir or project.root / "output")
+    for brief, audience in plan:
+        diagnostics = Diagnostics()
+        edition = assemble_edition(project, brief, audience, cache, diagnostics, options.citation_style)
+        table = cite_edition(edition, project, diagnostics)
+        html = render_html(edition, table, project, diagnostics)
+        pdf = None
+        if "pdf" in options.formats and not diagnostics.has_errors:
+            from briefgen.render.pdf import render_pdf  # WeasyPrint loads only when a PDF is wanted
+
+            pdf = render_pdf(html, project.root, [project.root, Path(str(resources.files("briefgen")))],
+                             brief.location, diagnostics)
+        result.diagnostics.extend(diagnostics)
+        if diagnostics.has_errors:
+            result.failed.append(edition.name)
+            continue
+        if "html" in options.formats:
+            result.written.append(write_atomic(output_dir, f"{edition.name}.html", html.encode("utf-8")))
+        if pdf is not None:
+            result.written.append(write_atomic(output_dir, f"{edition.name}.pdf", pdf))
+        result.editions += 1
+    return result
+
+
+def select_briefs(project: Project, wanted: tuple[str, ...]) -> list[Brief]:
+    if not wanted:
+        return list(project.briefs.values())
+    chosen = []
+    for brief_id in wanted:
+        if brief_id in project.briefs:
+            chosen.append(project.briefs[brief_id])
+        elif not (project.root / BRIEFS_DIR / f"{brief_id}.yaml").is_file():  # a broken one has its own error
+            hint = did_you_mean(brief_id, list(project.briefs)) or "briefs: " + ", ".join(project.briefs)
+            raise UsageError.at(None, f"no brief '{brief_id}'", hint)
+    return chosen
+
+
+def select_audiences(project: Project, brief: Brief, wanted: tuple[str, ...]) -> list[Audience]:
+    ids = [a for a in wanted if a != "all"]
+    for audience_id in ids:
+        if audience_id not in project.audiences:
+            hint = did_you_mean(audience_id, list(project.audiences)) or "audiences: " + ", ".join(project.audiences)
+            raise UsageError.at(None, f"no audience '{audience_id}'", hint)
+    for_brief = brief.audiences if brief.audiences is not None else tuple(project.audiences)
+    if not ids:
+        return [project.audiences[a] for a in for_brief if a in project.audiences]
+    return [project.audiences[a] for a in ids if a in for_brief]

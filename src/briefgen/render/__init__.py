@@ -1,0 +1,1 @@
+"""Edition → HTML page → PDF. WeasyPrint is imported in ``render.pdf`` only."""

@@ -1,0 +1,68 @@
+"""HTML page → PDF with WeasyPrint: the only module that imports it.
+
+WeasyPrint would otherwise read any local file and fetch any URL named in the page. All
+loads go through :class:`ProjectFetcher`, which serves ``data:`` URIs and files inside
+the allowed folders only, and records everything it refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from briefgen.errors import Diagnostics, SourceLocation
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+class ProjectFetcher(URLFetcher):
+    def __init__(self, allowed_roots: list[Path]) -> None:
+        super().__init__(timeout=5, allowed_protocols={"data", "file"}, allow_redirects=False)
+        self.allowed_roots = [root.resolve() for root in allowed_roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        parsed = urlparse(url)
+        if parsed.scheme == "data":
+            return super().fetch(url, headers)
+        if parsed.scheme == "file":
+            path = Path(unquote(parsed.path)).resolve()
+            if any(path.is_relative_to(root) for root in self.allowed_roots) and path.is_file():
+                return URLFetcherResponse(url, path.read_bytes())
+        self.refused.append(url)
+        raise ValueError(f"briefgen does not load '{url}'")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: SourceLocation,
+               diagnostics: Diagnostics) -> bytes:
+    fetcher = ProjectFetcher(allowed_roots)
+    logger = logging.getLogger("weasyprint")
+    collect = _Collect()
+    logger.addHandler(collect)
+    logger.propagate = False
+    try:
+        document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+    finally:
+        logger.removeHandler(collect)
+    for url in fetcher.refused:
+        diagnostics.error(location, f"refused to load '{url}' while making the PDF",
+                          "only files inside the project can be used")
+    for message in collect.messages:
+        if "refused" not in message and "does not load" not in message:
+            diagnostics.warning(location, f"PDF renderer: {message}")
+    assert isinstance(pdf, bytes)
+    return pdf
