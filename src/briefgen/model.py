@@ -21,7 +21,8 @@ Theme = Literal["standard", "large-print"]
 Paper = Literal["letter", "a4"]
 OutputFormat = Literal["html", "pdf"]
 
-CITATION_STYLES: tuple[CitationStyle, ...] = ("numeric", "author-date", "notes")
+CITATION_STYLES: tuple[CitationStyle, ...] = ("numeric",)
+"""The styles this version renders (author-date and notes are planned)."""
 THEMES: tuple[Theme, ...] = ("standard", "large-print")
 PAPERS: tuple[Paper, ...] = ("letter", "a4")
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf")
