@@ -78,7 +78,9 @@ def build(
     cwd = Path.cwd()
     for path in result.written:
         typer.echo(f"wrote {_display(path, cwd)}")
-    summary = f"{result.editions} edition(s) built"
+    for report in result.reports:
+        typer.echo(_describe_edition(report))
+    summary = f"{len(result.reports)} edition(s) built"
     if result.failed:
         summary += f", {len(result.failed)} failed: {', '.join(result.failed)}"
     typer.echo(summary, err=bool(result.failed))
@@ -110,6 +112,21 @@ def list_project(project: ProjectOption = Path(".")) -> None:
         origin = "built-in" if audience.is_builtin else "project"
         typer.echo(f"  {audience.id:28} {audience.label} ({audience.language}, {origin})")
     raise typer.Exit(1 if diagnostics.has_errors else 0)
+
+
+def _describe_edition(report) -> str:  # type: ignore[no-untyped-def]
+    """``287g-costs--press: 1,204 words, grade 9.8 (target ≤ 10), 4 pages (target ≤ 6)``"""
+    audience = report.audience
+    text = f"{report.name}: {report.reading.words:,} words, grade {report.reading.grade:.1f}"
+    if audience.reading_grade is not None:
+        mark = "" if report.reading.grade <= audience.reading_grade else " — above target"
+        text += f" (target ≤ {audience.reading_grade:g}{mark})"
+    if report.pages is not None:
+        text += f", {report.pages} page{'s' if report.pages != 1 else ''}"
+        if audience.max_pages is not None:
+            mark = "" if report.pages <= audience.max_pages else " — over target"
+            text += f" (target ≤ {audience.max_pages}{mark})"
+    return text
 
 
 def _run(action):  # type: ignore[no-untyped-def]

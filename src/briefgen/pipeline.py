@@ -12,6 +12,7 @@ from briefgen.load.project import BRIEFS_DIR, load_project
 from briefgen.load.yaml_fields import did_you_mean
 from briefgen.model import Audience, Brief, CitationStyle, OutputFormat, Project
 from briefgen.outputs import prepare_output_dir, write_atomic
+from briefgen.readability import Readability, measure_edition
 from briefgen.render.html import cite_edition, render_html
 
 
@@ -26,10 +27,20 @@ class BuildOptions:
     citation_style: CitationStyle | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class EditionReport:
+    """What was built, measured against the audience's targets."""
+
+    name: str
+    audience: Audience
+    reading: Readability
+    pages: int | None
+
+
 @dataclass(slots=True)
 class BuildResult:
     written: list[Path] = field(default_factory=list)
-    editions: int = 0
+    reports: list[EditionReport] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
@@ -60,8 +71,9 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
         if "html" in options.formats:
             result.written.append(write_atomic(output_dir, f"{edition.name}.html", html.encode("utf-8")))
         if pdf is not None:
-            result.written.append(write_atomic(output_dir, f"{edition.name}.pdf", pdf))
-        result.editions += 1
+            result.written.append(write_atomic(output_dir, f"{edition.name}.pdf", pdf.data))
+        result.reports.append(EditionReport(edition.name, audience, measure_edition(edition),
+                                            pdf.pages if pdf else None))
     return result
 
 

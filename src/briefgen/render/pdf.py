@@ -8,6 +8,7 @@ the allowed folders only, and records everything it refused.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -46,16 +47,23 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@dataclass(frozen=True, slots=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+
+
 def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: SourceLocation,
-               diagnostics: Diagnostics) -> bytes:
+               diagnostics: Diagnostics) -> RenderedPdf:
     fetcher = ProjectFetcher(allowed_roots)
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)
     logger.propagate = False
     try:
-        document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+        options = {"pdf_variant": PDF_VARIANT}
+        document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher).render(**options)
+        pdf = document.write_pdf(**options)
     finally:
         logger.removeHandler(collect)
     for url in fetcher.refused:
@@ -65,4 +73,4 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
         if "refused" not in message and "does not load" not in message:
             diagnostics.warning(location, f"PDF renderer: {message}")
     assert isinstance(pdf, bytes)
-    return pdf
+    return RenderedPdf(pdf, len(document.pages))

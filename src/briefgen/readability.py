@@ -1,0 +1,88 @@
+"""Reading level of an edition: words and the Flesch–Kincaid grade.
+
+Syllables come from pyphen's hyphenation dictionaries (the language of the edition),
+which works offline and gives the same answer on every machine. Citations, code and
+URLs are left out of the text that is scored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it.token import Token
+
+from briefgen.model import Edition
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*%?")
+_VOWEL_GROUP = re.compile(r"[aeiouyáéíóúüàèìòùâêîôûäëïö]+")
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|[\n]{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Readability:
+    words: int
+    sentences: int
+    syllables: int
+
+    @property
+    def grade(self) -> float:
+        """Flesch–Kincaid grade level (0 when there is no text)."""
+        if not self.words:
+            return 0.0
+        return round(0.39 * self.words / max(self.sentences, 1) + 11.8 * self.syllables / self.words - 15.59, 1)
+
+    def __add__(self, other: Readability) -> Readability:
+        return Readability(self.words + other.words, self.sentences + other.sentences, self.syllables + other.syllables)
+
+
+def plain_text(tokens: Iterable[Token]) -> str:
+    """The readable text of parsed Markdown: paragraphs and list items end sentences."""
+    parts: list[str] = []
+    for token in tokens:
+        if token.type == "inline":
+            parts.append("".join(child.content for child in token.children or () if child.type in ("text", "softbreak")
+                                 ) .replace("\n", " "))
+        elif token.type in ("paragraph_close", "heading_close", "list_item_close", "td_close", "th_close"):
+            parts.append("\n\n")
+    return "".join(parts)
+
+
+def measure_edition(edition: Edition) -> Readability:
+    """The reading level of what this audience reads: intro, summary, takeaways, sections."""
+    texts = [edition.intro, edition.summary, *edition.key_takeaways, *(s.text for s in edition.sections),
+             edition.call_to_action]
+    return measure("\n\n".join(plain_text(t.tokens) for t in texts if t is not None), edition.language)
+
+
+def measure(text: str, language: str) -> Readability:
+    words = _WORD.findall(text)
+    if not words:
+        return Readability(0, 0, 0)
+    sentences = [s for s in _SENTENCE_END.split(text) if _WORD.search(s)]
+    dictionary = _dictionary(language)
+    syllables = sum(_syllables(word, dictionary, language) for word in words)
+    return Readability(len(words), len(sentences), syllables)
+
+
+def _syllables(word: str, dictionary: object, language: str) -> int:
+    """The larger of two counts: hyphenation points miss syllables at word edges
+    ("coun-ty" is one point), vowel groups miss hiatus ("re-in-state")."""
+    if word[0].isdigit():
+        return max(1, len(word.replace(",", "").replace(".", "")) // 2)
+    lower = word.lower()
+    by_hyphenation = len(dictionary.positions(lower)) + 1  # type: ignore[attr-defined]
+    groups = len(_VOWEL_GROUP.findall(lower))
+    if language.startswith("en") and lower.endswith("e") and not lower.endswith(("le", "ee")) and groups > 1:
+        groups -= 1
+    return max(by_hyphenation, groups, 1)
+
+
+@lru_cache(maxsize=8)
+def _dictionary(language: str) -> object:
+    import pyphen
+
+    tag = pyphen.language_fallback(language.replace("-", "_")) or "en"
+    return pyphen.Pyphen(lang=tag, left=1, right=1)
