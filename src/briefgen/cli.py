@@ -114,6 +114,136 @@ def list_project(project: ProjectOption = Path(".")) -> None:
     raise typer.Exit(1 if diagnostics.has_errors else 0)
 
 
+audiences_app = typer.Typer(help="List audience profiles, or show one fully resolved.", no_args_is_help=False)
+app.add_typer(audiences_app, name="audiences")
+
+
+@audiences_app.callback(invoke_without_command=True)
+def audiences_list(ctx: typer.Context, project: ProjectOption = Path(".")) -> None:
+    """List audience profiles: id, label, language and targets.
+
+    Example: briefgen audiences -C my-briefs
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    loaded, diagnostics = _load(project)
+    _report(diagnostics)
+    typer.echo(f"{'id':24} {'label':32} {'lang':5} {'grade ≤':8} {'pages ≤':8} origin")
+    for audience in loaded.audiences.values():
+        grade = f"{audience.reading_grade:g}" if audience.reading_grade is not None else "-"
+        pages = str(audience.max_pages) if audience.max_pages is not None else "-"
+        origin = "built-in" if audience.is_builtin else ("project" if audience.location.path.is_relative_to(loaded.root)
+                                                          else "built-in")
+        typer.echo(f"{audience.id:24} {audience.label:32} {audience.language:5} {grade:8} {pages:8} {origin}")
+    raise typer.Exit(1 if diagnostics.has_errors else 0)
+
+
+@audiences_app.command("show")
+def audiences_show(audience_id: Annotated[str, typer.Argument(metavar="ID", help="Audience id.")],
+                   project: ProjectOption = Path(".")) -> None:
+    """Print one profile as it applies: the built-in values with the project's overrides.
+
+    Example: briefgen audiences show community-groups
+    """
+    import dataclasses
+
+    loaded, diagnostics = _load(project)
+    _report(diagnostics)
+    audience = loaded.audiences.get(audience_id)
+    if audience is None:
+        from briefgen.load.yaml_fields import did_you_mean
+
+        _usage(f"no audience '{audience_id}'; " + (did_you_mean(audience_id, list(loaded.audiences)) or
+                                                     "audiences: " + ", ".join(loaded.audiences)))
+    typer.echo(f"# {audience.id}: defined in {_display(audience.location.path, Path.cwd())}")
+    for field in dataclasses.fields(audience):
+        if field.name in ("id", "location", "is_builtin"):
+            continue
+        value = getattr(audience, field.name)
+        if isinstance(value, tuple):
+            value = "[" + ", ".join(value) + "]"
+        elif value is None:
+            value = "~"
+        elif isinstance(value, bool):
+            value = str(value).lower()
+        elif isinstance(value, float):
+            value = f"{value:g}"
+        typer.echo(f"{field.name}: {value}")
+
+
+@app.command()
+def matrix(
+    brief_id: Annotated[Optional[str], typer.Argument(metavar="[BRIEF]", help="Brief id (default: every brief).")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text, html or csv.")] = "text",
+    project: ProjectOption = Path("."),
+) -> None:
+    """Show which sections each audience's edition gets, and its word count.
+
+    Example: briefgen matrix 287g-police-ice --format csv > matrix.csv
+    """
+    from briefgen.pipeline import select_audiences, select_briefs
+    from briefgen.tailoring import build_matrix, matrix_csv, matrix_html, matrix_text
+
+    renderers = {"text": matrix_text, "csv": matrix_csv, "html": matrix_html}
+    if output_format not in renderers:
+        _usage(f"unknown format '{output_format}'; choose from text, html, csv")
+    loaded, diagnostics = _load(project)
+    briefs = _run(lambda: select_briefs(loaded, (brief_id,) if brief_id else ()))
+    outputs = [renderers[output_format](build_matrix(loaded, brief, select_audiences(loaded, brief, ()), diagnostics))
+               for brief in briefs]
+    _report(diagnostics)
+    typer.echo(("\n\n" if output_format == "text" else "").join(outputs).rstrip("\n"))
+    raise typer.Exit(1 if diagnostics.has_errors else 0)
+
+
+@app.command()
+def diff(
+    brief_id: Annotated[str, typer.Argument(metavar="BRIEF", help="Brief id.")],
+    audience_a: Annotated[str, typer.Argument(metavar="A", help="Audience id.")],
+    audience_b: Annotated[str, typer.Argument(metavar="B", help="Audience id.")],
+    project: ProjectOption = Path("."),
+) -> None:
+    """Show, section by section, what audience A reads that B does not (and the reverse).
+
+    Example: briefgen diff 287g-police-ice county-officials community-groups
+    """
+    from briefgen.pipeline import select_audiences, select_briefs
+    from briefgen.tailoring import diff_editions
+
+    loaded, diagnostics = _load(project)
+    (brief,) = _run(lambda: select_briefs(loaded, (brief_id,)))
+    a, b = _run(lambda: [select_audiences(loaded, brief, (x,))[0] for x in (audience_a, audience_b)])
+    result = diff_editions(loaded, brief, a, b, diagnostics)
+    _report(diagnostics)
+    typer.echo(f"{brief.id}: what {a.id} (A) reads that {b.id} (B) does not")
+    for entry in result:
+        if entry.status == "same":
+            typer.echo(f"  = {entry.section_id}: the same for both")
+        elif entry.status == "only-a":
+            typer.echo(f"  A {entry.section_id}: only {a.id} gets this section ({entry.title})")
+        elif entry.status == "only-b":
+            typer.echo(f"  B {entry.section_id}: only {b.id} gets this section ({entry.title})")
+        else:
+            typer.echo(f"  ~ {entry.section_id}: read differently")
+            for text in entry.a_only:
+                typer.echo(f"      A: {_clip(text)}")
+            for text in entry.b_only:
+                typer.echo(f"      B: {_clip(text)}")
+    raise typer.Exit(1 if diagnostics.has_errors else 0)
+
+
+def _clip(text: str, limit: int = 110) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _load(project: Path):  # type: ignore[no-untyped-def]
+    from briefgen.errors import Diagnostics
+    from briefgen.load.project import load_project
+
+    diagnostics = Diagnostics()
+    return _run(lambda: load_project(project, diagnostics)), diagnostics
+
+
 def _describe_edition(report) -> str:  # type: ignore[no-untyped-def]
     """``287g-costs--press: 1,204 words, grade 9.8 (target ≤ 10), 4 pages (target ≤ 6)``"""
     audience = report.audience

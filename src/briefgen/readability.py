@@ -38,15 +38,21 @@ class Readability:
         return Readability(self.words + other.words, self.sentences + other.sentences, self.syllables + other.syllables)
 
 
-def plain_text(tokens: Iterable[Token]) -> str:
-    """The readable text of parsed Markdown: paragraphs and list items end sentences."""
+def plain_text(tokens: Iterable[Token], cell_separator: str = "\n\n") -> str:
+    """The readable text of parsed Markdown, blocks separated by blank lines.
+
+    Table cells end a block too (they rarely end with a full stop), unless
+    ``cell_separator`` joins a row's cells into one block.
+    """
     parts: list[str] = []
     for token in tokens:
         if token.type == "inline":
-            parts.append("".join(child.content for child in token.children or () if child.type in ("text", "softbreak")
-                                 ) .replace("\n", " "))
-        elif token.type in ("paragraph_close", "heading_close", "list_item_close", "td_close", "th_close"):
+            text = "".join(child.content for child in token.children or () if child.type in ("text", "softbreak"))
+            parts.append(text.replace("\n", " "))
+        elif token.type in ("paragraph_close", "heading_close", "list_item_close", "tr_close"):
             parts.append("\n\n")
+        elif token.type in ("td_close", "th_close"):
+            parts.append(cell_separator)
     return "".join(parts)
 
 

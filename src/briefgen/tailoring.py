@@ -1,0 +1,122 @@
+"""What each audience gets: the sections × audiences matrix and the difference between
+two editions of a brief, so nobody has to guess what a profile does."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from briefgen.assemble import MarkdownCache, assemble_edition
+from briefgen.errors import Diagnostics
+from briefgen.model import Audience, Brief, Edition, Project
+from briefgen.readability import measure_edition, plain_text
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    section_id: str
+    title: str
+    included: tuple[bool, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    brief: Brief
+    audiences: tuple[Audience, ...]
+    rows: tuple[MatrixRow, ...]
+    words: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SectionDiff:
+    section_id: str
+    title: str
+    status: str
+    """``only-a``, ``only-b``, ``differs`` or ``same``."""
+    a_only: tuple[str, ...] = ()
+    b_only: tuple[str, ...] = ()
+
+
+def build_editions(project: Project, brief: Brief, audiences: list[Audience], diagnostics: Diagnostics) -> list[Edition]:
+    cache = MarkdownCache()
+    return [assemble_edition(project, brief, audience, cache, diagnostics) for audience in audiences]
+
+
+def build_matrix(project: Project, brief: Brief, audiences: list[Audience], diagnostics: Diagnostics) -> Matrix:
+    editions = build_editions(project, brief, audiences, diagnostics)
+    order: dict[str, str] = {}
+    for edition in editions:
+        for section in edition.sections:
+            order.setdefault(section.section.id, section.section.title)
+    rows = tuple(
+        MatrixRow(section_id, title, tuple(any(s.section.id == section_id for s in e.sections) for e in editions))
+        for section_id, title in order.items()
+    )
+    return Matrix(brief, tuple(audiences), rows, tuple(measure_edition(e).words for e in editions))
+
+
+def matrix_text(matrix: Matrix) -> str:
+    width = max([len(row.section_id) for row in matrix.rows] + [len("words")])
+    columns = [audience.id for audience in matrix.audiences]
+    lines = [f"{matrix.brief.id}: {matrix.brief.title}", " " * width + "  " + "  ".join(columns)]
+    for row in matrix.rows:
+        cells = ["✓".center(len(c)) if inc else "·".center(len(c)) for c, inc in zip(columns, row.included, strict=True)]
+        lines.append(f"{row.section_id:<{width}}  " + "  ".join(cells))
+    lines.append(f"{'words':<{width}}  " + "  ".join(f"{w:,}".center(len(c)) for c, w in zip(columns, matrix.words, strict=True)))
+    return "\n".join(lines)
+
+
+def matrix_csv(matrix: Matrix) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "title", *(a.id for a in matrix.audiences)])
+    for row in matrix.rows:
+        writer.writerow([row.section_id, row.title, *("yes" if inc else "no" for inc in row.included)])
+    writer.writerow(["words", "", *matrix.words])
+    return out.getvalue()
+
+
+def matrix_html(matrix: Matrix) -> str:
+    head = "".join(f"<th scope=\"col\">{escape(a.label)}<br><code>{escape(a.id)}</code></th>" for a in matrix.audiences)
+    body = []
+    for row in matrix.rows:
+        cells = "".join("<td>✓</td>" if inc else "<td class=\"no\">—</td>" for inc in row.included)
+        row_head = Markup("<tr><th scope=\"row\">{} <code>{}</code></th>").format(row.title, row.section_id)
+        body.append(row_head + Markup(cells) + "</tr>")
+    words = "".join(f"<td>{w:,}</td>" for w in matrix.words)
+    return str(Markup(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{} — sections by audience</title>"
+        "<style>body{{font-family:sans-serif}}table{{border-collapse:collapse}}th,td{{border:1px solid #999;padding:.3em .6em}}"
+        "td{{text-align:center}}td.no{{color:#767676}}</style></head><body><h1>{}</h1><table><thead><tr><th>Section</th>"
+    ).format(matrix.brief.title, matrix.brief.title) + Markup(head) + Markup("</tr></thead><tbody>") + Markup("").join(body)
+        + Markup("<tr><th scope=\"row\">Words</th>" + words + "</tr></tbody></table></body></html>\n"))
+
+
+def diff_editions(project: Project, brief: Brief, a: Audience, b: Audience, diagnostics: Diagnostics) -> list[SectionDiff]:
+    edition_a, edition_b = build_editions(project, brief, [a, b], diagnostics)
+    sections_a = {s.section.id: s for s in edition_a.sections}
+    sections_b = {s.section.id: s for s in edition_b.sections}
+    order = list(sections_a) + [s for s in sections_b if s not in sections_a]
+    result = []
+    for section_id in order:
+        in_a, in_b = sections_a.get(section_id), sections_b.get(section_id)
+        title = (in_a or in_b).section.title  # type: ignore[union-attr]
+        if in_a is None or in_b is None:
+            result.append(SectionDiff(section_id, title, "only-a" if in_b is None else "only-b"))
+            continue
+        blocks_a, blocks_b = _blocks(in_a.text.tokens), _blocks(in_b.text.tokens)
+        a_only = tuple(block for block in blocks_a if block not in blocks_b)
+        b_only = tuple(block for block in blocks_b if block not in blocks_a)
+        status = "differs" if a_only or b_only or in_a.section.language != in_b.section.language else "same"
+        result.append(SectionDiff(section_id, title, status, a_only, b_only))
+    return result
+
+
+def _blocks(tokens: tuple) -> list[str]:  # type: ignore[type-arg]
+    text = plain_text(tokens, cell_separator=" | ")
+    blocks = (re.sub(r"\s+([.,;:])", r"\1", " ".join(block.split())).strip(" |") for block in text.split("\n\n"))
+    return [block for block in blocks if block]
