@@ -64,18 +64,25 @@ def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: 
     takeaways = overrides.key_takeaways if overrides and overrides.key_takeaways is not None else brief.key_takeaways
     style = (citation_style or (overrides.citation_style if overrides else None) or audience.citation_style
              or brief.citation_style or "numeric")
+    def pick(name: str):  # type: ignore[no-untyped-def]
+        value = getattr(overrides, name) if overrides else None
+        return value if value not in (None, "") else getattr(brief, name)
+
     return Edition(
         brief=brief,
         audience=audience,
+        title=pick("title"),
+        subtitle=pick("subtitle"),
+        further_questions=pick("further_questions"),
         language=language,
         citation_style=style,
         sections=tuple(sections),
-        summary=text(brief.summary, "summary"),
+        summary=text(pick("summary"), "summary"),
         intro=text(overrides.intro if overrides else None, "intro"),
         call_to_action=text(overrides.call_to_action if overrides else None, "call-to-action"),
         key_takeaways=tuple(t for i, source in enumerate(takeaways)
                             if (t := text(source, f"takeaway-{i + 1}")) is not None),
-        disclaimer=text(brief.disclaimer, "disclaimer"),
+        disclaimer=text(pick("disclaimer"), "disclaimer"),
     )
 
 

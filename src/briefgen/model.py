@@ -60,6 +60,11 @@ class EditionOverrides:
     """What a brief changes for one audience (``editions.<audience-id>`` in the manifest)."""
 
     location: SourceLocation
+    title: str = ""
+    subtitle: str = ""
+    summary: MarkdownText | None = None
+    disclaimer: MarkdownText | None = None
+    further_questions: tuple[FurtherQuestion, ...] | None = None
     intro: MarkdownText | None = None
     call_to_action: MarkdownText | None = None
     key_takeaways: tuple[MarkdownText, ...] | None = None
@@ -219,6 +224,9 @@ class EditionSection:
 class Edition:
     brief: Brief
     audience: Audience
+    title: str
+    subtitle: str
+    further_questions: tuple[FurtherQuestion, ...]
     language: str
     citation_style: CitationStyle
     sections: tuple[EditionSection, ...]

@@ -16,7 +16,8 @@ BRIEF_KEYS = ("title", "subtitle", "checked", "authors", "organization", "url", 
               "key_takeaways", "sections", "further_questions", "audiences", "nocite", "citation_style", "editions")
 SECTION_REF_KEYS = ("id", "audiences")
 QUESTION_KEYS = ("question", "brief")
-EDITION_KEYS = ("intro", "call_to_action", "key_takeaways", "sections", "extra_sections", "citation_style")
+EDITION_KEYS = ("title", "subtitle", "summary", "disclaimer", "further_questions", "intro",
+                "call_to_action", "key_takeaways", "sections", "extra_sections", "citation_style")
 
 
 def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
@@ -120,8 +121,16 @@ def _read_editions(fields: FieldReader, diagnostics: Diagnostics) -> dict[str, E
         sections = None
         if reader.has("sections"):
             sections = read_list(reader, "sections", lambda n, a: _read_section_ref(n, a, diagnostics))
+        questions = None
+        if reader.has("further_questions"):
+            questions = read_list(reader, "further_questions", lambda n, a: _read_question(n, a, diagnostics))
         editions[audience_id] = EditionOverrides(
             location=at,
+            title=reader.text("title"),
+            subtitle=reader.text("subtitle"),
+            summary=reader.markdown("summary"),
+            disclaimer=reader.markdown("disclaimer"),
+            further_questions=questions,
             intro=reader.markdown("intro"),
             call_to_action=reader.markdown("call_to_action"),
             key_takeaways=_read_markdown_list(reader, "key_takeaways", diagnostics),

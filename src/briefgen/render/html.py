@@ -81,7 +81,7 @@ def render_html(edition: Edition, table: CitationTable, project: Project, diagno
     further = [
         {"question": q.question, "href": f"{q.brief}--{edition.audience.id}.html" if q.brief else "",
          "title": project.briefs[q.brief].title if q.brief in project.briefs else ""}
-        for q in brief.further_questions
+        for q in edition.further_questions
     ]
     return _jinja().get_template("brief.html.j2").render(
         edition=edition,
@@ -92,7 +92,9 @@ def render_html(edition: Edition, table: CitationTable, project: Project, diagno
         checked=messages.date(brief.checked) if brief.checked else "",
         css=Markup(theme_css(edition.audience.theme)),
         page_css=Markup(_page_css(edition, messages)),
-        description=_plain(brief.summary.text if brief.summary else brief.subtitle, 300),
+        title=edition.title,
+        subtitle=edition.subtitle,
+        description=_plain(edition.summary.source.text if edition.summary else edition.subtitle, 300),
         intro=fragment(edition.intro),
         summary=fragment(edition.summary),
         disclaimer=fragment(edition.disclaimer),
