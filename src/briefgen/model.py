@@ -184,6 +184,8 @@ class Reference:
 class Bibliography:
     path: SourceLocation
     references: Mapping[str, Reference]
+    is_readable: bool = True
+    """False when the file is missing or unreadable (already reported): keys are not checked."""
 
 
 @dataclass(frozen=True, slots=True)

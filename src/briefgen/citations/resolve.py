@@ -56,6 +56,8 @@ def resolve_citations(parts: Iterable[CitationPart], bibliography: Bibliography,
         for citation in iter_citations(part.tokens):
             for item in citation.items:
                 if item.key not in known:
+                    if not bibliography.is_readable:
+                        continue
                     diagnostics.error(part.location.at_line(citation.line), f"unknown citation key '{item.key}'",
                                       _suggest(item.key, known))
                     continue

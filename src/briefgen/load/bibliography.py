@@ -44,10 +44,10 @@ def load_bibliography(path: Path, diagnostics: Diagnostics) -> Bibliography:
     if not path.exists():
         diagnostics.error(location, "the bibliography file is missing",
                           "create references.bib in the project folder (it may be empty)")
-        return Bibliography(location, {})
+        return Bibliography(location, {}, is_readable=False)
     text = read_text(path, diagnostics)
     if text is None:
-        return Bibliography(location, {})
+        return Bibliography(location, {}, is_readable=False)
     return parse_bibliography(text, location, diagnostics)
 
 

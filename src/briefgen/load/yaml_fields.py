@@ -102,7 +102,16 @@ class FieldReader:
             self.diagnostics.error(self.at(node), f"'{key}' must be {expected}, not {_describe(node)}",
                                    f"write '{key}: ...' on one line")
             return None
-        value = _constructor.construct_object(node)
+        try:
+            value = _constructor.construct_object(node)
+        except (ValueError, yaml.YAMLError) as error:
+            if expected == "a date":
+                self.diagnostics.error(self.at(node), f"'{key}' must be a date like 2026-01-24, not '{node.value}' ({error})",
+                                       "write a real date as YYYY-MM-DD")
+            else:
+                self.diagnostics.error(self.at(node), f"'{key}' has an invalid value '{node.value}' ({error})",
+                                       "quote text that looks like a number or a date")
+            return None
         if value is None or value == "":
             if required:
                 self.diagnostics.error(self.at(node), f"'{key}' is empty", f"give '{key}' a value")

@@ -38,6 +38,7 @@ class ParsedMarkdown:
 def markdown_parser(language: str = "en") -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": _QUOTES.get(language[:2], _QUOTES["en"])})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.validateLink = is_safe_link  # type: ignore[method-assign]
     md.use(footnote_plugin)
     md.use(fenced_div_plugin)
     md.use(citation_plugin)
@@ -47,6 +48,14 @@ def markdown_parser(language: str = "en") -> MarkdownIt:
     md.add_render_rule("citation_problem", lambda self, tokens, idx, options, env: "")
     md.add_render_rule("image", _render_image)
     return md
+
+
+_UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|file|data)\s*:", re.IGNORECASE)
+
+
+def is_safe_link(url: str) -> bool:
+    """Links may go to the web, to mail, or inside the page; never scripts, files or data URIs."""
+    return not _UNSAFE_SCHEME.match(url.replace("\x00", ""))
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
