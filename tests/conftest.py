@@ -1,0 +1,193 @@
+"""Shared test helpers: small projects written to a temporary folder, and the CLI run in-process.
+
+``pytest --update-golden`` rewrites the golden HTML files under ``tests/golden/`` instead of
+comparing against them; review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from briefgen.cli import app
+
+TESTS_DIR = Path(__file__).resolve().parent
+FIXTURES_DIR = TESTS_DIR / "fixtures"
+GOLDEN_DIR = TESTS_DIR / "golden"
+REPO_ROOT = TESTS_DIR.parent
+"""The repository root, which is also the example brief project."""
+
+BUILTIN_AUDIENCES = ("community-groups", "county-officials", "press")
+
+FIXTURE_BIB = r"""% A small bibliography for tests: one entry per shape the loader must handle.
+@techreport{gao2021,
+  author      = {{U.S. Government Accountability Office}},
+  title       = {Immigration Enforcement: {ICE} Can Further Improve Its 287(g) Program Oversight},
+  institution = {U.S. Government Accountability Office},
+  type        = {Report},
+  number      = {GAO-21-186},
+  year        = {2021},
+  month       = jan,
+  url         = {https://www.gao.gov/products/gao-21-186}
+}
+
+@article{moller2020,
+  author  = {M{\"o}ller, Anna and Gar\c{c}on, Luc and Mart{\'\i}nez, Rosa and Smith, John},
+  title   = {Trust and Reporting: {Evidence} from Three Counties},
+  journal = {Journal of Policy \& Practice},
+  volume  = {12},
+  number  = {3},
+  pages   = {10--20},
+  year    = {2020},
+  doi     = {10.1000/jpp.2020.12.3}
+}
+
+@online{countypage,
+  author  = {{Example County Sheriff's Office}},
+  title   = {Jail Population Dashboard},
+  url     = {https://example.org/~sheriff/data%20dashboard?id=7},
+  urldate = {2026-01-24}
+}
+
+@book{doe2019,
+  author    = {Doe, Jane and others},
+  title     = {Local Policing and Federal Partnerships},
+  publisher = {Example Press},
+  address   = {Springfield},
+  year      = {2019}
+}
+
+@proceedings{conf2018,
+  title     = {Proceedings of the Example Policy Conference},
+  publisher = {Example Society},
+  year      = {2018}
+}
+
+@inproceedings{nguyen2018,
+  author   = {Nguyen, Mai Thi and Gill, Hannah},
+  title    = {Interior Enforcement and Community Trust},
+  crossref = {conf2018},
+  pages    = {45--60}
+}
+"""
+
+
+# --- the --update-golden option ---------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/* from the current output instead of comparing")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+# --- projects -----------------------------------------------------------------------------
+
+
+ProjectFiles = Mapping[str, "str | bytes | None"]
+
+
+def write_project(root: Path, files: ProjectFiles, bib: str | None = FIXTURE_BIB) -> Path:
+    """Write ``files`` (relative path → text or bytes) under ``root``.
+
+    ``references.bib`` defaults to :data:`FIXTURE_BIB`; map it to ``None`` to leave it out.
+    Text is written byte for byte (no newline translation), so CRLF tests mean what they say.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "briefs").mkdir(exist_ok=True)
+    contents: dict[str, str | bytes | None] = {"references.bib": bib, **files}
+    for name, content in contents.items():
+        if content is None:
+            continue
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return root
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[..., Path]:
+    """``make_project({"briefs/b.yaml": "...", ...})`` → the project folder (under ``tmp_path``)."""
+    counter = 0
+
+    def make(files: ProjectFiles, *, bib: str | None = FIXTURE_BIB, name: str = "") -> Path:
+        nonlocal counter
+        counter += 1
+        return write_project(tmp_path / (name or f"project{counter}"), files, bib)
+
+    return make
+
+
+def brief_yaml(sections: Sequence[str] = ("one",), title: str = "A Test Brief", extra: str = "") -> str:
+    """A minimal brief manifest; ``extra`` is appended verbatim (YAML lines)."""
+    lines = [f"title: {title}", "sections:", *(f"  - {section}" for section in sections)]
+    return "\n".join(lines) + "\n" + extra
+
+
+def section_md(title: str, body: str, front: str = "") -> str:
+    """A section file: front matter with ``title`` (plus ``front`` lines), then ``body``."""
+    return f"---\ntitle: {title}\n{front}---\n{body}"
+
+
+# --- running the CLI ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_cli(args: Sequence[str], cwd: Path) -> CliResult:
+    """Run ``briefgen ARGS`` in-process with the working directory set to ``cwd``.
+
+    An exception that escapes the app (rather than a clean exit) is put into ``stderr``
+    as a traceback, just as the real console script would print it.
+    """
+    runner = CliRunner()
+    with contextlib.chdir(cwd):
+        result = runner.invoke(app, list(args), prog_name="briefgen")
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return CliResult(result.exit_code, result.stdout, stderr)
+
+
+def run_console(args: Sequence[str], cwd: Path) -> CliResult:
+    """Run ``python -m briefgen ARGS`` as a real process."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    completed = subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd, capture_output=True,
+                               text=True, encoding="utf-8", env=env, timeout=120, check=False)
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+def assert_clean_error(result: CliResult, prefix: str, *fragments: str) -> str:
+    """Exit 1, no traceback, and an error line starting with ``prefix`` that holds ``fragments``.
+
+    Returns that line, for further checks.
+    """
+    assert "Traceback" not in result.output, result.output
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith(prefix)]
+    assert lines, f"no stderr line starts with {prefix!r}:\n{result.stderr}"
+    matching = [line for line in lines if all(fragment in line for fragment in fragments)]
+    assert matching, f"no line {lines!r} contains all of {fragments!r}"
+    return matching[0]
