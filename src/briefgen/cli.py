@@ -53,7 +53,7 @@ def build(
                                                                show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
                                                    file_okay=False, show_default=False)] = None,
-    citation_style: Annotated[Optional[str], typer.Option("--citation-style", help="numeric (overrides briefs and profiles).",
+    citation_style: Annotated[Optional[str], typer.Option("--citation-style", help="numeric, author-date or notes.",
                                                           show_default=False)] = None,
     project: ProjectOption = Path("."),
 ) -> None:
@@ -229,6 +229,48 @@ def diff(
                 typer.echo(f"      A: {_clip(text)}")
             for text in entry.b_only:
                 typer.echo(f"      B: {_clip(text)}")
+    raise typer.Exit(1 if diagnostics.has_errors else 0)
+
+
+@app.command()
+def refs(
+    keys: Annotated[Optional[list[str]], typer.Argument(metavar="[KEY ...]", help="Entry keys (default: every entry).",
+                                                        show_default=False)] = None,
+    style: Annotated[str, typer.Option("--style", help="numeric, author-date or notes.")] = "numeric",
+    language: Annotated[str, typer.Option("--language", help="Language of labels and dates (en, es).")] = "en",
+    project: ProjectOption = Path("."),
+) -> None:
+    """Print references from references.bib, formatted as a brief's Sources list shows them.
+
+    Example: briefgen refs gao09109 oig1877 --style author-date
+    """
+    from briefgen.citations.resolve import CitationTable, check_reference
+    from briefgen.citations.styles import STYLES, make_style
+    from briefgen.errors import Diagnostics
+    from briefgen.i18n import messages_for
+    from briefgen.load.bibliography import load_bibliography
+    from briefgen.load.project import BIBLIOGRAPHY
+    from briefgen.load.yaml_fields import did_you_mean
+
+    if style not in STYLES:
+        _usage(f"unknown citation style '{style}'; choose from {', '.join(STYLES)}")
+    diagnostics = Diagnostics()
+    bibliography = load_bibliography(project / BIBLIOGRAPHY, diagnostics)
+    wanted = list(keys or bibliography.references)
+    for key in wanted:
+        if key not in bibliography.references:
+            _report(diagnostics)
+            _usage(f"no entry '{key}' in {BIBLIOGRAPHY}; " + (did_you_mean(key, list(bibliography.references))
+                                                              or "check the key"))
+    references = tuple(bibliography.references[key] for key in wanted)
+    for reference in references:
+        check_reference(reference, diagnostics)
+    table = CitationTable(references, {ref.id: n for n, ref in enumerate(references, start=1)},
+                          {ref.id: () for ref in references})
+    _report(diagnostics)
+    for entry in make_style(style, table, messages_for(language)).entries():  # type: ignore[arg-type]
+        text = " ".join(entry.html.striptags().split())
+        typer.echo(f"{entry.label} {text}" if entry.label else text)
     raise typer.Exit(1 if diagnostics.has_errors else 0)
 
 

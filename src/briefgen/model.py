@@ -21,8 +21,7 @@ Theme = Literal["standard", "large-print"]
 Paper = Literal["letter", "a4"]
 OutputFormat = Literal["html", "pdf"]
 
-CITATION_STYLES: tuple[CitationStyle, ...] = ("numeric",)
-"""The styles this version renders (author-date and notes are planned)."""
+CITATION_STYLES: tuple[CitationStyle, ...] = ("numeric", "author-date", "notes")
 THEMES: tuple[Theme, ...] = ("standard", "large-print")
 PAPERS: tuple[Paper, ...] = ("letter", "a4")
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf")
@@ -178,6 +177,10 @@ class Reference:
     doi: str = ""
     note: str = ""
     howpublished: str = ""
+    short_author: str = ""
+    """biblatex ``shortauthor``: the name used in author-date citations ("GAO")."""
+    short_title: str = ""
+    """biblatex ``shorttitle``: the title used in short notes."""
 
 
 @dataclass(frozen=True, slots=True)

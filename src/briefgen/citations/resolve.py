@@ -75,9 +75,28 @@ def resolve_citations(parts: Iterable[CitationPart], bibliography: Bibliography,
         elif key not in places:
             order.append(key)
             places[key] = []
+    for key in order:
+        check_reference(known[key], diagnostics)
     return CitationTable(references=tuple(known[key] for key in order),
                          numbers={key: index for index, key in enumerate(order, start=1)},
                          cited_in={key: tuple(value) for key, value in places.items()})
+
+
+_AUTHORLESS_TYPES = frozenset({"legislation", "legal_case", "bill", "treaty"})
+
+
+def check_reference(reference: Reference, diagnostics: Diagnostics) -> None:
+    """Warnings for a cited entry that would print badly in the Sources list."""
+    at = reference.location
+    if not reference.title:
+        diagnostics.warning(at, f"entry '{reference.id}' has no title", "add a title field")
+    if reference.type not in _AUTHORLESS_TYPES and not (reference.author or reference.editor or reference.publisher
+                                                          or reference.short_author):
+        diagnostics.warning(at, f"entry '{reference.id}' has no author or institution",
+                            "add an author (an organisation in double braces: {{Agency Name}}) or an institution")
+    if reference.url and not reference.doi and not (reference.accessed.year or reference.accessed.literal):
+        diagnostics.warning(at, f"online source '{reference.id}' has no urldate",
+                            "add urldate = {YYYY-MM-DD}, the day you last checked the page")
 
 
 def iter_citations(tokens: Iterable[Token]) -> Iterator[Citation]:

@@ -1,86 +1,122 @@
-"""Citation styles: how a citation mark and a reference-list entry look, as HTML.
+"""Citation styles: how a citation and the source list look, as HTML.
 
-A style works on the CSL-JSON-shaped :class:`Reference`, so adding a style means adding
-one class here; text from the bibliography is always escaped.
+- ``numeric``: ``[1]``, ``[1, 3]``, ``[2–5]``, ``[2, p. 4]``; narrative ``GAO [3]``; the list
+  in number order.
+- ``author-date`` (APA-like): ``(GAO, 2009, p. 4)``, ``(Capps et al., 2011; ICE, 2025)``,
+  narrative ``Capps et al. (2011)``, a/b suffixes for the same author and year; the list
+  sorted by author, then year.
+- ``notes``: a numbered note per citation, full the first time a source is cited and short
+  after; footnotes at the foot of the PDF page, numbered notes in HTML.
+
+All three work on the CSL-JSON-shaped :class:`Reference` through ``entries.py``; another
+style is another class here.
 """
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from briefgen.citations.resolve import CitationTable
+from briefgen.citations.entries import date_label, format_entry, has_creator, short_author, short_title, sort_key
+from briefgen.citations.resolve import CitationTable, CitedPlace
 from briefgen.citations.syntax import Citation, CitationItem
 from briefgen.i18n import Messages
-from briefgen.model import Name, Reference
-
-_QUOTED_TITLE_TYPES = frozenset({"article-journal", "article-newspaper", "article-magazine", "chapter",
-                                 "paper-conference", "webpage", "entry-encyclopedia", "post", "manuscript"})
+from briefgen.model import CitationStyle, Reference
 
 
 def entry_anchor(key: str) -> str:
     return "ref-" + "".join(char if char.isalnum() or char in "-_" else "-" for char in key)
 
 
-class NumericStyle:
-    """``[1]``, ``[1, 3]``, ``[2–5]``, ``[2, p. 4]``; narrative ``GAO [3]``; list in number order."""
+@dataclass(frozen=True, slots=True)
+class RenderedEntry:
+    anchor: str
+    label: str
+    html: Markup
+    cited_in: tuple[CitedPlace, ...]
 
-    name = "numeric"
+
+class Style:
+    """What the renderer asks of a style."""
+
+    name: CitationStyle
 
     def __init__(self, table: CitationTable, messages: Messages) -> None:
         self.table = table
         self.messages = messages
+        self.notes: list[Markup] = []
 
     def render_citation(self, citation: Citation) -> Markup:
-        items = [item for item in citation.items if item.key in self.table.numbers]
+        raise NotImplementedError
+
+    def entries(self) -> list[RenderedEntry]:
+        raise NotImplementedError
+
+    def finish_fragment(self, html: str) -> str:
+        """A last touch on a rendered piece of text (notes move after punctuation)."""
+        return html
+
+    def _known(self, citation: Citation) -> list[CitationItem]:
+        return [item for item in citation.items if item.key in self.table.numbers]
+
+    def _reference(self, key: str) -> Reference:
+        return self.table.references[self.table.number(key) - 1]
+
+    def _entry(self, reference: Reference, label: str, html: Markup) -> RenderedEntry:
+        return RenderedEntry(entry_anchor(reference.id), label, html, self.table.cited_in.get(reference.id, ()))
+
+
+def _locator(item: CitationItem) -> str:
+    return f"{item.label} {item.locator}".strip()
+
+
+def _link(key: str, text: str | Markup) -> Markup:
+    return Markup('<a href="#{}">{}</a>').format(entry_anchor(key), text)
+
+
+class NumericStyle(Style):
+    name: CitationStyle = "numeric"
+
+    def render_citation(self, citation: Citation) -> Markup:
+        items = self._known(citation)
         if not items:
             return Markup('<span class="citation citation-unknown">[?]</span>')
         if citation.is_narrative:
             item = items[0]
-            reference = self.table.references[self.table.number(item.key) - 1]
             return Markup('<span class="citation">{} {}</span>').format(
-                short_author(reference, self.messages), self._group([item]))
+                short_author(self._reference(item.key), self.messages), self._group([item]))
         return Markup('<span class="citation">{}</span>').format(self._group(items))
 
     def _group(self, items: Sequence[CitationItem]) -> Markup:
-        plain = all(not (item.prefix or item.locator or item.suffix) for item in items)
-        if plain:
+        if all(not (item.prefix or item.locator or item.suffix) for item in items):
             numbers = sorted({self.table.number(item.key) for item in items})
-            keys = {self.table.number(item.key): item.key for item in items}
-            parts = [self._link(keys[first], first if first == last else None, (first, last))
-                     for first, last in _ranges(numbers)]
+            parts = []
+            for first, last in _ranges(numbers):
+                first_key, last_key = self._key(first), self._key(last)
+                parts.append(_link(first_key, str(first)) if first == last
+                             else _link(first_key, str(first)) + Markup("–") + _link(last_key, str(last)))
             return Markup("[") + Markup(", ").join(parts) + Markup("]")
         rendered = []
         for item in items:
-            text = Markup("")
-            if item.prefix:
-                text += escape(item.prefix) + " "
-            text += self._link(item.key, self.table.number(item.key), None)
+            text = escape(item.prefix + " ") if item.prefix else Markup("")
+            text += _link(item.key, str(self.table.number(item.key)))
             if item.locator:
-                text += Markup(", ") + escape(f"{item.label} {item.locator}".strip())
+                text += Markup(", ") + escape(_locator(item))
             if item.suffix:
                 text += Markup(" ") + escape(item.suffix)
             rendered.append(text)
         return Markup("[") + Markup("; ").join(rendered) + Markup("]")
 
-    def _link(self, key: str, number: int | None, span: tuple[int, int] | None) -> Markup:
-        if span is not None and span[0] != span[1]:
-            first_key = _key_for(self.table, span[0])
-            last_key = _key_for(self.table, span[1])
-            return Markup('<a href="#{}">{}</a>–<a href="#{}">{}</a>').format(
-                entry_anchor(first_key), span[0], entry_anchor(last_key), span[1])
-        return Markup('<a href="#{}">{}</a>').format(entry_anchor(key), number if number else self.table.number(key))
+    def _key(self, number: int) -> str:
+        return self.table.references[number - 1].id
 
-    def entry_label(self, reference: Reference) -> str:
-        return f"[{self.table.number(reference.id)}]"
-
-    def render_entry(self, reference: Reference) -> Markup:
-        return format_reference(reference, self.messages)
-
-
-def _key_for(table: CitationTable, number: int) -> str:
-    return table.references[number - 1].id
+    def entries(self) -> list[RenderedEntry]:
+        return [self._entry(ref, f"[{self.table.number(ref.id)}]", format_entry(ref, self.messages))
+                for ref in self.table.references]
 
 
 def _ranges(numbers: Sequence[int]) -> list[tuple[int, int]]:
@@ -93,96 +129,119 @@ def _ranges(numbers: Sequence[int]) -> list[tuple[int, int]]:
             runs.append([number])
     result: list[tuple[int, int]] = []
     for run in runs:
-        if len(run) >= 3:
-            result.append((run[0], run[-1]))
-        else:
-            result.extend((number, number) for number in run)
+        result.extend([(run[0], run[-1])] if len(run) >= 3 else [(n, n) for n in run])
     return result
 
 
-# --- reference list entries ------------------------------------------------------------
+class AuthorDateStyle(Style):
+    name: CitationStyle = "author-date"
+
+    def __init__(self, table: CitationTable, messages: Messages) -> None:
+        super().__init__(table, messages)
+        self.ordered = sorted(table.references, key=lambda ref: sort_key(ref, messages))
+        self.suffixes = _year_suffixes(self.ordered, messages)
+
+    def _year(self, reference: Reference) -> str:
+        return date_label(reference.issued, self.messages) + self.suffixes.get(reference.id, "")
+
+    def render_citation(self, citation: Citation) -> Markup:
+        items = self._known(citation)
+        if not items:
+            return Markup('<span class="citation citation-unknown">(?)</span>')
+        if citation.is_narrative:
+            item = items[0]
+            reference = self._reference(item.key)
+            inside = _link(item.key, self._year(reference))
+            if item.locator:
+                inside += Markup(", ") + escape(_locator(item))
+            return Markup('<span class="citation">{} ({})</span>').format(short_author(reference, self.messages), inside)
+        rendered = []
+        for item in items:
+            reference = self._reference(item.key)
+            text = escape(item.prefix + " ") if item.prefix else Markup("")
+            if not item.suppress_author:
+                text += escape(short_author(reference, self.messages)) + Markup(", ")
+            text += _link(item.key, self._year(reference))
+            if item.locator:
+                text += Markup(", ") + escape(_locator(item))
+            if item.suffix:
+                text += Markup(" ") + escape(item.suffix)
+            rendered.append(text)
+        return Markup('<span class="citation">(') + Markup("; ").join(rendered) + Markup(")</span>")
+
+    def entries(self) -> list[RenderedEntry]:
+        return [self._entry(ref, "", format_entry(ref, self.messages, year_suffix=self.suffixes.get(ref.id, ""),
+                                                  author_date=True))
+                for ref in self.ordered]
 
 
-def format_reference(reference: Reference, messages: Messages) -> Markup:
-    """One entry: creators, title, container, publisher, number, date, URL/DOI, accessed."""
-    parts: list[Markup] = []
-    creators = format_names(reference.author, reference.et_al, messages)
-    if creators:
-        parts.append(escape(creators) + _stop(creators))
-    if reference.title:
-        title = reference.title
-        if reference.type in _QUOTED_TITLE_TYPES:
-            parts.append(Markup("“{}{}”").format(title, "" if title.endswith(("?", "!", ".")) else "."))
-        else:
-            parts.append(Markup("<cite>{}</cite>").format(title) + _stop(title))
-    details: list[str] = []
-    if reference.container_title:
-        container = reference.container_title
-        if reference.volume:
-            container += f" {reference.volume}"
-        if reference.issue:
-            container += f" ({reference.issue})"
-        details.append(container)
-    if reference.genre and reference.number:
-        details.append(f"{reference.genre} {reference.number}")
-    elif reference.number:
-        details.append(reference.number)
-    elif reference.genre:
-        details.append(reference.genre)
-    if reference.howpublished:
-        details.append(reference.howpublished)
-    author_names = {name.literal for name in reference.author if name.literal}
-    if reference.publisher and reference.publisher not in author_names:
-        details.append(reference.publisher if not reference.publisher_place
-                       else f"{reference.publisher_place}: {reference.publisher}")
-    if reference.page:
-        details.append(f"pp. {reference.page}" if reference.type != "article-journal" else reference.page)
-    date = messages.date_parts(reference.issued)
-    details.append(date or messages["no_date"])
-    detail_text = ", ".join(item for item in details if item)
-    parts.append(escape(detail_text) + _stop(detail_text))
-    if reference.doi:
-        doi_url = "https://doi.org/" + reference.doi
-        parts.append(Markup('<a class="url" href="{0}">{0}</a>').format(doi_url))
-    elif reference.url:
-        parts.append(Markup('<a class="url" href="{0}">{0}</a>').format(reference.url))
-    if (reference.url or reference.doi) and (reference.accessed.year or reference.accessed.literal):
-        accessed = messages.format("accessed", date=messages.date_parts(reference.accessed))
-        parts.append(escape(accessed[:1].upper() + accessed[1:]) + Markup("."))
-    return Markup(" ").join(parts)
+def _year_suffixes(ordered: Sequence[Reference], messages: Messages) -> dict[str, str]:
+    """2011a, 2011b for works with the same author name and year (list order decides)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for reference in ordered:
+        groups.setdefault((short_author(reference, messages), date_label(reference.issued, messages)), []).append(reference.id)
+    suffixes: dict[str, str] = {}
+    for keys in groups.values():
+        if len(keys) > 1:
+            for index, key in enumerate(keys):
+                suffixes[key] = string.ascii_lowercase[index % 26]
+    return suffixes
 
 
-def _stop(text: str) -> Markup:
-    return Markup("") if text.endswith((".", "?", "!")) else Markup(".")
+class NotesStyle(Style):
+    name: CitationStyle = "notes"
+
+    def __init__(self, table: CitationTable, messages: Messages) -> None:
+        super().__init__(table, messages)
+        self.seen: set[str] = set()
+
+    def render_citation(self, citation: Citation) -> Markup:
+        items = self._known(citation)
+        if not items:
+            return Markup('<span class="citation citation-unknown">[?]</span>')
+        parts = []
+        for item in items:
+            reference = self._reference(item.key)
+            text = escape(item.prefix + " ") if item.prefix else Markup("")
+            if item.key in self.seen:
+                short = short_title(reference)
+                if has_creator(reference):
+                    short = f"{short_author(reference, self.messages)}, {short}"
+                text += _link(item.key, short)
+            else:
+                self.seen.add(item.key)
+                text += _link(item.key, format_entry(reference, self.messages).striptags().rstrip("."))
+            if item.locator:
+                text += Markup(", ") + escape(_locator(item))
+            if item.suffix:
+                text += Markup(" ") + escape(item.suffix)
+            parts.append(text)
+        note = Markup("; ").join(parts) + Markup(".")
+        self.notes.append(note)
+        number = len(self.notes)
+        call = Markup('<a class="note-call" id="note-ref-{0}" href="#note-{0}"><sup>{0}</sup></a>'
+                      '<span class="footnote">{1}</span>').format(number, note)
+        if citation.is_narrative:
+            return Markup('<span class="citation">{}{}</span>').format(short_author(self._reference(items[0].key),
+                                                                                  self.messages), call)
+        return Markup('<span class="citation">{}</span>').format(call)
+
+    def entries(self) -> list[RenderedEntry]:
+        ordered = sorted(self.table.references, key=lambda ref: sort_key(ref, self.messages))
+        return [self._entry(ref, "", format_entry(ref, self.messages)) for ref in ordered]
+
+    def finish_fragment(self, html: str) -> str:
+        """Notes sit right after the word, and after a following punctuation mark: "stop.¹"."""
+        return _NOTE_BEFORE_PUNCTUATION.sub(r"\2\1", _SPACE_BEFORE_NOTE.sub(r"\1", html))
 
 
-def format_names(names: Sequence[Name], et_al: bool, messages: Messages) -> str:
-    rendered = [display_name(name) for name in names]
-    if not rendered:
-        return ""
-    if len(rendered) > 3 or (et_al and rendered):
-        return f"{rendered[0]} {messages['et_al']}"
-    if len(rendered) == 1:
-        return rendered[0]
-    return ", ".join(rendered[:-1]) + f" {messages['and']} " + rendered[-1]
+_NOTE = r'<span class="citation"><a class="note-call"(?:(?!</span></span>).)*</span></span>'
+_SPACE_BEFORE_NOTE = re.compile(r"\s+(" + _NOTE + ")", re.DOTALL)
+_NOTE_BEFORE_PUNCTUATION = re.compile("(" + _NOTE + r")([.,;:!?])", re.DOTALL)
 
 
-def display_name(name: Name) -> str:
-    if name.literal:
-        return name.literal
-    family = f"{name.particle} {name.family}".strip()
-    text = f"{name.given} {family}".strip()
-    return f"{text}, {name.suffix}" if name.suffix else text
+STYLES: dict[str, type[Style]] = {"numeric": NumericStyle, "author-date": AuthorDateStyle, "notes": NotesStyle}
 
 
-def short_author(reference: Reference, messages: Messages) -> str:
-    """"GAO", "Capps et al.", "Nguyen and Gill": the name used in narrative citations."""
-    names = reference.author or reference.editor
-    if not names:
-        return reference.publisher or reference.title
-    families = [name.literal or f"{name.particle} {name.family}".strip() for name in names]
-    if len(families) >= 3 or reference.et_al:
-        return f"{families[0]} {messages['et_al']}"
-    if len(families) == 2:
-        return f"{families[0]} {messages['and']} {families[1]}"
-    return families[0]
+def make_style(name: CitationStyle, table: CitationTable, messages: Messages) -> Style:
+    return STYLES[name](table, messages)

@@ -35,7 +35,7 @@ _TYPES = {
     "electronic": "webpage", "misc": "document", "unpublished": "manuscript", "manual": "report",
     "legislation": "legislation", "legal": "legislation", "law": "legislation",
     "jurisdiction": "legal_case", "case": "legal_case", "patent": "patent", "dataset": "dataset",
-    "newsarticle": "article-newspaper", "periodical": "periodical",
+    "newsarticle": "article-newspaper", "periodical": "periodical", "govdoc": "report",
 }
 
 
@@ -116,6 +116,8 @@ def _make_reference(entry: Entry, fields: dict[str, str], at: SourceLocation, di
         csl_type = "article-" + fields["entrysubtype"].lower()
     if csl_type == "document" and fields.get("url"):
         csl_type = "webpage"
+    if entry_type in ("phdthesis", "mastersthesis") and not fields.get("type"):
+        fields = {**fields, "type": "PhD thesis" if entry_type == "phdthesis" else "Master's thesis"}
 
     def text(*names: str) -> str:
         for name in names:
@@ -154,6 +156,8 @@ def _make_reference(entry: Entry, fields: dict[str, str], at: SourceLocation, di
         doi=doi,
         note=text("note"),
         howpublished=text("howpublished"),
+        short_author=text("shortauthor"),
+        short_title=text("shorttitle"),
     )
 
 

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from briefgen.citations.resolve import CitationPart, CitationTable, CitedPlace, resolve_citations
-from briefgen.citations.styles import NumericStyle, entry_anchor
+from briefgen.citations.styles import make_style
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import Messages, messages_for
 from briefgen.markdown.parser import markdown_parser
@@ -39,71 +39,69 @@ def theme_css(theme: str) -> str:
     return (folder / "base.css").read_text(encoding="utf-8") + "\n" + (folder / f"{theme}.css").read_text(encoding="utf-8")
 
 
+def reading_order(edition: Edition, messages: Messages) -> list[tuple[str, EditionText, CitedPlace]]:
+    """The edition's Markdown pieces in the order a reader meets them (citations are
+    numbered, and notes counted, in this order)."""
+    pieces: list[tuple[str, EditionText | None, CitedPlace]] = [
+        ("disclaimer", edition.disclaimer, CitedPlace(messages["disclaimer"], "main")),
+        ("intro", edition.intro, CitedPlace(messages["intro"], "intro")),
+    ]
+    takeaways = [(f"takeaway-{i}", text, CitedPlace(messages["key_takeaways"], "key-takeaways"))
+                 for i, text in enumerate(edition.key_takeaways)]
+    summary = [("summary", edition.summary, CitedPlace(messages["summary"], "summary"))]
+    pieces += takeaways + summary if edition.audience.key_takeaways_first else summary + takeaways
+    pieces += [(f"section-{s.number}", s.text, CitedPlace(f"§{s.number}", s.anchor)) for s in edition.sections]
+    pieces.append(("call_to_action", edition.call_to_action, CitedPlace(messages["call_to_action"], "call-to-action")))
+    return [(key, text, place) for key, text, place in pieces if text is not None]
+
+
 def cite_edition(edition: Edition, project: Project, diagnostics: Diagnostics) -> CitationTable:
     """Number the citations of the edition in reading order."""
-    messages = messages_for(edition.language)
-    parts = []
-    front = [(edition.intro, messages["intro"], "intro"), (edition.summary, messages["summary"], "summary")]
-    front += [(takeaway, messages["key_takeaways"], "key-takeaways") for takeaway in edition.key_takeaways]
-    if edition.audience.key_takeaways_first:
-        front = front[-len(edition.key_takeaways):] + front[:-len(edition.key_takeaways)] if edition.key_takeaways else front
-    for text, label, anchor in front:
-        if text is not None:
-            parts.append(CitationPart(text.tokens, text.source.location, CitedPlace(label, anchor)))
-    for section in edition.sections:
-        parts.append(CitationPart(section.text.tokens, section.text.source.location,
-                                  CitedPlace(f"§{section.number}", section.anchor)))
-    if edition.call_to_action is not None:
-        parts.append(CitationPart(edition.call_to_action.tokens, edition.call_to_action.source.location,
-                                  CitedPlace(messages["call_to_action"], "call-to-action")))
+    parts = [CitationPart(text.tokens, text.source.location, place)
+             for _key, text, place in reading_order(edition, messages_for(edition.language))]
     return resolve_citations(parts, project.bibliography, edition.brief.nocite, edition.brief.location, diagnostics)
 
 
 def render_html(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics) -> str:
     messages = messages_for(edition.language)
-    style = NumericStyle(table, messages)
+    style = make_style(edition.citation_style, table, messages)
     md = markdown_parser(edition.language)
 
-    def fragment(text: EditionText | None) -> Markup:
-        if text is None:
-            return Markup("")
+    def fragment(text: EditionText) -> Markup:
         env = dict(text.env)
         env["render_citation"] = style.render_citation
-        env["resolve_image"] = lambda src, line: embed_image(src, text.source.location.at_line(line), project.root, diagnostics)
-        return Markup(md.renderer.render(list(text.tokens), md.options, env))
+        env["resolve_image"] = lambda src, line: embed_image(src, text.source.location.at_line(line), project.root,
+                                                             diagnostics)
+        return Markup(style.finish_fragment(md.renderer.render(list(text.tokens), md.options, env)))
 
-    brief = edition.brief
-    references = [
-        {"anchor": entry_anchor(ref.id), "label": style.entry_label(ref), "html": style.render_entry(ref),
-         "cited_in": table.cited_in.get(ref.id, ())}
-        for ref in table.references
-    ]
+    html = {key: fragment(text) for key, text, _place in reading_order(edition, messages)}
     further = [
-        {"question": q.question, "href": f"{q.brief}--{edition.audience.id}.html" if q.brief else "",
-         "title": project.briefs[q.brief].title if q.brief in project.briefs else ""}
+        {"question": q.question, "href": f"{q.brief}--{edition.audience.id}.html" if q.brief else ""}
         for q in edition.further_questions
     ]
     return _jinja().get_template("brief.html.j2").render(
         edition=edition,
-        brief=brief,
+        brief=edition.brief,
         audience=edition.audience,
         lang=edition.language,
         t=messages,
-        checked=messages.date(brief.checked) if brief.checked else "",
-        css=Markup(theme_css(edition.audience.theme)),
-        page_css=Markup(_page_css(edition, messages)),
         title=edition.title,
         subtitle=edition.subtitle,
+        checked=messages.date(edition.brief.checked) if edition.brief.checked else "",
+        css=Markup(theme_css(edition.audience.theme)),
+        page_css=Markup(_page_css(edition, messages)),
         description=_plain(edition.summary.source.text if edition.summary else edition.subtitle, 300),
-        intro=fragment(edition.intro),
-        summary=fragment(edition.summary),
-        disclaimer=fragment(edition.disclaimer),
-        call_to_action=fragment(edition.call_to_action),
-        takeaways=[fragment(t) for t in edition.key_takeaways],
-        sections=[{"number": s.number, "anchor": s.anchor, "title": s.section.title, "html": fragment(s.text)}
+        intro=html.get("intro", ""),
+        summary=html.get("summary", ""),
+        disclaimer=html.get("disclaimer", ""),
+        call_to_action=html.get("call_to_action", ""),
+        takeaways=[html[f"takeaway-{i}"] for i in range(len(edition.key_takeaways))],
+        sections=[{"number": s.number, "anchor": s.anchor, "title": s.section.title, "html": html[f"section-{s.number}"]}
                   for s in edition.sections],
         further_questions=further,
-        references=references,
+        references=style.entries(),
+        notes=style.notes,
+        citation_style=style.name,
     )
 
 

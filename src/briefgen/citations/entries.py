@@ -1,0 +1,229 @@
+"""Reference-list entries as HTML, from the CSL-JSON-shaped :class:`Reference`.
+
+Two name orders serve the styles: given name first ("Randy Capps") for numeric and
+notes, family name first with initials and the year after the authors (APA-like) for
+author-date. Every piece of bibliography text is escaped; URLs and DOIs are links,
+never shortened.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+from briefgen.i18n import Messages
+from briefgen.model import DateParts, Name, Reference
+
+MAX_LISTED_NAMES = 10
+_QUOTED = frozenset({"article-journal", "article-newspaper", "article-magazine", "chapter", "paper-conference",
+                     "webpage", "entry-encyclopedia", "post", "manuscript", "thesis", "document", "legislation"})
+_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis", "techreport": "Technical report",
+           "resreport": "Research report"}
+_PERIODICAL = frozenset({"article-journal", "article-newspaper", "article-magazine"})
+
+
+# --- names ------------------------------------------------------------------------------
+
+
+def display_name(name: Name) -> str:
+    """"Randy Capps", "Jean de la Fontaine, Jr.", or an organisation as written."""
+    if name.literal:
+        return name.literal
+    family = f"{name.particle} {name.family}".strip()
+    text = f"{name.given} {family}".strip()
+    return f"{text}, {name.suffix}" if name.suffix else text
+
+
+def inverted_name(name: Name) -> str:
+    """"Capps, R.", "de la Fontaine, J., Jr.": family name first, initials (APA-like)."""
+    if name.literal:
+        return name.literal
+    family = f"{name.particle} {name.family}".strip()
+    initials = " ".join("-".join(_initial(piece) for piece in part.split("-") if piece)
+                        for part in name.given.split())
+    text = f"{family}, {initials}" if initials else family
+    return f"{text}, {name.suffix}" if name.suffix else text
+
+
+def _initial(part: str) -> str:
+    return part if part.endswith(".") and len(part) <= 3 else part[0] + "."
+
+
+def given_first_names(names: Sequence[Name], et_al: bool, messages: Messages) -> str:
+    rendered = [display_name(name) for name in names]
+    return _join(rendered, et_al, messages, ampersand=False)
+
+
+def family_first_names(names: Sequence[Name], et_al: bool, messages: Messages) -> str:
+    rendered = [inverted_name(name) for name in names]
+    return _join(rendered, et_al, messages, ampersand=True)
+
+
+def _join(rendered: list[str], et_al: bool, messages: Messages, ampersand: bool) -> str:
+    if not rendered:
+        return ""
+    if len(rendered) > MAX_LISTED_NAMES:
+        rendered, et_al = rendered[:MAX_LISTED_NAMES - 1], True
+    if et_al:
+        comma = "," if ampersand or len(rendered) > 1 else ""
+        return ", ".join(rendered) + f"{comma} {messages['et_al']}"
+    if len(rendered) == 1:
+        return rendered[0]
+    joiner = "&" if ampersand else messages["and"]
+    separator = ", " if ampersand or len(rendered) > 2 else " "
+    return ", ".join(rendered[:-1]) + f"{separator}{joiner} " + rendered[-1]
+
+
+def short_author(reference: Reference, messages: Messages) -> str:
+    """"GAO", "Capps et al.", "Nguyen and Gill": the name used in citations."""
+    if reference.short_author:
+        return reference.short_author
+    names = reference.author or reference.editor
+    if not names:
+        return reference.publisher or short_title(reference)
+    families = [name.literal or f"{name.particle} {name.family}".strip() for name in names]
+    if len(families) >= 3 or reference.et_al:
+        return f"{families[0]} {messages['et_al']}"
+    if len(families) == 2:
+        return f"{families[0]} {messages['and']} {families[1]}"
+    return families[0]
+
+
+def short_title(reference: Reference) -> str:
+    if reference.short_title:
+        return reference.short_title
+    title = reference.title.split(": ")[0]
+    if len(title.split()) > 8 and len(title.split(", ")[0].split()) <= 8:
+        title = title.split(", ")[0]
+    words = title.split()
+    return title if len(words) <= 8 else " ".join(words[:8]) + "…"
+
+
+def has_creator(reference: Reference) -> bool:
+    return bool(reference.short_author or reference.author or reference.editor or reference.publisher)
+
+
+def sort_key(reference: Reference, messages: Messages) -> tuple[str, int, str]:
+    """Author (or title when there is none), then year, then title; accents ignored."""
+    names = reference.author or reference.editor
+    first = (names[0].literal or f"{names[0].family} {names[0].given}") if names else reference.title
+    return (_fold(first), reference.issued.year or 0, _fold(reference.title))
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in text if not unicodedata.combining(char)).casefold().lstrip("“\"'")
+
+
+# --- entries ----------------------------------------------------------------------------
+
+
+def format_entry(reference: Reference, messages: Messages, *, year_suffix: str = "", author_date: bool = False) -> Markup:
+    """One reference-list entry. With ``author_date`` the authors are inverted and the year
+    (with its a/b suffix) follows them, as APA does."""
+    parts: list[Markup] = []
+    names = reference.author or reference.editor
+    creators = (family_first_names if author_date else given_first_names)(names, reference.et_al, messages)
+    if creators and not reference.author and reference.editor:
+        creators += " (ed.)" if len(reference.editor) == 1 else " (eds.)"
+    date_text = date_label(reference.issued, messages) + year_suffix
+    title_first = author_date and not creators  # APA: a work with no author is listed by its title
+    if title_first and reference.title:
+        parts.append(_title(reference))
+    if author_date:
+        if creators:
+            parts.append(escape(creators) + _stop(creators))
+        parts.append(Markup("({}).").format(date_text))
+    elif creators:
+        parts.append(escape(creators) + _stop(creators))
+    if reference.title and not title_first:
+        parts.append(_title(reference))
+    details = _details(reference, messages, with_date=not author_date, date_text=date_text)
+    if details:
+        parts.append(escape(details) + _stop(details))
+    link = reference_url(reference)
+    if link:
+        parts.append(Markup('<a class="url" href="{0}">{0}</a>').format(link))
+    if link and not reference.doi and (reference.accessed.year or reference.accessed.literal):
+        accessed = messages.format("accessed", date=messages.date_parts(reference.accessed))
+        parts.append(escape(accessed[:1].upper() + accessed[1:]) + Markup("."))
+    return Markup(" ").join(parts)
+
+
+def reference_url(reference: Reference) -> str:
+    if reference.doi:
+        return "https://doi.org/" + reference.doi
+    return reference.url
+
+
+def date_label(date: DateParts, messages: Messages) -> str:
+    if date.literal:
+        return date.literal
+    return str(date.year) if date.year else messages["no_date"]
+
+
+def _title(reference: Reference) -> Markup:
+    title = reference.title
+    if reference.type in _QUOTED:
+        end = "" if title.endswith(("?", "!", ".")) else "."
+        return Markup("“{}{}”").format(title, end)
+    return Markup("<cite>{}</cite>").format(title) + _stop(title)
+
+
+def _details(reference: Reference, messages: Messages, *, with_date: bool, date_text: str) -> str:
+    items: list[str] = []
+    full_date = messages.date_parts(reference.issued)
+    if reference.type in _PERIODICAL:
+        container = reference.container_title
+        if reference.volume:
+            container += f" {reference.volume}"
+        if reference.issue:
+            container += f" ({reference.issue})"
+        if container:
+            items.append(container.strip())
+        if reference.page:
+            items.append(reference.page)
+    elif reference.type in ("chapter", "paper-conference"):
+        if reference.container_title:
+            book = messages["in"] + " " + reference.container_title
+            if reference.editor and reference.author:
+                book += ", " + messages["edited_by"] + " " + given_first_names(reference.editor, False, messages)
+            items.append(book)
+        if reference.page:
+            items.append(f"pp. {reference.page}")
+    elif reference.container_title:
+        items.append(reference.container_title)
+    if reference.edition:
+        items.append(reference.edition if not reference.edition.isdigit() else f"{_ordinal(reference.edition)} ed.")
+    genre = _GENRES.get(reference.genre.lower(), reference.genre)
+    if genre and reference.number:
+        items.append(f"{genre} {reference.number}")
+    elif reference.number:
+        items.append(reference.number)
+    elif genre:
+        items.append(genre)
+    if reference.collection_title:
+        items.append(reference.collection_title)
+    if reference.howpublished:
+        items.append(reference.howpublished)
+    author_names = {name.literal for name in reference.author if name.literal}
+    if reference.publisher and reference.publisher not in author_names and reference.type not in _PERIODICAL:
+        items.append(f"{reference.publisher_place}: {reference.publisher}" if reference.publisher_place
+                     else reference.publisher)
+    if with_date:
+        items.append(full_date or messages["no_date"])
+    elif reference.type in ("article-newspaper", "article-magazine", "webpage") and reference.issued.month:
+        items.append(full_date)
+    return ", ".join(item for item in items if item)
+
+
+def _ordinal(number: str) -> str:
+    value = int(number)
+    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{value}{suffix}"
+
+
+def _stop(text: str) -> Markup:
+    return Markup("") if text.endswith((".", "?", "!")) else Markup(".")
