@@ -1,4 +1,4 @@
-"""Reading level of an edition: words and the Flesch–Kincaid grade.
+"""Reading level of an edition: words and a school grade (Flesch–Kincaid; Crawford for Spanish).
 
 Syllables come from pyphen's hyphenation dictionaries (the language of the edition),
 which works offline and gives the same answer on every machine. Citations, code and
@@ -26,16 +26,26 @@ class Readability:
     words: int
     sentences: int
     syllables: int
+    language: str = "en"
 
     @property
     def grade(self) -> float:
-        """Flesch–Kincaid grade level (0 when there is no text)."""
+        """The school grade needed to read the text (0 when there is no text).
+
+        Flesch–Kincaid for English and other languages; Crawford's formula for Spanish,
+        whose words have more syllables, so Flesch–Kincaid would overstate the grade.
+        """
         if not self.words:
             return 0.0
+        if self.language.split("-")[0] == "es":
+            sentences_per_100 = 100 * max(self.sentences, 1) / self.words
+            syllables_per_100 = 100 * self.syllables / self.words
+            return round(-0.205 * sentences_per_100 + 0.049 * syllables_per_100 - 3.407, 1)
         return round(0.39 * self.words / max(self.sentences, 1) + 11.8 * self.syllables / self.words - 15.59, 1)
 
-    def __add__(self, other: Readability) -> Readability:
-        return Readability(self.words + other.words, self.sentences + other.sentences, self.syllables + other.syllables)
+    @property
+    def formula(self) -> str:
+        return "Crawford" if self.language.split("-")[0] == "es" else "Flesch–Kincaid"
 
 
 def plain_text(tokens: Iterable[Token], cell_separator: str = "\n\n") -> str:
@@ -47,7 +57,8 @@ def plain_text(tokens: Iterable[Token], cell_separator: str = "\n\n") -> str:
     parts: list[str] = []
     for token in tokens:
         if token.type == "inline":
-            text = "".join(child.content for child in token.children or () if child.type in ("text", "softbreak"))
+            text = "".join(child.content if child.type == "text" else " " for child in token.children or ()
+                           if child.type in ("text", "softbreak", "hardbreak"))
             parts.append(text.replace("\n", " "))
         elif token.type in ("paragraph_close", "heading_close", "list_item_close", "tr_close"):
             parts.append("\n\n")
@@ -66,11 +77,11 @@ def measure_edition(edition: Edition) -> Readability:
 def measure(text: str, language: str) -> Readability:
     words = _WORD.findall(text)
     if not words:
-        return Readability(0, 0, 0)
+        return Readability(0, 0, 0, language)
     sentences = [s for s in _SENTENCE_END.split(text) if _WORD.search(s)]
     dictionary = _dictionary(language)
     syllables = sum(_syllables(word, dictionary, language) for word in words)
-    return Readability(len(words), len(sentences), syllables)
+    return Readability(len(words), len(sentences), syllables, language)
 
 
 def _syllables(word: str, dictionary: object, language: str) -> int:
