@@ -8,17 +8,26 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from briefgen.assemble import MarkdownCache, assemble_edition
+from briefgen.citations.resolve import CitationTable
 from briefgen.cli import app
+from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.load.audiences import load_audiences
+from briefgen.load.bibliography import parse_bibliography
+from briefgen.model import Audience, Brief, EditionOverrides, MarkdownText, Project, Section, SectionRef
+from briefgen.render.html import cite_edition, render_html
 
 TESTS_DIR = Path(__file__).resolve().parent
 FIXTURES_DIR = TESTS_DIR / "fixtures"
@@ -37,7 +46,8 @@ FIXTURE_BIB = r"""% A small bibliography for tests: one entry per shape the load
   number      = {GAO-21-186},
   year        = {2021},
   month       = jan,
-  url         = {https://www.gao.gov/products/gao-21-186}
+  url         = {https://www.gao.gov/products/gao-21-186},
+  urldate     = {2026-01-24}
 }
 
 @article{moller2020,
@@ -191,3 +201,111 @@ def assert_clean_error(result: CliResult, prefix: str, *fragments: str) -> str:
     matching = [line for line in lines if all(fragment in line for fragment in fragments)]
     assert matching, f"no line {lines!r} contains all of {fragments!r}"
     return matching[0]
+
+
+# --- models built in code, for stage tests --------------------------------------------------
+
+
+def make_section(section_id: str, body: str = "Text.\n", *, title: str = "", audiences: Sequence[str] | None = None,
+                 tags: Sequence[str] = (), language: str = "") -> Section:
+    name = f"{section_id}.{language}.md" if language else f"{section_id}.md"
+    location = SourceLocation(Path("briefs/sections") / name, 1)
+    return Section(id=section_id, location=location, title=title or section_id.replace("-", " ").capitalize(),
+                   body=MarkdownText(body, location.at_line(4)), audiences=None if audiences is None else tuple(audiences),
+                   tags=tuple(tags), language=language)
+
+
+def make_brief(sections: Sequence[str | SectionRef], *, brief_id: str = "b", summary: str | None = None,
+               key_takeaways: Sequence[str] = (), editions: Mapping[str, Mapping[str, object]] | None = None,
+               **fields: object) -> Brief:
+    """A brief built in code; Markdown fields are plain strings, edition overrides plain mappings."""
+    location = SourceLocation(Path(f"briefs/{brief_id}.yaml"), 1)
+
+    def override(key: str, value: object) -> object:
+        if key in ("intro", "call_to_action"):
+            return MarkdownText(str(value), location.at_line(45))
+        if key == "key_takeaways":
+            return tuple(MarkdownText(text, location.at_line(50)) for text in value)  # type: ignore[attr-defined]
+        return value
+
+    refs = tuple(ref if isinstance(ref, SectionRef) else SectionRef(ref, location.at_line(3 + index))
+                 for index, ref in enumerate(sections))
+    overrides = {audience_id: EditionOverrides(location=location.at_line(40),
+                                               **{key: override(key, value) for key, value in values.items()})
+                 for audience_id, values in (editions or {}).items()}
+    return Brief(id=brief_id, location=location, title=str(fields.pop("title", "A Brief")), sections=refs,
+                 summary=MarkdownText(summary, location.at_line(20)) if summary is not None else None,
+                 key_takeaways=tuple(MarkdownText(text, location.at_line(30 + i)) for i, text in enumerate(key_takeaways)),
+                 editions=overrides, **fields)  # type: ignore[arg-type]
+
+
+def builtin_audiences() -> dict[str, Audience]:
+    diagnostics = Diagnostics()
+    audiences = load_audiences(Path("/nonexistent-audiences"), diagnostics)
+    assert diagnostics.items == []
+    return audiences
+
+
+def make_project_model(briefs: Sequence[Brief], sections: Sequence[Section], *, bib: str = FIXTURE_BIB,
+                       audiences: Mapping[str, Audience] | None = None) -> Project:
+    diagnostics = Diagnostics()
+    bibliography = parse_bibliography(bib, SourceLocation(Path("references.bib")), diagnostics)
+    assert diagnostics.items == []
+    return Project(root=Path.cwd(), briefs={brief.id: brief for brief in briefs},
+                   sections={s.id: s for s in sections if not s.language},
+                   translations={(s.id, s.language): s for s in sections if s.language},
+                   broken_sections=frozenset(), audiences=dict(audiences or builtin_audiences()), bibliography=bibliography)
+
+
+# --- reading built HTML ------------------------------------------------------------------------
+
+
+def main_text_numbers(html: str) -> list[int]:
+    """The citation numbers in the page body before the Sources list, in reading order."""
+    body = html[html.index("<main"):]
+    body = body.split('<section class="sources"')[0]
+    numbers: list[int] = []
+    for first, last in re.findall(r'<a href="#ref-[^"]+">(\d+)</a>(?:–<a href="#ref-[^"]+">(\d+)</a>)?', body):
+        numbers.extend(range(int(first), int(last or first) + 1))  # a range [2–5] stands for 2, 3, 4, 5
+    return numbers
+
+
+def first_appearances(numbers: Sequence[int]) -> list[int]:
+    seen: list[int] = []
+    for number in numbers:
+        if number not in seen:
+            seen.append(number)
+    return seen
+
+
+def section_titles(html: str) -> list[str]:
+    return [unescape(title) for title in re.findall(r'<span class="section-title">(.*?)</span>', html)]
+
+
+def reference_keys(html: str) -> list[str]:
+    """The keys of the Sources list, in number order."""
+    return re.findall(r'<li id="ref-([^"]+)">', html)
+
+
+def render_edition(brief: Brief, sections: Sequence[Section], audience: Audience | str, *, bib: str = FIXTURE_BIB
+                   ) -> tuple[str, CitationTable, list[str]]:
+    """Assemble, cite and render one edition of models built in code: (HTML, citation table, diagnostics)."""
+    project = make_project_model([brief], sections, bib=bib)
+    chosen = project.audiences[audience] if isinstance(audience, str) else audience
+    diagnostics = Diagnostics()
+    edition = assemble_edition(project, brief, chosen, MarkdownCache(), diagnostics)
+    table = cite_edition(edition, project, diagnostics)
+    html = render_html(edition, table, project, diagnostics)
+    return html, table, [d.format() for d in diagnostics.items]
+
+
+def plain_text(html: str) -> str:
+    """Text without tags and entities, whitespace collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+def source_entries(html: str) -> dict[str, str]:
+    """Sources list: key → the entry's plain text."""
+    sources = html[html.index('<ol class="references'):]
+    sources = sources[:sources.index("</ol>")]
+    return {key: plain_text(body) for key, body in re.findall(r'<li id="ref-([^"]+)">(.*?)</li>', sources, flags=re.S)}

@@ -112,7 +112,7 @@ def test_front_matter_problems_are_located(tmp_path: Path, content: str, expecte
 
 
 def test_yaml_syntax_error_in_front_matter_is_at_the_file_line(tmp_path: Path) -> None:
-    section, problems = load(tmp_path, "s.md", "---\ntitle: S\ntags: [a\nother: b\n---\nBody\n")
+    section, problems = load(tmp_path, "s.md", "---\ntitle: S\n\ntags: a: b\n---\nBody\n")
     assert section is None
     assert len(problems) == 1
     assert problems[0].startswith("s.md:4: YAML syntax error")

@@ -32,7 +32,6 @@ def only_error(diagnostics: Diagnostics) -> str:
 @pytest.mark.parametrize(("text", "start", "line"), [
     pytest.param("title: T\nsubtitle: a: b\n", 1, 2, id="colon-in-plain-value"),
     pytest.param("title: T\nsections:\n  - one\n - two\n", 1, 4, id="bad-indentation"),
-    pytest.param("title: T\nsubtitle: \"unclosed\n", 1, 3, id="unclosed-quote-reports-where-it-ran-out"),
     pytest.param("title: T\nsubtitle: a: b\n", 2, 3, id="front-matter-offset"),
 ])
 def test_syntax_error_is_reported_at_its_file_line(text: str, start: int, line: int) -> None:

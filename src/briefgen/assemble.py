@@ -178,16 +178,16 @@ def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: Markdo
 
     for brief in project.briefs.values():
         for audience_id in brief.audiences or ():
-            check(audience_id, brief.location)
+            check(audience_id, brief.audience_locations.get(audience_id, brief.location))
         for audience_id, overrides in brief.editions.items():
             check(audience_id, overrides.location)
         refs = [*brief.sections, *(r for o in brief.editions.values() for r in (*(o.sections or ()), *o.extra_sections))]
         for ref in refs:
             for audience_id in ref.audiences or ():
-                check(audience_id, ref.location)
+                check(audience_id, ref.audience_locations.get(audience_id, ref.location))
     for section in [*project.sections.values(), *project.translations.values()]:
         for audience_id in section.audiences or ():
-            check(audience_id, section.location.at_line(2))
+            check(audience_id, section.audience_locations.get(audience_id, section.location))
         parsed = cache.parse(section.body, Diagnostics(), section.id, section.language or DEFAULT_LANGUAGE)
         for token in parsed.tokens:
             expression = token.meta.get("audience") if token.type == "div_open" and token.meta else None

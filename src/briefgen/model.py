@@ -45,6 +45,8 @@ class SectionRef:
     id: str
     location: SourceLocation
     audiences: tuple[str, ...] | None = None
+    audience_locations: Mapping[str, SourceLocation] = field(default_factory=dict)
+    """Where each audience id is written, for errors."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,7 @@ class Brief:
     key_takeaways: tuple[MarkdownText, ...] = ()
     further_questions: tuple[FurtherQuestion, ...] = ()
     audiences: tuple[str, ...] | None = None
+    audience_locations: Mapping[str, SourceLocation] = field(default_factory=dict)
     nocite: tuple[str, ...] = ()
     citation_style: CitationStyle | None = None
     editions: Mapping[str, EditionOverrides] = field(default_factory=dict)
@@ -102,6 +105,7 @@ class Section:
     audiences: tuple[str, ...] | None = None
     tags: tuple[str, ...] = ()
     language: str = ""
+    audience_locations: Mapping[str, SourceLocation] = field(default_factory=dict)
     """The language of a translated variant (``id.es.md``); empty for the default file."""
 
 

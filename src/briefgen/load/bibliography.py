@@ -7,6 +7,7 @@ Unicode here, except URLs and DOIs, where ``%`` and ``~`` are real characters.
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -20,10 +21,11 @@ from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.load.text_files import read_text
 from briefgen.model import Bibliography, DateParts, Name, Reference
 
+_SILENT = logging.NullHandler()
 _RAW_FIELDS = frozenset({"url", "doi", "urldate", "file", "eprint", "date", "year", "month", "day", "pages"})
 _MONTHS = {name: index for index, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_MISSING_COMMA = re.compile(r"\n\s*([A-Za-z][\w-]*)\s*=\s*[{\"\d]")
+_MISSING_COMMA = re.compile(r"(?:\n|[}\"])\s*([A-Za-z][\w-]*)\s*=\s*[{\"\d]")
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 _TYPES = {
@@ -52,7 +54,14 @@ def load_bibliography(path: Path, diagnostics: Diagnostics) -> Bibliography:
 
 
 def parse_bibliography(text: str, location: SourceLocation, diagnostics: Diagnostics) -> Bibliography:
-    library = bibtexparser.parse_string(text)
+    logger = logging.getLogger("bibtexparser")
+    propagate, logger.propagate = logger.propagate, False  # its log lines would bypass our diagnostics
+    logger.addHandler(_SILENT)
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        logger.removeHandler(_SILENT)
+        logger.propagate = propagate
     _report_failed_blocks(library, location, diagnostics)
     raw_entries = {entry.key: entry for entry in library.entries}
     references: dict[str, Reference] = {}
@@ -74,7 +83,8 @@ def _report_failed_blocks(library: Library, location: SourceLocation, diagnostic
             names = ", ".join(sorted(block.duplicate_keys))
             diagnostics.error(at, f"entry sets the field {names} twice", "keep one of them")
         elif isinstance(block, ParsingFailedBlock):
-            reason = str(block.error).split("\n")[0].rstrip(".")
+            reason = (getattr(block.error, "abort_reason", "") or str(block.error) or type(block.error).__name__)
+            reason = reason.strip().split("\n")[0].rstrip(".")
             diagnostics.error(at, f"cannot read this BibTeX entry ({reason})",
                               "check its braces, quotes and the commas between fields")
 
@@ -86,7 +96,8 @@ def _raw_fields(entry: Entry, entries: dict[str, Entry], at: SourceLocation, dia
         name = field.key.lower()
         swallowed = _MISSING_COMMA.search(value)
         if swallowed:
-            diagnostics.error(at.at_line(at.line + _line_offset(entry, field.key)),
+            line = field.start_line + 1 if isinstance(field.start_line, int) else at.line + _line_offset(entry, field.key)
+            diagnostics.error(at.at_line(line),
                               f"field '{name}' of '{entry.key}' swallows the next field '{swallowed.group(1)}'",
                               f"add the missing comma after the value of '{name}'")
         fields[name] = value

@@ -43,6 +43,7 @@ def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
         diagnostics.error(location.at_line(1), "brief manifest is missing the required key 'sections'",
                           "list the section ids under 'sections:'")
     sections = read_list(fields, "sections", lambda n, at: _read_section_ref(n, at, diagnostics))
+    brief_audiences = fields.located_text_list("audiences")
     brief = Brief(
         id=brief_id,
         location=location.at_line(1),
@@ -57,7 +58,8 @@ def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
         key_takeaways=_read_markdown_list(fields, "key_takeaways", diagnostics) or (),
         sections=sections,
         further_questions=read_list(fields, "further_questions", lambda n, at: _read_question(n, at, diagnostics)),
-        audiences=fields.text_list("audiences"),
+        audiences=tuple(brief_audiences) if brief_audiences is not None else None,
+        audience_locations=brief_audiences or {},
         nocite=fields.text_list("nocite") or (),
         citation_style=fields.choice("citation_style", CITATION_STYLES),
         editions=_read_editions(fields, diagnostics),
@@ -75,9 +77,12 @@ def _read_section_ref(node: yaml.Node, at: SourceLocation, diagnostics: Diagnost
     if fields is None:
         return None
     section_id = fields.text("id", required=True)
-    audiences = fields.text_list("audiences")
+    audiences = fields.located_text_list("audiences")
     fields.finish()
-    return SectionRef(id=section_id, location=at, audiences=audiences) if section_id else None
+    if not section_id:
+        return None
+    return SectionRef(id=section_id, location=at, audiences=tuple(audiences) if audiences is not None else None,
+                      audience_locations=audiences or {})
 
 
 def _read_question(node: yaml.Node, at: SourceLocation, diagnostics: Diagnostics) -> FurtherQuestion | None:

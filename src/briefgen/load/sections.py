@@ -41,14 +41,15 @@ def load_section(path: Path, diagnostics: Diagnostics) -> Section | None:
     if not fields.is_valid:
         return None
     title = fields.text("title", required=True)
-    audiences = fields.text_list("audiences")
+    audiences = fields.located_text_list("audiences")
     tags = fields.text_list("tags") or ()
     fields.finish()
     if not title:
         return None
     return Section(id=section_id, location=location.at_line(1), title=title,
                    body=MarkdownText(body, location.at_line(body_line)),
-                   audiences=audiences, tags=tags, language=language)
+                   audiences=tuple(audiences) if audiences is not None else None, tags=tags, language=language,
+                   audience_locations=audiences or {})
 
 
 def split_front_matter(text: str, location: SourceLocation, diagnostics: Diagnostics) -> tuple[str | None, int, str]:

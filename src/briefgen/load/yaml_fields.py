@@ -202,17 +202,22 @@ class FieldReader:
         return list(node.value)
 
     def text_list(self, key: str) -> tuple[str, ...] | None:
+        items = self.located_text_list(key)
+        return None if items is None else tuple(items)
+
+    def located_text_list(self, key: str) -> dict[str, SourceLocation] | None:
+        """The items of a list of words, each with the line it is written on."""
         items = self.sequence(key)
         if items is None:
             return None
-        result = []
+        result: dict[str, SourceLocation] = {}
         for item in items:
             if not isinstance(item, yaml.ScalarNode) or item.value == "":
                 self.diagnostics.error(self.at(item), f"each item of '{key}' must be a word or short text",
                                        "write '- item' on its own line")
                 continue
-            result.append(str(item.value).strip())
-        return tuple(result)
+            result.setdefault(str(item.value).strip(), self.at(item))
+        return result
 
     def mapping(self, key: str) -> yaml.MappingNode | None:
         node = self.values.get(key)
