@@ -14,7 +14,7 @@ from briefgen.citations.syntax import Citation, CitationItem, parse_group
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import messages_for
 from briefgen.load.bibliography import parse_bibliography
-from conftest import FIXTURES_DIR, GOLDEN_DIR
+from conftest import FIXTURES_DIR, GOLDEN_DIR, REPO_ROOT, brief_yaml, run_cli, section_md
 
 BIB_FILES = ("zotero-bbt", "jabref")
 
@@ -139,3 +139,62 @@ def test_notes_move_after_punctuation_in_html() -> None:
     call = style.render_citation(Citation((CitationItem("Smith2017"),), False))
     html = style.finish_fragment(f"<p>The police changed {call}.</p>")
     assert html.startswith('<p>The police changed.<span class="citation"><a class="note-call"')
+
+
+# --- warnings for cited entries, and styles chosen per brief, profile and command line --------
+
+
+def test_cited_entries_that_would_print_badly_are_warned_about_at_their_line(make_project) -> None:
+    bib = ("@misc{notitle,\n  author = {{Agency}},\n  year = {2020}\n}\n\n"
+           "@misc{nobody,\n  title = {Anonymous Page},\n  year = {2021}\n}\n\n"
+           "@online{nodate,\n  author = {{Agency}},\n  title = {A Page},\n  url = {https://example.org/p}\n}\n")
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]),
+                            "briefs/sections/one.md": section_md("One", "Text [@notitle; @nobody; @nodate].\n")}, bib=bib)
+    result = run_cli(["build", "-f", "html", "-a", "press"], cwd=project)
+    assert result.exit_code == 0, result.output
+    assert "references.bib:1: warning: entry 'notitle' has no title; add a title field" in result.stderr
+    assert "references.bib:6: warning: entry 'nobody' has no author or institution" in result.stderr
+    assert "references.bib:11: warning: online source 'nodate' has no urldate" in result.stderr
+
+
+def test_style_comes_from_command_line_then_edition_then_profile_then_brief(make_project) -> None:
+    project = make_project({
+        "briefs/b.yaml": brief_yaml(["one"], extra="citation_style: notes\neditions:\n  press:\n    citation_style: numeric\n"),
+        "briefs/sections/one.md": section_md("One", "Text [@gao2021].\n"),
+        "briefs/audiences/community-groups.yaml": "citation_style: author-date\n",
+    })
+    run_cli(["build", "-f", "html"], cwd=project)
+    html = {p.stem: p.read_text(encoding="utf-8") for p in (project / "output").glob("*.html")}
+    assert '<ol class="references style-numeric">' in html["b--press"]                    # edition override
+    assert '<ol class="references style-author-date">' in html["b--community-groups"]     # profile
+    assert '<ol class="references style-notes">' in html["b--county-officials"]           # brief
+    assert 'class="note-call"' in html["b--county-officials"]
+    run_cli(["build", "-f", "html", "--citation-style", "author-date"], cwd=project)
+    press = (project / "output" / "b--press.html").read_text(encoding="utf-8")
+    assert '<ol class="references style-author-date">' in press                           # command line wins
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_example_builds_in_every_style(style: str, tmp_path: Path) -> None:
+    result = run_cli(["build", "-f", "html", "--citation-style", style, "-o", str(tmp_path)], cwd=REPO_ROOT)
+    assert result.exit_code == 0, result.output
+    assert not [line for line in result.stderr.splitlines() if line.strip()], result.stderr
+    for page in tmp_path.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert f'<ol class="references style-{style}">' in html
+        assert "[@" not in html and "{" not in Markup(html.split("<body", 1)[1]).striptags()
+
+
+def test_refs_command(make_project) -> None:
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]), "briefs/sections/one.md": section_md("One", "x\n")})
+    result = run_cli(["refs", "doe2019", "gao2021", "--style", "author-date"], cwd=project)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Doe, J., et al. (2019). Local Policing and Federal Partnerships. Springfield: Example Press.",
+        "U.S. Government Accountability Office. (2021). Immigration Enforcement: ICE Can Further Improve Its 287(g) "
+        "Program Oversight. Report GAO-21-186. https://www.gao.gov/products/gao-21-186 Accessed January 24, 2026.",
+    ]
+    numbered = run_cli(["refs", "gao2021"], cwd=project)
+    assert numbered.stdout.startswith("[1] U.S. Government Accountability Office.")
+    unknown = run_cli(["refs", "gao2012"], cwd=project)
+    assert unknown.exit_code == 2 and "no entry 'gao2012' in references.bib; did you mean 'gao2021'?" in unknown.stderr

@@ -34,9 +34,10 @@ def test_every_brief_builds_for_every_builtin_audience(example_output: Path, bri
     assert "[@" not in html
     assert "citation-unknown" not in html
     assert not re.search(r"^:::", html, flags=re.M), "no fenced-div fence leaks into the page"
-    numbers = main_text_numbers(html)
-    assert numbers, "the edition cites its sources"
-    assert first_appearances(numbers) == list(range(1, len(set(numbers)) + 1)), "numbers appear in reading order"
+    assert 'class="citation"' in html, "the edition cites its sources"
+    if 'class="references style-numeric"' in html:
+        numbers = main_text_numbers(html)
+        assert first_appearances(numbers) == list(range(1, len(set(numbers)) + 1)), "numbers appear in reading order"
 
 
 def test_the_two_briefs_share_sections() -> None:
