@@ -207,3 +207,44 @@ def test_matrix_and_diff_on_the_example() -> None:
     assert diff.exit_code == 0, diff.output
     assert re.search(r"^  A decision-options: only county-officials gets this section", diff.stdout, re.MULTILINE)
     assert re.search(r"^  ~ \S+: read differently", diff.stdout, re.MULTILINE)
+
+
+def test_spanish_example_edition_pdf_is_spanish(tmp_path: Path) -> None:
+    import subprocess
+
+    from pypdf import PdfReader
+
+    result = run_cli(["build", "287g-police-ice", "-a", "community-groups-es", "-o", str(tmp_path)], cwd=REPO_ROOT)
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "287g-police-ice--community-groups-es.pdf"
+    assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "es"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for label in ("Verificado el 24 de enero de 2026", "Puntos clave", "Resumen", "Fuentes", "Página 1 de"):
+        assert label in text
+    html = (tmp_path / "287g-police-ice--community-groups-es.html").read_text(encoding="utf-8")
+    assert '<html lang="es">' in html
+
+
+def test_the_four_example_editions_differ_in_content() -> None:
+    from briefgen.errors import Diagnostics
+    from briefgen.load.project import load_project
+    from briefgen.readability import plain_text
+    from briefgen.tailoring import build_editions
+
+    diagnostics = Diagnostics()
+    project = load_project(REPO_ROOT, diagnostics)
+    ids = ["county-officials", "community-groups", "community-groups-es", "press"]
+    editions = build_editions(project, project.briefs["287g-police-ice"], [project.audiences[i] for i in ids], diagnostics)
+    assert diagnostics.errors == []
+    section_lists = {e.audience.id: [s.section.id for s in e.sections] for e in editions}
+    texts = {e.audience.id: " ".join(plain_text(s.text.tokens) for s in e.sections) for e in editions}
+    # three different section lists: the Spanish edition reads the same sections as the English community one
+    assert len({tuple(v) for v in section_lists.values()}) == 3
+    assert section_lists["community-groups-es"] == section_lists["community-groups"]
+    assert "decision-options" in section_lists["county-officials"]
+    assert "where-to-get-help" in section_lists["community-groups"]
+    assert len(section_lists["press"]) < len(section_lists["county-officials"])
+    assert len(set(texts.values())) == 4, "every edition reads differently"
+    assert texts["community-groups"] != texts["county-officials"]
+    # the Spanish edition is Spanish, not the English text again
+    assert {"de", "la", "que"} <= set(texts["community-groups-es"].split())
