@@ -128,13 +128,19 @@ def audiences_list(ctx: typer.Context, project: ProjectOption = Path(".")) -> No
         return
     loaded, diagnostics = _load(project)
     _report(diagnostics)
-    typer.echo(f"{'id':24} {'label':32} {'lang':5} {'grade ≤':8} {'pages ≤':8} origin")
+    from briefgen.load.audiences import builtin_audience_paths
+
+    builtin_ids = {path.stem for path in builtin_audience_paths()}
+    id_width = max([len(a) for a in loaded.audiences] + [2])
+    label_width = max([len(a.label) for a in loaded.audiences.values()] + [5])
+    typer.echo(f"{'id':{id_width}}  {'label':{label_width}}  {'lang':5} {'grade ≤':8} {'pages ≤':8} origin")
     for audience in loaded.audiences.values():
         grade = f"{audience.reading_grade:g}" if audience.reading_grade is not None else "-"
         pages = str(audience.max_pages) if audience.max_pages is not None else "-"
-        origin = "built-in" if audience.is_builtin else ("project" if audience.location.path.is_relative_to(loaded.root)
-                                                          else "built-in")
-        typer.echo(f"{audience.id:24} {audience.label:32} {audience.language:5} {grade:8} {pages:8} {origin}")
+        origin = ("built-in" if audience.is_builtin else
+                  "built-in, overridden" if audience.id in builtin_ids else "project")
+        name = f"{audience.id:{id_width}}  {audience.label:{label_width}}"
+        typer.echo(f"{name}  {audience.language:5} {grade:8} {pages:8} {origin}")
     raise typer.Exit(1 if diagnostics.has_errors else 0)
 
 

@@ -67,7 +67,7 @@ def matrix_text(matrix: Matrix) -> str:
         cells = ["✓".center(len(c)) if inc else "·".center(len(c)) for c, inc in zip(columns, row.included, strict=True)]
         lines.append(f"{row.section_id:<{width}}  " + "  ".join(cells))
     lines.append(f"{'words':<{width}}  " + "  ".join(f"{w:,}".center(len(c)) for c, w in zip(columns, matrix.words, strict=True)))
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def matrix_csv(matrix: Matrix) -> str:
