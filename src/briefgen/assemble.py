@@ -98,6 +98,10 @@ def select_sections(project: Project, brief: Brief, audience: Audience, diagnost
         if ref.audiences is not None and audience.id not in ref.audiences:
             continue
         section = project.sections.get(ref.id)
+        if section is None and ref.id == brief.id:
+            diagnostics.error(ref.location, f"brief '{brief.id}' lists itself as a section",
+                              "list section ids here; to point readers to another brief use further_questions")
+            continue
         if section is None:
             if ref.id not in project.broken_sections:  # a broken file already has its own error
                 diagnostics.error(ref.location, f"no section '{ref.id}' (looked for briefs/sections/{ref.id}.md)",

@@ -55,6 +55,7 @@ def build(
                                                    file_okay=False, show_default=False)] = None,
     citation_style: Annotated[Optional[str], typer.Option("--citation-style", help="numeric, author-date or notes.",
                                                           show_default=False)] = None,
+    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Download images linked from other web sites.")] = False,
     project: ProjectOption = Path("."),
 ) -> None:
     """Build editions: <output>/<brief-id>--<audience-id>.html and .pdf.
@@ -72,7 +73,8 @@ def build(
     if citation_style is not None and citation_style not in CITATION_STYLES:
         _usage(f"unknown citation style '{citation_style}'; choose from {', '.join(CITATION_STYLES)}")
     options = BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), formats=formats,  # type: ignore[arg-type]
-                           output_dir=output, citation_style=citation_style)  # type: ignore[arg-type]
+                           output_dir=output, citation_style=citation_style,  # type: ignore[arg-type]
+                           allow_remote=allow_remote)
     result = _run(lambda: run_build(project, options))
     _report(result.diagnostics)
     cwd = Path.cwd()

@@ -25,6 +25,8 @@ class BuildOptions:
     formats: tuple[OutputFormat, ...] = ("html", "pdf")
     output_dir: Path | None = None
     citation_style: CitationStyle | None = None
+    allow_remote: bool = False
+    """Download images that sections link to on other sites (off: only project files)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,7 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
         diagnostics = Diagnostics()
         edition = assemble_edition(project, brief, audience, cache, diagnostics, options.citation_style)
         table = cite_edition(edition, project, diagnostics)
-        html = render_html(edition, table, project, diagnostics)
+        html = render_html(edition, table, project, diagnostics, options.allow_remote)
         pdf = None
         if "pdf" in options.formats and not diagnostics.has_errors:
             from briefgen.render.pdf import render_pdf  # WeasyPrint loads only when a PDF is wanted

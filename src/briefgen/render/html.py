@@ -6,30 +6,27 @@ two editions always say the same thing.
 
 from __future__ import annotations
 
-import base64
 import re
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from briefgen.citations.resolve import CitationPart, CitationTable, CitedPlace, resolve_citations
 from briefgen.citations.styles import make_style
-from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.errors import Diagnostics
 from briefgen.i18n import Messages, messages_for
 from briefgen.markdown.parser import markdown_parser
 from briefgen.model import Edition, EditionText, Project
-
-_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-                ".svg": "image/svg+xml", ".webp": "image/webp"}
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
+from briefgen.render.resources import ResourcePolicy
 
 
 @lru_cache(maxsize=1)
 def _jinja() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("briefgen", "templates"), autoescape=True,
+    # Sandboxed: a template can format what it is given, never read files or call Python.
+    return SandboxedEnvironment(loader=jinja2.PackageLoader("briefgen", "templates"), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
@@ -62,7 +59,9 @@ def cite_edition(edition: Edition, project: Project, diagnostics: Diagnostics) -
     return resolve_citations(parts, project.bibliography, edition.brief.nocite, edition.brief.location, diagnostics)
 
 
-def render_html(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics) -> str:
+def render_html(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
+                allow_remote: bool = False) -> str:
+    policy = ResourcePolicy(project.root, allow_remote)
     messages = messages_for(edition.language)
     style = make_style(edition.citation_style, table, messages)
     md = markdown_parser(edition.language)
@@ -70,8 +69,7 @@ def render_html(edition: Edition, table: CitationTable, project: Project, diagno
     def fragment(text: EditionText) -> Markup:
         env = dict(text.env)
         env["render_citation"] = style.render_citation
-        env["resolve_image"] = lambda src, line: embed_image(src, text.source.location.at_line(line), project.root,
-                                                             diagnostics)
+        env["resolve_image"] = lambda src, line: policy.load_image(src, text.source.location.at_line(line), diagnostics)
         return Markup(style.finish_fragment(md.renderer.render(list(text.tokens), md.options, env)))
 
     html = {key: fragment(text) for key, text, _place in reading_order(edition, messages)}
@@ -116,33 +114,6 @@ def _page_css(edition: Edition, messages: Messages) -> str:
 
     content = f"{css_string(before)} counter(page) {css_string(middle)} counter(pages) {css_string(after)}"
     return f"@page {{ size: {edition.audience.paper}; @bottom-center {{ content: {content}; }} }}"
-
-
-def embed_image(src: str, location: SourceLocation, root: Path, diagnostics: Diagnostics) -> str | None:
-    """An image inside the project as a data URI; anything else is refused with an error."""
-    if "://" in src or src.startswith(("/", "data:", "\\")) or ":" in src.split("/")[0]:
-        diagnostics.error(location, f"image '{src}' is outside the project",
-                          "copy the image into the project and refer to it by a relative path")
-        return None
-    path = (location.path.parent / src).resolve()
-    try:
-        path.relative_to(root)
-    except ValueError:
-        diagnostics.error(location, f"image '{src}' is outside the project",
-                          "copy the image into the project and refer to it by a relative path")
-        return None
-    media_type = _IMAGE_TYPES.get(path.suffix.lower())
-    if media_type is None:
-        diagnostics.error(location, f"image '{src}' is not a PNG, JPEG, GIF, SVG or WebP file", "convert it to PNG or JPEG")
-        return None
-    if not path.is_file():
-        diagnostics.error(location, f"image '{src}' does not exist", "check the path, relative to this file")
-        return None
-    data = path.read_bytes()
-    if len(data) > MAX_IMAGE_BYTES:
-        diagnostics.error(location, f"image '{src}' is larger than {MAX_IMAGE_BYTES // 1024 // 1024} MiB", "make it smaller")
-        return None
-    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _plain(markdown: str, limit: int) -> str:

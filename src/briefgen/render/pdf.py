@@ -16,6 +16,7 @@ import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.render.resources import is_inside
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -31,8 +32,8 @@ class ProjectFetcher(URLFetcher):
         if parsed.scheme == "data":
             return super().fetch(url, headers)
         if parsed.scheme == "file":
-            path = Path(unquote(parsed.path)).resolve()
-            if any(path.is_relative_to(root) for root in self.allowed_roots) and path.is_file():
+            path = Path(unquote(parsed.path))
+            if is_inside(path, self.allowed_roots) and path.is_file():
                 return URLFetcherResponse(url, path.read_bytes())
         self.refused.append(url)
         raise ValueError(f"briefgen does not load '{url}'")
