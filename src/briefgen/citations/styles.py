@@ -74,6 +74,16 @@ def _locator(item: CitationItem) -> str:
     return f"{item.label} {item.locator}".strip()
 
 
+def _decorated(item: CitationItem, core: Markup) -> Markup:
+    """``see`` + core + ``, pp. 3–5`` + suffix: the parts an author wrote around a key."""
+    text = (escape(item.prefix) + " " if item.prefix else Markup("")) + core
+    if item.locator:
+        text += Markup(", ") + escape(_locator(item))
+    if item.suffix:
+        text += Markup(" ") + escape(item.suffix)
+    return text
+
+
 def _link(key: str, text: str | Markup) -> Markup:
     return Markup('<a href="#{}">{}</a>').format(entry_anchor(key), text)
 
@@ -100,15 +110,7 @@ class NumericStyle(Style):
                 parts.append(_link(first_key, str(first)) if first == last
                              else _link(first_key, str(first)) + Markup("–") + _link(last_key, str(last)))
             return Markup("[") + Markup(", ").join(parts) + Markup("]")
-        rendered = []
-        for item in items:
-            text = escape(item.prefix + " ") if item.prefix else Markup("")
-            text += _link(item.key, str(self.table.number(item.key)))
-            if item.locator:
-                text += Markup(", ") + escape(_locator(item))
-            if item.suffix:
-                text += Markup(" ") + escape(item.suffix)
-            rendered.append(text)
+        rendered = [_decorated(item, _link(item.key, str(self.table.number(item.key)))) for item in items]
         return Markup("[") + Markup("; ").join(rendered) + Markup("]")
 
     def _key(self, number: int) -> str:
@@ -158,15 +160,8 @@ class AuthorDateStyle(Style):
         rendered = []
         for item in items:
             reference = self._reference(item.key)
-            text = escape(item.prefix + " ") if item.prefix else Markup("")
-            if not item.suppress_author:
-                text += escape(short_author(reference, self.messages)) + Markup(", ")
-            text += _link(item.key, self._year(reference))
-            if item.locator:
-                text += Markup(", ") + escape(_locator(item))
-            if item.suffix:
-                text += Markup(" ") + escape(item.suffix)
-            rendered.append(text)
+            author = Markup("") if item.suppress_author else escape(short_author(reference, self.messages)) + Markup(", ")
+            rendered.append(_decorated(item, author + _link(item.key, self._year(reference))))
         return Markup('<span class="citation">(') + Markup("; ").join(rendered) + Markup(")</span>")
 
     def entries(self) -> list[RenderedEntry]:
@@ -202,20 +197,15 @@ class NotesStyle(Style):
         parts = []
         for item in items:
             reference = self._reference(item.key)
-            text = escape(item.prefix + " ") if item.prefix else Markup("")
             if item.key in self.seen:
                 short = short_title(reference)
                 if has_creator(reference):
                     short = f"{short_author(reference, self.messages)}, {short}"
-                text += _link(item.key, short)
+                core = _link(item.key, short)
             else:
                 self.seen.add(item.key)
-                text += _link(item.key, format_entry(reference, self.messages).striptags().rstrip("."))
-            if item.locator:
-                text += Markup(", ") + escape(_locator(item))
-            if item.suffix:
-                text += Markup(" ") + escape(item.suffix)
-            parts.append(text)
+                core = _link(item.key, format_entry(reference, self.messages).striptags().rstrip("."))
+            parts.append(_decorated(item, core))
         note = Markup("; ").join(parts) + Markup(".")
         self.notes.append(note)
         number = len(self.notes)
