@@ -7,6 +7,8 @@ two editions always say the same thing.
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import os
 import re
 from functools import lru_cache
 from importlib import resources
@@ -21,6 +23,8 @@ from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import Messages, messages_for
 from briefgen.markdown.parser import markdown_parser
 from briefgen.model import Edition, EditionText, Project
+from briefgen.render.fonts import font_faces_css
+from briefgen.render.links import qr_code_svg, short_url, shorten_printed_urls
 
 _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                 ".svg": "image/svg+xml", ".webp": "image/webp"}
@@ -34,9 +38,10 @@ def _jinja() -> jinja2.Environment:
 
 
 @lru_cache(maxsize=8)
-def theme_css(theme: str) -> str:
+def theme_css(theme: str, base: bool = True) -> str:
     folder = resources.files("briefgen") / "themes"
-    return (folder / "base.css").read_text(encoding="utf-8") + "\n" + (folder / f"{theme}.css").read_text(encoding="utf-8")
+    css = (folder / f"{theme}.css").read_text(encoding="utf-8")
+    return (folder / "base.css").read_text(encoding="utf-8") + "\n" + css if base else css
 
 
 def cite_edition(edition: Edition, project: Project, diagnostics: Diagnostics) -> CitationTable:
@@ -59,7 +64,24 @@ def cite_edition(edition: Edition, project: Project, diagnostics: Diagnostics) -
     return resolve_citations(parts, project.bibliography, edition.brief.nocite, edition.brief.location, diagnostics)
 
 
-def render_html(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics) -> str:
+FONTS_MARKER = "/* briefgen: fonts */"
+
+
+def render_html(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
+                is_for_pdf: bool = False) -> str:
+    """The edition as one self-contained page, its fonts subset to the page's characters.
+
+    The shareable page embeds WOFF2 fonts and a small-screen stylesheet; the page the PDF
+    is made from embeds TrueType fonts (which WeasyPrint subsets again) and leaves out the
+    screen-only rules, whose media queries WeasyPrint does not read.
+    """
+    page = _render_page(edition, table, project, diagnostics, is_for_pdf)
+    fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff2")
+    return page.replace(FONTS_MARKER, fonts, 1)
+
+
+def _render_page(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
+                 is_for_pdf: bool) -> str:
     messages = messages_for(edition.language)
     style = NumericStyle(table, messages)
     md = markdown_parser(edition.language)
@@ -74,7 +96,8 @@ def render_html(edition: Edition, table: CitationTable, project: Project, diagno
 
     brief = edition.brief
     references = [
-        {"anchor": entry_anchor(ref.id), "label": style.entry_label(ref), "html": style.render_entry(ref),
+        {"anchor": entry_anchor(ref.id), "label": style.entry_label(ref),
+         "html": Markup(shorten_printed_urls(str(style.render_entry(ref)))),
          "cited_in": table.cited_in.get(ref.id, ())}
         for ref in table.references
     ]
@@ -83,14 +106,22 @@ def render_html(edition: Edition, table: CitationTable, project: Project, diagno
          "title": project.briefs[q.brief].title if q.brief in project.briefs else ""}
         for q in edition.further_questions
     ]
+    date = edition_date(edition)
+    qr_label = messages.format("qr_label", url=brief.url) if brief.url else ""
     return _jinja().get_template("brief.html.j2").render(
         edition=edition,
+        date=date.isoformat() if date else "",
+        keywords=", ".join(edition_keywords(edition)),
+        author=edition_author(edition),
+        qr_code=qr_code_svg(brief.url, qr_label) if brief.url else "",
+        short_url=short_url(brief.url) if brief.url else "",
+        fonts_marker=Markup(FONTS_MARKER),
         brief=brief,
         audience=edition.audience,
         lang=edition.language,
         t=messages,
         checked=messages.date(brief.checked) if brief.checked else "",
-        css=Markup(theme_css(edition.audience.theme)),
+        css=Markup(theme_css(edition.audience.theme) + ("" if is_for_pdf else "\n" + theme_css("screen", base=False))),
         page_css=Markup(_page_css(edition, messages)),
         title=edition.title,
         subtitle=edition.subtitle,
@@ -107,6 +138,36 @@ def render_html(edition: Edition, table: CitationTable, project: Project, diagno
     )
 
 
+def edition_date(edition: Edition) -> dt.date | None:
+    """The date an edition carries in its metadata: the brief's ``checked`` date, else
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention); never the clock."""
+    if edition.brief.checked is not None:
+        return edition.brief.checked
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return None
+
+
+def edition_author(edition: Edition) -> str:
+    """Authors, then the organization: the PDF's /Author and the page's author meta tag."""
+    names = list(edition.brief.authors)
+    if edition.brief.organization:
+        names.append(edition.brief.organization)
+    return ", ".join(names)
+
+
+def edition_keywords(edition: Edition) -> list[str]:
+    """The sections' tags and the audience, in reading order, each once."""
+    keywords: list[str] = []
+    for section in edition.sections:
+        for tag in section.section.tags:
+            if tag not in keywords:
+                keywords.append(tag)
+    keywords.append(edition.audience.label)
+    return keywords
+
+
 def _page_css(edition: Edition, messages: Messages) -> str:
     """The @page rules that depend on the edition: paper size and the localised page label."""
     page_label = messages["page_of"]
@@ -117,7 +178,9 @@ def _page_css(edition: Edition, messages: Messages) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     content = f"{css_string(before)} counter(page) {css_string(middle)} counter(pages) {css_string(after)}"
-    return f"@page {{ size: {edition.audience.paper}; @bottom-center {{ content: {content}; }} }}"
+    running = css_string(edition.brief.organization or edition.brief.title)
+    return (f"@page {{ size: {edition.audience.paper}; @bottom-right {{ content: {content}; }} "
+            f"@top-left {{ content: {running}; }} }}")
 
 
 def embed_image(src: str, location: SourceLocation, root: Path, diagnostics: Diagnostics) -> str | None:
