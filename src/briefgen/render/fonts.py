@@ -58,11 +58,12 @@ THEME_FACES: dict[str, tuple[Face, ...]] = {
 }
 """Every face a theme's CSS uses; a weight that is not here would be faked by the renderer."""
 
-# Letters every page may print beyond its own text: ASCII and Latin-1 for page numbers,
-# generated labels and the browser's own print header, and the punctuation block, which
-# holds the hyphen (U+2010) that automatic hyphenation adds.
-_BASE_CHARACTERS = frozenset(chr(code) for code in (*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2010, 0x2027),
-                                                    *range(0x2030, 0x203B), 0x2192, 0x2191))
+# Letters a page may print beyond its own text: ASCII for page numbers and generated labels,
+# and the hyphens that automatic hyphenation adds (U+2010, or U+002D in browsers). The PDF's
+# copy also gets Latin-1 and general punctuation, since WeasyPrint cuts it down again anyway.
+_BASE_CHARACTERS = frozenset(chr(code) for code in (*range(0x20, 0x7F), 0x2010, 0x2011, 0xA0, 0xAD))
+_PDF_CHARACTERS = _BASE_CHARACTERS | frozenset(chr(code) for code in (*range(0xA0, 0x100), *range(0x2010, 0x2027),
+                                                                      *range(0x2030, 0x203B), 0x2192, 0x2191))
 
 
 class FontError(Exception):
@@ -71,7 +72,7 @@ class FontError(Exception):
 
 def font_faces_css(theme: str, text: str, font_format: FontFormat) -> str:
     """``@font-face`` rules for ``theme``, each font subset to the characters of ``text``."""
-    characters = frozenset(text) | _BASE_CHARACTERS
+    characters = frozenset(text) | (_BASE_CHARACTERS if font_format == "woff2" else _PDF_CHARACTERS)
     rules = []
     for face in THEME_FACES[theme]:
         data = _face_bytes(face, characters, font_format)
