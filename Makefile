@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # axe-core for the browser tests, from the npm registry (versions locked in package-lock.json)
 AXE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: briefs test lint system-deps clean
+.PHONY: briefs test lint system-deps docs-images clean
 
 briefs: $(STAMP)
 	$(BIN)/briefgen build
@@ -15,6 +15,10 @@ briefs: $(STAMP)
 test: $(STAMP) $(AXE_STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest
+
+# The first pages shown in the README: real renders of the example editions (PNG, 100 dpi).
+docs-images: $(STAMP)
+	$(BIN)/briefgen build -f png -o docs/first-pages
 
 system-deps:
 	scripts/install-system-deps

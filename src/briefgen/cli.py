@@ -51,7 +51,8 @@ def build(
                                                           show_default=False)] = None,
     output_format: Annotated[Optional[list[str]], typer.Option(
         "-f", "--format", show_default=False,
-        help="html or pdf, repeatable (default: both).")] = None,
+        help="html, pdf, handout (a one-sheet PDF to hand out) or png (the PDF's first page), "
+             "repeatable (default: html and pdf).")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
                                                    file_okay=False, show_default=False)] = None,
     citation_style: Annotated[Optional[str], typer.Option("--citation-style", help="numeric (overrides briefs and profiles).",
@@ -60,9 +61,9 @@ def build(
                            ] = "pdf/ua-1",
     project: ProjectOption = Path("."),
 ) -> None:
-    """Build editions: <output>/<brief-id>--<audience-id>.html and .pdf.
+    """Build editions: <output>/<brief-id>--<audience-id>.html, .pdf, .handout.pdf and .png.
 
-    Example: briefgen build 287g-police-ice -a county-officials -f pdf
+    Example: briefgen build 287g-police-ice -a county-officials -f pdf -f handout
     """
     from briefgen.model import CITATION_STYLES, DEFAULT_FORMATS, OUTPUT_FORMATS, PDF_VARIANTS
     from briefgen.pipeline import BuildOptions

@@ -26,7 +26,7 @@ CITATION_STYLES: tuple[CitationStyle, ...] = ("numeric",)
 """The styles this version renders (author-date and notes are planned)."""
 THEMES: tuple[Theme, ...] = ("standard", "large-print")
 PAPERS: tuple[Paper, ...] = ("letter", "a4")
-OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf")
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf", "handout", "png")
 DEFAULT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf")
 """What ``build`` writes when no format is asked for."""
 PDF_VARIANTS: tuple[PdfVariant, ...] = ("pdf/ua-1", "pdf/a-3b")

@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -32,7 +33,7 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 
 @lru_cache(maxsize=1)
-def _jinja() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.PackageLoader("briefgen", "templates"), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
@@ -84,15 +85,7 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
                  is_for_pdf: bool) -> str:
     messages = messages_for(edition.language)
     style = NumericStyle(table, messages)
-    md = markdown_parser(edition.language)
-
-    def fragment(text: EditionText | None) -> Markup:
-        if text is None:
-            return Markup("")
-        env = dict(text.env)
-        env["render_citation"] = style.render_citation
-        env["resolve_image"] = lambda src, line: embed_image(src, text.source.location.at_line(line), project.root, diagnostics)
-        return Markup(md.renderer.render(list(text.tokens), md.options, env))
+    fragment = fragment_renderer(edition, style, project, diagnostics)
 
     brief = edition.brief
     references = [
@@ -108,7 +101,7 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
     ]
     date = edition_date(edition)
     qr_label = messages.format("qr_label", url=brief.url) if brief.url else ""
-    return _jinja().get_template("brief.html.j2").render(
+    return template_environment().get_template("brief.html.j2").render(
         edition=edition,
         date=date.isoformat() if date else "",
         keywords=", ".join(edition_keywords(edition)),
@@ -122,7 +115,7 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
         t=messages,
         checked=messages.date(brief.checked) if brief.checked else "",
         css=Markup(theme_css(edition.audience.theme) + ("" if is_for_pdf else "\n" + theme_css("screen", base=False))),
-        page_css=Markup(_page_css(edition, messages)),
+        page_css=Markup(page_css(edition, messages)),
         title=edition.title,
         subtitle=edition.subtitle,
         description=_plain(edition.summary.source.text if edition.summary else edition.subtitle, 300),
@@ -136,6 +129,22 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
         further_questions=further,
         references=references,
     )
+
+
+def fragment_renderer(edition: Edition, style: NumericStyle, project: Project,
+                      diagnostics: Diagnostics) -> Callable[[EditionText | None], Markup]:
+    """Markdown of the edition → HTML, with citations numbered by ``style`` and images embedded."""
+    md = markdown_parser(edition.language)
+
+    def fragment(text: EditionText | None) -> Markup:
+        if text is None:
+            return Markup("")
+        env = dict(text.env)
+        env["render_citation"] = style.render_citation
+        env["resolve_image"] = lambda src, line: embed_image(src, text.source.location.at_line(line), project.root, diagnostics)
+        return Markup(md.renderer.render(list(text.tokens), md.options, env))
+
+    return fragment
 
 
 def edition_date(edition: Edition) -> dt.date | None:
@@ -168,7 +177,7 @@ def edition_keywords(edition: Edition) -> list[str]:
     return keywords
 
 
-def _page_css(edition: Edition, messages: Messages) -> str:
+def page_css(edition: Edition, messages: Messages) -> str:
     """The @page rules that depend on the edition: paper size and the localised page label."""
     page_label = messages["page_of"]
     before, _, rest = page_label.partition("{page}")
