@@ -4,15 +4,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core for the browser tests, from the npm registry (versions locked in package-lock.json)
+AXE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: briefs test lint system-deps clean
+.PHONY: briefs test lint system-deps docs-images clean
 
 briefs: $(STAMP)
 	$(BIN)/briefgen build
 
-test: $(STAMP)
+test: $(STAMP) $(AXE_STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest
+
+# The first pages shown in the README: real renders of the example editions (PNG, 100 dpi).
+docs-images: $(STAMP)
+	$(BIN)/briefgen build -f png -o docs/first-pages
 
 system-deps:
 	scripts/install-system-deps
@@ -23,5 +29,9 @@ $(STAMP): pyproject.toml | system-deps
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(AXE_STAMP): tests/browser/package.json tests/browser/package-lock.json | system-deps
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $(AXE_STAMP)
+
 clean:
-	rm -rf $(VENV) output/*.html output/*.pdf
+	rm -rf $(VENV) tests/browser/node_modules output/*.html output/*.pdf

@@ -49,32 +49,38 @@ def build(
                                                           show_default=False)] = None,
     audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
                                                           show_default=False)] = None,
-    output_format: Annotated[Optional[list[str]], typer.Option("-f", "--format", help="html or pdf, repeatable (default: both).",
-                                                               show_default=False)] = None,
+    output_format: Annotated[Optional[list[str]], typer.Option(
+        "-f", "--format", show_default=False,
+        help="html, pdf, handout (a one-sheet PDF to hand out) or png (the PDF's first page), "
+             "repeatable (default: html and pdf).")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
                                                    file_okay=False, show_default=False)] = None,
     citation_style: Annotated[Optional[str], typer.Option("--citation-style", help="numeric, author-date or notes.",
                                                           show_default=False)] = None,
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Download images linked from other web sites.")] = False,
+    pdf_variant: Annotated[str, typer.Option("--pdf-variant", help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival).")
+                           ] = "pdf/ua-1",
     project: ProjectOption = Path("."),
 ) -> None:
-    """Build editions: <output>/<brief-id>--<audience-id>.html and .pdf.
+    """Build editions: <output>/<brief-id>--<audience-id>.html, .pdf, .handout.pdf and .png.
 
-    Example: briefgen build 287g-police-ice -a county-officials -f pdf
+    Example: briefgen build 287g-police-ice -a county-officials -f pdf -f handout
     """
-    from briefgen.model import CITATION_STYLES, OUTPUT_FORMATS
+    from briefgen.model import CITATION_STYLES, DEFAULT_FORMATS, OUTPUT_FORMATS, PDF_VARIANTS
     from briefgen.pipeline import BuildOptions
     from briefgen.pipeline import build as run_build
 
-    formats = tuple(output_format or OUTPUT_FORMATS)
+    formats = tuple(dict.fromkeys(output_format or DEFAULT_FORMATS))
     for name in formats:
         if name not in OUTPUT_FORMATS:
             _usage(f"unknown format '{name}'; choose from {', '.join(OUTPUT_FORMATS)}")
+    if pdf_variant not in PDF_VARIANTS:
+        _usage(f"unknown PDF variant '{pdf_variant}'; choose from {', '.join(PDF_VARIANTS)}")
     if citation_style is not None and citation_style not in CITATION_STYLES:
         _usage(f"unknown citation style '{citation_style}'; choose from {', '.join(CITATION_STYLES)}")
     options = BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), formats=formats,  # type: ignore[arg-type]
                            output_dir=output, citation_style=citation_style,  # type: ignore[arg-type]
-                           allow_remote=allow_remote)
+                           allow_remote=allow_remote, pdf_variant=pdf_variant)  # type: ignore[arg-type]
     result = _run(lambda: run_build(project, options))
     _report(result.diagnostics)
     cwd = Path.cwd()
@@ -306,6 +312,8 @@ def _describe_edition(report) -> str:  # type: ignore[no-untyped-def]
         if audience.max_pages is not None:
             mark = "" if report.pages <= audience.max_pages else " — over target"
             text += f" (target ≤ {audience.max_pages}{mark})"
+    if report.handout_pages is not None:
+        text += f", handout {report.handout_pages} page{'s' if report.handout_pages != 1 else ''}"
     return text
 
 

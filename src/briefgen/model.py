@@ -19,12 +19,17 @@ from briefgen.errors import SourceLocation
 CitationStyle = Literal["numeric", "author-date", "notes"]
 Theme = Literal["standard", "large-print"]
 Paper = Literal["letter", "a4"]
-OutputFormat = Literal["html", "pdf"]
+OutputFormat = Literal["html", "pdf", "handout", "png"]
+PdfVariant = Literal["pdf/ua-1", "pdf/a-3b"]
 
 CITATION_STYLES: tuple[CitationStyle, ...] = ("numeric", "author-date", "notes")
 THEMES: tuple[Theme, ...] = ("standard", "large-print")
 PAPERS: tuple[Paper, ...] = ("letter", "a4")
-OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf")
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf", "handout", "png")
+DEFAULT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf")
+"""What ``build`` writes when no format is asked for."""
+PDF_VARIANTS: tuple[PdfVariant, ...] = ("pdf/ua-1", "pdf/a-3b")
+"""PDF/UA-1 (tagged, accessible; the default) and PDF/A-3b (archival)."""
 
 
 @dataclass(frozen=True, slots=True)

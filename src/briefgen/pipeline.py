@@ -10,10 +10,11 @@ from briefgen.assemble import MarkdownCache, assemble_edition, check_audience_id
 from briefgen.errors import Diagnostics, UsageError
 from briefgen.load.project import BRIEFS_DIR, load_project
 from briefgen.load.yaml_fields import did_you_mean
-from briefgen.model import Audience, Brief, CitationStyle, OutputFormat, Project
+from briefgen.model import Audience, Brief, CitationStyle, OutputFormat, PdfVariant, Project
 from briefgen.outputs import prepare_output_dir, write_atomic
 from briefgen.readability import Readability, measure_edition
-from briefgen.render.html import cite_edition, render_html
+from briefgen.render.accessibility import check_alt_text
+from briefgen.render.html import cite_edition, edition_date, render_html
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class BuildOptions:
     citation_style: CitationStyle | None = None
     allow_remote: bool = False
     """Download images that sections link to on other sites (off: only project files)."""
+    pdf_variant: PdfVariant = "pdf/ua-1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,7 @@ class EditionReport:
     audience: Audience
     reading: Readability
     pages: int | None
+    handout_pages: int | None = None
 
 
 @dataclass(slots=True)
@@ -59,23 +62,40 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
         diagnostics = Diagnostics()
         edition = assemble_edition(project, brief, audience, cache, diagnostics, options.citation_style)
         table = cite_edition(edition, project, diagnostics)
-        html = render_html(edition, table, project, diagnostics, options.allow_remote)
-        pdf = None
-        if "pdf" in options.formats and not diagnostics.has_errors:
+        wants_pdf = "pdf" in options.formats or "png" in options.formats
+        check_alt_text(edition, diagnostics, is_required=wants_pdf and options.pdf_variant == "pdf/ua-1")
+        html = (render_html(edition, table, project, diagnostics, allow_remote=options.allow_remote)
+                if "html" in options.formats else None)
+        roots = [project.root, Path(str(resources.files("briefgen")))]
+        pdf = handout = png = None
+        if wants_pdf and not diagnostics.has_errors:
             from briefgen.render.pdf import render_pdf  # WeasyPrint loads only when a PDF is wanted
 
-            pdf = render_pdf(html, project.root, [project.root, Path(str(resources.files("briefgen")))],
-                             brief.location, diagnostics)
+            page = render_html(edition, table, project, diagnostics, is_for_pdf=True, allow_remote=options.allow_remote)
+            pdf = render_pdf(page, project.root, roots, brief.location, diagnostics, options.pdf_variant,
+                             edition_date(edition))
+            if "png" in options.formats:
+                from briefgen.render.png import render_first_page
+
+                png = render_first_page(pdf.data)
+        if "handout" in options.formats and not diagnostics.has_errors:
+            from briefgen.render.handout import render_handout
+
+            handout = render_handout(edition, project, roots, diagnostics, options.pdf_variant)
         result.diagnostics.extend(diagnostics)
         if diagnostics.has_errors:
             result.failed.append(edition.name)
             continue
-        if "html" in options.formats:
+        if html is not None:
             result.written.append(write_atomic(output_dir, f"{edition.name}.html", html.encode("utf-8")))
-        if pdf is not None:
+        if pdf is not None and "pdf" in options.formats:
             result.written.append(write_atomic(output_dir, f"{edition.name}.pdf", pdf.data))
+        if handout is not None:
+            result.written.append(write_atomic(output_dir, f"{edition.name}.handout.pdf", handout.data))
+        if png is not None:
+            result.written.append(write_atomic(output_dir, f"{edition.name}.png", png))
         result.reports.append(EditionReport(edition.name, audience, measure_edition(edition),
-                                            pdf.pages if pdf else None))
+                                            pdf.pages if pdf else None, handout.pages if handout else None))
     return result
 
 

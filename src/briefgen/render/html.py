@@ -6,7 +6,10 @@ two editions always say the same thing.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
@@ -15,25 +18,28 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from briefgen.citations.resolve import CitationPart, CitationTable, CitedPlace, resolve_citations
-from briefgen.citations.styles import make_style
+from briefgen.citations.styles import Style, make_style
 from briefgen.errors import Diagnostics
 from briefgen.i18n import Messages, messages_for
 from briefgen.markdown.parser import markdown_parser
 from briefgen.model import Edition, EditionText, Project
+from briefgen.render.fonts import font_faces_css
+from briefgen.render.links import qr_code_svg, short_url, shorten_printed_urls
 from briefgen.render.resources import ResourcePolicy
 
 
 @lru_cache(maxsize=1)
-def _jinja() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
     # Sandboxed: a template can format what it is given, never read files or call Python.
     return SandboxedEnvironment(loader=jinja2.PackageLoader("briefgen", "templates"), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 @lru_cache(maxsize=8)
-def theme_css(theme: str) -> str:
+def theme_css(theme: str, base: bool = True) -> str:
     folder = resources.files("briefgen") / "themes"
-    return (folder / "base.css").read_text(encoding="utf-8") + "\n" + (folder / f"{theme}.css").read_text(encoding="utf-8")
+    css = (folder / f"{theme}.css").read_text(encoding="utf-8")
+    return (folder / "base.css").read_text(encoding="utf-8") + "\n" + css if base else css
 
 
 def reading_order(edition: Edition, messages: Messages) -> list[tuple[str, EditionText, CitedPlace]]:
@@ -59,35 +65,59 @@ def cite_edition(edition: Edition, project: Project, diagnostics: Diagnostics) -
     return resolve_citations(parts, project.bibliography, edition.brief.nocite, edition.brief.location, diagnostics)
 
 
+FONTS_MARKER = "/* briefgen: fonts */"
+
+
 def render_html(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
-                allow_remote: bool = False) -> str:
-    policy = ResourcePolicy(project.root, allow_remote)
+                is_for_pdf: bool = False, allow_remote: bool = False) -> str:
+    """The edition as one self-contained page, its fonts subset to the page's characters.
+
+    The shareable page embeds WOFF2 fonts and a small-screen stylesheet; the page the PDF
+    is made from embeds TrueType fonts (which WeasyPrint subsets again) and leaves out the
+    screen-only rules, whose media queries WeasyPrint does not read.
+    """
+    page = _render_page(edition, table, project, diagnostics, is_for_pdf, allow_remote)
+    fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff2")
+    return page.replace(FONTS_MARKER, fonts, 1)
+
+
+def _render_page(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
+                 is_for_pdf: bool, allow_remote: bool) -> str:
     messages = messages_for(edition.language)
     style = make_style(edition.citation_style, table, messages)
-    md = markdown_parser(edition.language)
-
-    def fragment(text: EditionText) -> Markup:
-        env = dict(text.env)
-        env["render_citation"] = style.render_citation
-        env["resolve_image"] = lambda src, line: policy.load_image(src, text.source.location.at_line(line), diagnostics)
-        return Markup(style.finish_fragment(md.renderer.render(list(text.tokens), md.options, env)))
-
+    fragment = fragment_renderer(edition, style, project, diagnostics, allow_remote)
     html = {key: fragment(text) for key, text, _place in reading_order(edition, messages)}
+    references = [
+        # on paper, addresses print without "https://www." (the link keeps the full address); on screen, whole
+        {"anchor": entry.anchor, "label": entry.label,
+         "html": Markup(shorten_printed_urls(str(entry.html))) if is_for_pdf else entry.html,
+         "cited_in": entry.cited_in}
+        for entry in style.entries()
+    ]
+    brief = edition.brief
     further = [
         {"question": q.question, "href": f"{q.brief}--{edition.audience.id}.html" if q.brief else ""}
         for q in edition.further_questions
     ]
-    return _jinja().get_template("brief.html.j2").render(
+    date = edition_date(edition)
+    qr_label = messages.format("qr_label", url=brief.url) if brief.url else ""
+    return template_environment().get_template("brief.html.j2").render(
         edition=edition,
-        brief=edition.brief,
+        date=date.isoformat() if date else "",
+        keywords=", ".join(edition_keywords(edition)),
+        author=edition_author(edition),
+        qr_code=qr_code_svg(brief.url, qr_label) if brief.url else "",
+        short_url=short_url(brief.url) if brief.url else "",
+        fonts_marker=Markup(FONTS_MARKER),
+        brief=brief,
         audience=edition.audience,
         lang=edition.language,
         t=messages,
+        checked=messages.date(brief.checked) if brief.checked else "",
+        css=Markup(theme_css(edition.audience.theme) + ("" if is_for_pdf else "\n" + theme_css("screen", base=False))),
+        page_css=Markup(page_css(edition, messages)),
         title=edition.title,
         subtitle=edition.subtitle,
-        checked=messages.date(edition.brief.checked) if edition.brief.checked else "",
-        css=Markup(theme_css(edition.audience.theme)),
-        page_css=Markup(_page_css(edition, messages)),
         description=_plain(edition.summary.source.text if edition.summary else edition.subtitle, 300),
         intro=html.get("intro", ""),
         summary=html.get("summary", ""),
@@ -97,13 +127,60 @@ def render_html(edition: Edition, table: CitationTable, project: Project, diagno
         sections=[{"number": s.number, "anchor": s.anchor, "title": s.section.title, "html": html[f"section-{s.number}"]}
                   for s in edition.sections],
         further_questions=further,
-        references=style.entries(),
+        references=references,
         notes=style.notes,
         citation_style=style.name,
     )
 
 
-def _page_css(edition: Edition, messages: Messages) -> str:
+def fragment_renderer(edition: Edition, style: Style, project: Project, diagnostics: Diagnostics,
+                      allow_remote: bool = False) -> Callable[[EditionText | None], Markup]:
+    """Markdown of the edition → HTML, with citations rendered by ``style`` and images embedded."""
+    md = markdown_parser(edition.language)
+    policy = ResourcePolicy(project.root, allow_remote)
+
+    def fragment(text: EditionText | None) -> Markup:
+        if text is None:
+            return Markup("")
+        env = dict(text.env)
+        env["render_citation"] = style.render_citation
+        env["resolve_image"] = lambda src, line: policy.load_image(src, text.source.location.at_line(line), diagnostics)
+        return Markup(style.finish_fragment(md.renderer.render(list(text.tokens), md.options, env)))
+
+    return fragment
+
+
+def edition_date(edition: Edition) -> dt.date | None:
+    """The date an edition carries in its metadata: the brief's ``checked`` date, else
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention); never the clock."""
+    if edition.brief.checked is not None:
+        return edition.brief.checked
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return None
+
+
+def edition_author(edition: Edition) -> str:
+    """Authors, then the organization: the PDF's /Author and the page's author meta tag."""
+    names = list(edition.brief.authors)
+    if edition.brief.organization:
+        names.append(edition.brief.organization)
+    return ", ".join(names)
+
+
+def edition_keywords(edition: Edition) -> list[str]:
+    """The sections' tags and the audience, in reading order, each once."""
+    keywords: list[str] = []
+    for section in edition.sections:
+        for tag in section.section.tags:
+            if tag not in keywords:
+                keywords.append(tag)
+    keywords.append(edition.audience.label)
+    return keywords
+
+
+def page_css(edition: Edition, messages: Messages) -> str:
     """The @page rules that depend on the edition: paper size and the localised page label."""
     page_label = messages["page_of"]
     before, _, rest = page_label.partition("{page}")
@@ -113,7 +190,9 @@ def _page_css(edition: Edition, messages: Messages) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     content = f"{css_string(before)} counter(page) {css_string(middle)} counter(pages) {css_string(after)}"
-    return f"@page {{ size: {edition.audience.paper}; @bottom-center {{ content: {content}; }} }}"
+    running = css_string(edition.brief.organization or edition.brief.title)
+    return (f"@page {{ size: {edition.audience.paper}; @bottom-right {{ content: {content}; }} "
+            f"@top-left {{ content: {running}; }} }}")
 
 
 def _plain(markdown: str, limit: int) -> str:

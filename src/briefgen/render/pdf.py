@@ -3,11 +3,21 @@
 WeasyPrint would otherwise read any local file and fetch any URL named in the page. All
 loads go through :class:`ProjectFetcher`, which serves ``data:`` URIs and files inside
 the allowed folders only, and records everything it refused.
+
+The PDF is tagged for accessibility (``pdf/ua-1``, the default) or archival (``pdf/a-3b``),
+carries the page's title, author, subject, keywords, language and date as metadata, gets a
+table of contents when it runs longer than :data:`TOC_AFTER_PAGES` pages, and is
+byte-for-byte the same for the same input: no clock, no random identifier.
 """
 
 from __future__ import annotations
 
+import calendar
+import contextlib
+import datetime as dt
 import logging
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -16,9 +26,20 @@ import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.model import PdfVariant
 from briefgen.render.resources import is_inside
 
-PDF_VARIANT = "pdf/ua-1"
+DEFAULT_PDF_VARIANT: PdfVariant = "pdf/ua-1"
+
+TOC_AFTER_PAGES = 4
+"""An edition longer than this many pages gets a table of contents after its summary."""
+
+_TOC_CSS = """
+nav.toc { display: block !important; break-inside: avoid; margin: 1.2em 0 1.6em; }
+nav.toc li { margin: 0.15em 0; }
+nav.toc a { color: inherit; }
+nav.toc a::after { content: leader(".") " " target-counter(attr(href), page); color: var(--muted); }
+"""
 
 
 class ProjectFetcher(URLFetcher):
@@ -52,26 +73,53 @@ class _Collect(logging.Handler):
 class RenderedPdf:
     data: bytes
     pages: int
+    has_toc: bool = False
 
 
 def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: SourceLocation,
-               diagnostics: Diagnostics) -> RenderedPdf:
+               diagnostics: Diagnostics, variant: PdfVariant = DEFAULT_PDF_VARIANT,
+               date: dt.date | None = None, toc_after_pages: int | None = TOC_AFTER_PAGES) -> RenderedPdf:
+    """Lay out ``html`` and write the PDF.
+
+    ``date`` (the edition's checked date) stands in for the clock wherever a library would
+    read it. With ``toc_after_pages`` set, a longer document is laid out again with its
+    table of contents shown (page numbers need a finished layout).
+    """
     fetcher = ProjectFetcher(allowed_roots)
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)
-    logger.propagate = False
+    propagate, logger.propagate = logger.propagate, False
     try:
-        options = {"pdf_variant": PDF_VARIANT}
-        document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher).render(**options)
-        pdf = document.write_pdf(**options)
+        with _source_date(date):
+            page = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
+            document = page.render(pdf_variant=variant)
+            has_toc = toc_after_pages is not None and len(document.pages) > toc_after_pages
+            if has_toc:
+                document = page.render(pdf_variant=variant, stylesheets=[weasyprint.CSS(string=_TOC_CSS)])
+            pdf = document.write_pdf(pdf_variant=variant)
     finally:
         logger.removeHandler(collect)
+        logger.propagate = propagate
     for url in fetcher.refused:
         diagnostics.error(location, f"refused to load '{url}' while making the PDF",
                           "only files inside the project can be used")
-    for message in collect.messages:
+    for message in dict.fromkeys(collect.messages):
         if "refused" not in message and "does not load" not in message:
             diagnostics.warning(location, f"PDF renderer: {message}")
     assert isinstance(pdf, bytes)
-    return RenderedPdf(pdf, len(document.pages))
+    return RenderedPdf(pdf, len(document.pages), has_toc)
+
+
+@contextlib.contextmanager
+def _source_date(date: dt.date | None) -> Iterator[None]:
+    """Set ``SOURCE_DATE_EPOCH`` (read by fontTools for font timestamps) unless the caller did."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    epoch = calendar.timegm(date.timetuple()) if date else 0
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)

@@ -1,0 +1,39 @@
+"""Accessibility checks on an edition's content, before it is laid out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from markdown_it.token import Token
+
+from briefgen.errors import Diagnostics
+from briefgen.model import Edition, EditionText
+
+
+def check_alt_text(edition: Edition, diagnostics: Diagnostics, *, is_required: bool) -> None:
+    """Every image needs a text alternative: an error when ``is_required`` (PDF/UA), else a warning."""
+    report = diagnostics.error if is_required else diagnostics.warning
+    for text in _texts(edition):
+        for token in _walk(text.tokens):
+            if token.type != "image" or (token.content or "").strip():
+                continue
+            line = int(token.meta.get("line", 0)) if token.meta else 0
+            location = text.source.location.at_line(line) if line else text.source.location
+            report(location, f"image '{token.attrGet('src')}' has no alt text"
+                   + (" (required in a pdf/ua-1 PDF)" if is_required else ""),
+                   "describe what it shows between the brackets: ![what the image shows](...)")
+
+
+def _texts(edition: Edition) -> Iterator[EditionText]:
+    for text in (edition.intro, edition.summary, edition.disclaimer, edition.call_to_action, *edition.key_takeaways):
+        if text is not None:
+            yield text
+    for section in edition.sections:
+        yield section.text
+
+
+def _walk(tokens: tuple[Token, ...] | list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)

@@ -1,0 +1,181 @@
+"""The fonts of each theme, from maintained OFL font packages, subset to the text they print.
+
+The same faces go into both editions, so the HTML page and the PDF look alike on every
+machine: the standard theme sets Source Serif 4 (text) and Source Sans 3 (headings), the
+large-print theme Atkinson Hyperlegible, a face designed for low-vision readers.
+
+Source Serif 4 and Source Sans 3 ship as variable fonts. HarfBuzz's subsetter (the
+``libharfbuzz-subset0`` system library WeasyPrint needs anyway) cuts each one down to the
+characters of the page and pins it to the weight a rule asks for, in a few milliseconds:
+one static face per weight and style used. The HTML edition embeds them as WOFF2 data
+URIs; the PDF renderer gets TrueType data URIs and subsets and embeds them again itself.
+Every step is deterministic, so the same text gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import ctypes
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import fontpkg
+
+FontFormat = Literal["woff2", "truetype"]
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    """One ``@font-face``: a family at one weight and style."""
+
+    family: str
+    weight: int
+    style: Literal["normal", "italic"]
+    pins: tuple[tuple[str, float], ...] = ()
+    """Variation axes pinned to a value (``wght``, ``opsz``), for a variable font file."""
+
+
+def _serif(weight: int, style: Literal["normal", "italic"]) -> Face:
+    # Optical size 12: the cut for text sizes, which is what the serif sets.
+    return Face("Source Serif 4", weight, style, (("wght", weight), ("opsz", 12)))
+
+
+def _sans(weight: int, style: Literal["normal", "italic"]) -> Face:
+    return Face("Source Sans 3", weight, style, (("wght", weight),))
+
+
+THEME_FACES: dict[str, tuple[Face, ...]] = {
+    "standard": (
+        _serif(400, "normal"), _serif(700, "normal"), _serif(400, "italic"), _serif(700, "italic"),
+        _sans(400, "normal"), _sans(600, "normal"), _sans(700, "normal"), _sans(400, "italic"),
+    ),
+    "large-print": tuple(Face("Atkinson Hyperlegible", weight, style)
+                         for weight in (400, 700) for style in ("normal", "italic")),  # type: ignore[misc]
+}
+"""Every face a theme's CSS uses; a weight that is not here would be faked by the renderer."""
+
+# Letters a page may print beyond its own text: ASCII for page numbers and generated labels,
+# and the hyphens that automatic hyphenation adds (U+2010, or U+002D in browsers). The PDF's
+# copy also gets Latin-1 and general punctuation, since WeasyPrint cuts it down again anyway.
+_BASE_CHARACTERS = frozenset(chr(code) for code in (*range(0x20, 0x7F), 0x2010, 0x2011, 0xA0, 0xAD))
+_PDF_CHARACTERS = _BASE_CHARACTERS | frozenset(chr(code) for code in (*range(0xA0, 0x100), *range(0x2010, 0x2027),
+                                                                      *range(0x2030, 0x203B), 0x2192, 0x2191))
+
+
+class FontError(Exception):
+    """A font package or the subsetting library is missing."""
+
+
+def font_faces_css(theme: str, text: str, font_format: FontFormat) -> str:
+    """``@font-face`` rules for ``theme``, each font subset to the characters of ``text``."""
+    characters = frozenset(text) | (_BASE_CHARACTERS if font_format == "woff2" else _PDF_CHARACTERS)
+    rules = []
+    for face in THEME_FACES[theme]:
+        data = _face_bytes(face, characters, font_format)
+        media_type = "font/woff2" if font_format == "woff2" else "font/ttf"
+        uri = f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+        rules.append(f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; '
+                     f'font-weight: {face.weight}; src: url({uri}) format("{font_format}"); }}')
+    return "\n".join(rules)
+
+
+def font_licenses(theme: str) -> list[tuple[str, str]]:
+    """(family, license) for the fonts of a theme, for the colophon."""
+    seen: dict[str, str] = {}
+    for face in THEME_FACES[theme]:
+        seen.setdefault(face.family, fontpkg.family(face.family).license)
+    return list(seen.items())
+
+
+@lru_cache(maxsize=256)
+def _face_bytes(face: Face, characters: frozenset[str], font_format: FontFormat) -> bytes:
+    truetype = _subset(_font_file(face), characters, face.pins)
+    if font_format == "truetype":
+        return truetype
+    from fontTools.ttLib import TTFont  # WOFF2 needs the brotli package
+
+    font = TTFont(io.BytesIO(truetype), recalcTimestamp=False)
+    font.flavor = "woff2"
+    output = io.BytesIO()
+    font.save(output, reorderTables=False)
+    return output.getvalue()
+
+
+def _font_file(face: Face) -> Path:
+    try:
+        family = fontpkg.family(face.family)
+        chosen = fontpkg.select_file(family, face.weight, face.style)
+    except fontpkg.FontpkgError as error:
+        raise FontError(f"the font '{face.family}' ({face.weight} {face.style}) is not installed ({error}); "
+                        "reinstall briefgen with its dependencies") from None
+    return chosen.path
+
+
+# --- HarfBuzz's subsetter, through ctypes -------------------------------------------------
+
+_NO_HINTING = 1 << 0
+
+
+@lru_cache(maxsize=1)
+def _harfbuzz() -> tuple[ctypes.CDLL, ctypes.CDLL]:
+    try:
+        hb = ctypes.CDLL("libharfbuzz.so.0")
+        subset = ctypes.CDLL("libharfbuzz-subset.so.0")
+    except OSError:
+        raise FontError("the HarfBuzz subsetting library is missing; install the system package "
+                        "libharfbuzz-subset0 (scripts/install-system-deps does)") from None
+    pointer = ctypes.c_void_p
+    signatures = [
+        (hb.hb_blob_create_from_file, pointer, [ctypes.c_char_p]),
+        (hb.hb_face_create, pointer, [pointer, ctypes.c_uint]),
+        (hb.hb_face_reference_blob, pointer, [pointer]),
+        (hb.hb_blob_get_data, ctypes.POINTER(ctypes.c_char), [pointer, ctypes.POINTER(ctypes.c_uint)]),
+        (hb.hb_blob_destroy, None, [pointer]),
+        (hb.hb_face_destroy, None, [pointer]),
+        (hb.hb_set_add, None, [pointer, ctypes.c_uint32]),
+        (hb.hb_tag_from_string, ctypes.c_uint32, [ctypes.c_char_p, ctypes.c_int]),
+        (subset.hb_subset_input_create_or_fail, pointer, []),
+        (subset.hb_subset_input_destroy, None, [pointer]),
+        (subset.hb_subset_input_unicode_set, pointer, [pointer]),
+        (subset.hb_subset_input_set_flags, None, [pointer, ctypes.c_uint]),
+        (subset.hb_subset_input_pin_axis_location, ctypes.c_int, [pointer, pointer, ctypes.c_uint32, ctypes.c_float]),
+        (subset.hb_subset_or_fail, pointer, [pointer, pointer]),
+    ]
+    for function, restype, argtypes in signatures:
+        function.restype = restype
+        function.argtypes = argtypes
+    return hb, subset
+
+
+def _subset(path: Path, characters: Iterable[str], pins: tuple[tuple[str, float], ...]) -> bytes:
+    """The font at ``path`` cut to ``characters``, with its variation axes pinned; TrueType bytes."""
+    hb, hb_subset = _harfbuzz()
+    blob = hb.hb_blob_create_from_file(str(path).encode())
+    face = hb.hb_face_create(blob, 0)
+    plan = hb_subset.hb_subset_input_create_or_fail()
+    try:
+        unicodes = hb_subset.hb_subset_input_unicode_set(plan)
+        for character in sorted(characters):
+            hb.hb_set_add(unicodes, ord(character))
+        for tag, value in pins:
+            if not hb_subset.hb_subset_input_pin_axis_location(plan, face, hb.hb_tag_from_string(tag.encode(), -1), value):
+                raise FontError(f"cannot set the '{tag}' axis of {path.name} to {value}")
+        hb_subset.hb_subset_input_set_flags(plan, _NO_HINTING)
+        result = hb_subset.hb_subset_or_fail(face, plan)
+        if not result:
+            raise FontError(f"cannot subset the font {path.name}")
+        result_blob = hb.hb_face_reference_blob(result)
+        length = ctypes.c_uint()
+        data = hb.hb_blob_get_data(result_blob, ctypes.byref(length))
+        truetype = ctypes.string_at(data, length.value)
+        hb.hb_blob_destroy(result_blob)
+        hb.hb_face_destroy(result)
+        return truetype
+    finally:
+        hb_subset.hb_subset_input_destroy(plan)
+        hb.hb_face_destroy(face)
+        hb.hb_blob_destroy(blob)

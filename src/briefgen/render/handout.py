@@ -1,0 +1,139 @@
+"""Edition → a handout: one sheet (one page, or two printed back to back) for printing in bulk.
+
+It holds the question, the key takeaways, the call to action, a QR code to the online
+edition and a short list of the sources those parts cite, numbered for the handout. When
+the content does not fit, the build fails with the parts to cut, longest first, each with
+its file and line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from briefgen.citations.entries import short_author
+from briefgen.citations.resolve import CitationPart, CitedPlace, resolve_citations
+from briefgen.citations.styles import NumericStyle, entry_anchor
+from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.i18n import messages_for
+from briefgen.model import Edition, EditionText, PdfVariant, Project
+from briefgen.render.fonts import font_faces_css
+from briefgen.render.html import (
+    FONTS_MARKER,
+    edition_author,
+    edition_date,
+    fragment_renderer,
+    page_css,
+    template_environment,
+    theme_css,
+)
+from briefgen.render.links import qr_code_svg, short_url
+
+HANDOUT_MAX_PAGES = 2
+"""One sheet: a front and, at most, a back."""
+
+
+@dataclass(frozen=True, slots=True)
+class HandoutPart:
+    label: str
+    text: EditionText
+
+    @property
+    def words(self) -> int:
+        return len(re.findall(r"\w+", re.sub(r"\[[^\]]*@[^\]]*\]", "", self.text.source.text)))
+
+
+def handout_parts(edition: Edition) -> list[HandoutPart]:
+    messages = messages_for(edition.language)
+    parts = [HandoutPart(f"{messages['key_takeaways'].lower()} #{number}", text)
+             for number, text in enumerate(edition.key_takeaways, start=1)]
+    if edition.call_to_action is not None:
+        parts.append(HandoutPart(messages["call_to_action"].lower(), edition.call_to_action))
+    return parts
+
+
+def render_handout_html(edition: Edition, project: Project, diagnostics: Diagnostics, is_for_pdf: bool = True) -> str:
+    messages = messages_for(edition.language)
+    parts = handout_parts(edition)
+    # The handout numbers only what it cites; unknown keys were reported for the edition already.
+    table = resolve_citations(
+        [CitationPart(part.text.tokens, part.text.source.location, CitedPlace(part.label, "")) for part in parts],
+        project.bibliography, (), edition.brief.location, Diagnostics())
+    style = NumericStyle(table, messages)
+    fragment = fragment_renderer(edition, style, project, diagnostics)
+    brief = edition.brief
+    sources = [{"anchor": entry_anchor(ref.id), "label": f"[{table.number(ref.id)}]", "author": short_author(ref, messages),
+                "title": _short_title(ref.title), "year": ref.issued.year or ref.issued.literal or messages["no_date"],
+                "url": f"https://doi.org/{ref.doi}" if ref.doi else ref.url,
+                "short_url": short_url(f"https://doi.org/{ref.doi}" if ref.doi else ref.url)}
+               for ref in table.references]
+    date = edition_date(edition)
+    page = template_environment().get_template("handout.html.j2").render(
+        edition=edition, brief=brief, audience=edition.audience, lang=edition.language, t=messages,
+        title=edition.title, author=edition_author(edition),
+        date=date.isoformat() if date else "",
+        checked=messages.date(brief.checked) if brief.checked else "",
+        takeaways=[fragment(text) for text in edition.key_takeaways],
+        call_to_action=fragment(edition.call_to_action),
+        qr_code=qr_code_svg(brief.url, messages.format("qr_label", url=brief.url)) if brief.url else "",
+        short_url=short_url(brief.url) if brief.url else "",
+        sources=sources,
+        fonts_marker=Markup(FONTS_MARKER),
+        css=Markup(theme_css(edition.audience.theme) + "\n" + theme_css("handout", base=False)),
+        page_css=Markup(page_css(edition, messages)),
+    )
+    fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff2")
+    return page.replace(FONTS_MARKER, fonts, 1)
+
+
+def _short_title(title: str, limit: int = 60) -> str:
+    """A title up to its subtitle, cut at a word near ``limit`` characters."""
+    main = re.split(r":\s", title, maxsplit=1)[0]
+    return main if len(main) <= limit else main[:limit].rsplit(" ", 1)[0].rstrip(",;") + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedHandout:
+    data: bytes
+    pages: int
+
+
+def render_handout(edition: Edition, project: Project, allowed_roots: list[Path], diagnostics: Diagnostics,
+                   variant: PdfVariant) -> RenderedHandout | None:
+    """The handout PDF, or ``None`` (with an error naming what to cut) when it is longer than one sheet."""
+    from briefgen.render.pdf import render_pdf
+
+    location = edition.brief.location
+    parts = handout_parts(edition)
+    if not parts:
+        diagnostics.error(location, f"the handout of {edition.name} would be empty",
+                          "give the brief key_takeaways (and a call_to_action for this audience)")
+        return None
+    html = render_handout_html(edition, project, diagnostics)
+    pdf = render_pdf(html, project.root, allowed_roots, location, diagnostics, variant, edition_date(edition),
+                     toc_after_pages=None)
+    if pdf.pages > HANDOUT_MAX_PAGES:
+        _report_overflow(edition, parts, pdf.pages, diagnostics)
+        return None
+    return RenderedHandout(pdf.data, pdf.pages)
+
+
+def _report_overflow(edition: Edition, parts: list[HandoutPart], pages: int, diagnostics: Diagnostics) -> None:
+    words = sum(part.words for part in parts)
+    excess = max(10, math.ceil(words * (pages - HANDOUT_MAX_PAGES) / pages / 10) * 10)
+    longest = sorted(parts, key=lambda part: part.words, reverse=True)[:3]
+    listed = ", ".join(f"{part.label} ({part.text.source.location.display(_root(edition))}, {part.words} words)"
+                       for part in longest)
+    where: SourceLocation = longest[0].text.source.location
+    diagnostics.error(where, f"the handout of {edition.name} takes {pages} pages, more than one sheet "
+                      f"({HANDOUT_MAX_PAGES} sides) holds",
+                      f"cut about {excess} of its {words} words; the longest parts are: {listed}")
+
+
+def _root(edition: Edition) -> Path:
+    # the brief lives in <project>/briefs/<id>.yaml
+    return edition.brief.location.path.resolve().parent.parent
