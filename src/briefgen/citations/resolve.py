@@ -59,7 +59,7 @@ def resolve_citations(parts: Iterable[CitationPart], bibliography: Bibliography,
                     if not bibliography.is_readable:
                         continue
                     diagnostics.error(part.location.at_line(citation.line), f"unknown citation key '{item.key}'",
-                                      _suggest(item.key, known))
+                                      _suggest(item.key, known), rule="citations/unknown-key")
                     continue
                 if item.key not in places:
                     order.append(item.key)
@@ -71,7 +71,8 @@ def resolve_citations(parts: Iterable[CitationPart], bibliography: Bibliography,
             order.extend(k for k in known if k not in places)
             places.update({k: [] for k in known if k not in places})
         elif key not in known:
-            diagnostics.error(nocite_location, f"unknown key '{key}' in nocite", _suggest(key, known))
+            diagnostics.error(nocite_location, f"unknown key '{key}' in nocite", _suggest(key, known),
+                              rule="citations/unknown-key")
         elif key not in places:
             order.append(key)
             places[key] = []
