@@ -7,6 +7,7 @@ that does not exist. Heavy modules are imported inside the commands, so ``--help
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
@@ -17,6 +18,10 @@ from briefgen import __version__
 app = typer.Typer(
     name="briefgen",
     help="Compile policy briefs: reusable Markdown sections + references.bib → an HTML page and a PDF per audience.",
+    epilog=("\b\nExamples:\n"
+            "  briefgen build                   every brief, every audience, HTML and PDF\n"
+            "  briefgen build -a press -f pdf   one audience, PDF only\n"
+            "\b\nShell completion: briefgen --install-completion (bash, zsh, fish, PowerShell)."),
     no_args_is_help=True,
     add_completion=True,
     rich_markup_mode=None,
@@ -29,6 +34,40 @@ ProjectOption = Annotated[
 ]
 
 
+def _quiet(value: bool) -> None:
+    if value:
+        from briefgen.console import QUIET, set_verbosity
+
+        set_verbosity(QUIET)
+
+
+def _verbose(value: bool) -> None:
+    if value:
+        from briefgen.console import VERBOSE, set_verbosity
+
+        set_verbosity(VERBOSE)
+
+
+QuietOption = Annotated[bool, typer.Option("-q", "--quiet", callback=_quiet, expose_value=False,
+                                           help="Print only problems: no progress lines or summaries.")]
+VerboseOption = Annotated[bool, typer.Option("-v", "--verbose", callback=_verbose, expose_value=False,
+                                             help="Print more: each edition, what changed, and timings.")]
+
+
+def _complete_briefs(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: the brief ids of the project (file names, nothing is parsed)."""
+    root = Path(ctx.params.get("project") or ".")
+    return sorted(path.stem for path in (root / "briefs").glob("*.yaml") if path.stem.startswith(incomplete))
+
+
+def _complete_audiences(ctx: typer.Context, incomplete: str) -> list[str]:
+    from briefgen.load.audiences import builtin_audience_paths
+
+    root = Path(ctx.params.get("project") or ".")
+    ids = {path.stem for path in builtin_audience_paths()} | {path.stem for path in (root / "briefs/audiences").glob("*.yaml")}
+    return sorted(i for i in ids | {"all"} if i.startswith(incomplete))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"briefgen {__version__}")
@@ -39,16 +78,22 @@ def _version(value: bool) -> None:
 def root(
     version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
                                                      help="Print the version and exit.")] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only problems: no progress lines or summaries.")] = False,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose",
+                                          help="Print more: each edition, what changed, and timings.")] = False,
 ) -> None:
     """briefgen compiles policy briefs tailored to each audience."""
+    from briefgen.console import NORMAL, QUIET, VERBOSE, set_verbosity
+
+    set_verbosity(QUIET if quiet else VERBOSE if verbose else NORMAL)
 
 
 @app.command()
 def build(
     briefs: Annotated[Optional[list[str]], typer.Argument(help="Brief ids to build (default: every brief).",
-                                                          show_default=False)] = None,
+                                                          show_default=False, autocompletion=_complete_briefs)] = None,
     audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
-                                                          show_default=False)] = None,
+                                                          show_default=False, autocompletion=_complete_audiences)] = None,
     output_format: Annotated[Optional[list[str]], typer.Option("-f", "--format", help="html or pdf, repeatable (default: both).",
                                                                show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
@@ -56,6 +101,8 @@ def build(
     citation_style: Annotated[Optional[str], typer.Option("--citation-style", help="numeric (overrides briefs and profiles).",
                                                           show_default=False)] = None,
     project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Build editions: <output>/<brief-id>--<audience-id>.html and .pdf.
 
@@ -73,17 +120,23 @@ def build(
         _usage(f"unknown citation style '{citation_style}'; choose from {', '.join(CITATION_STYLES)}")
     options = BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), formats=formats,  # type: ignore[arg-type]
                            output_dir=output, citation_style=citation_style)  # type: ignore[arg-type]
+    from briefgen.console import detail, say
+
+    started = time.perf_counter()
     result = _run(lambda: run_build(project, options))
     _report(result.diagnostics)
     cwd = Path.cwd()
     for path in result.written:
-        typer.echo(f"wrote {_display(path, cwd)}")
+        say(f"wrote {_display(path, cwd)}")
     for report in result.reports:
-        typer.echo(_describe_edition(report))
+        say(_describe_edition(report))
     summary = f"{len(result.reports)} edition(s) built"
     if result.failed:
         summary += f", {len(result.failed)} failed: {', '.join(result.failed)}"
-    typer.echo(summary, err=bool(result.failed))
+        typer.echo(summary, err=True)
+    else:
+        say(summary)
+    detail(f"took {time.perf_counter() - started:.2f} s")
     raise typer.Exit(1 if result.diagnostics.has_errors else 0)
 
 
@@ -114,7 +167,8 @@ def list_project(project: ProjectOption = Path(".")) -> None:
     raise typer.Exit(1 if diagnostics.has_errors else 0)
 
 
-audiences_app = typer.Typer(help="List audience profiles, or show one fully resolved.", no_args_is_help=False)
+audiences_app = typer.Typer(help="List audience profiles, or show one fully resolved.\n\n"
+                                 "Example: briefgen audiences show community-groups", no_args_is_help=False)
 app.add_typer(audiences_app, name="audiences")
 
 
@@ -274,12 +328,14 @@ def _run(action):  # type: ignore[no-untyped-def]
 
 
 def _report(diagnostics) -> None:  # type: ignore[no-untyped-def]
+    from briefgen.console import paint
+
     seen: set[str] = set()
     for diagnostic in diagnostics.items:
         text = _format(diagnostic)
         if text not in seen:
             seen.add(text)
-            typer.echo(text, err=True)
+            typer.echo(paint(text, diagnostic.severity, sys.stderr), err=True)
 
 
 def _format(diagnostic) -> str:  # type: ignore[no-untyped-def]
