@@ -32,7 +32,7 @@ COMMANDS = command_paths(typer.main.get_command(app))
 
 def test_the_expected_commands_exist() -> None:
     names = {" ".join(path) for path in COMMANDS}
-    assert {"build", "list", "matrix", "diff", "audiences show"} <= names
+    assert {"build", "list", "matrix", "diff", "audiences show", "check"} <= names
 
 
 @pytest.mark.parametrize("path", [pytest.param(path, id=" ".join(path) or "briefgen") for path in COMMANDS])
@@ -105,7 +105,7 @@ def test_colours_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyP
 
 def test_output_to_a_pipe_has_no_escape_codes(project: Path) -> None:
     (project / "briefs/sections/one.md").write_text(section_md("One", "Costs rose 5 percent [@nope].\n"), encoding="utf-8")
-    for command in (["build", "-f", "html"],):
+    for command in (["build", "-f", "html"], ["check"]):
         result = run_cli(command, cwd=project)
         assert result.exit_code == 1 and "unknown citation key 'nope'" in result.output
         assert "\x1b[" not in result.output

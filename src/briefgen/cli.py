@@ -21,6 +21,7 @@ app = typer.Typer(
     epilog=("\b\nExamples:\n"
             "  briefgen build                   every brief, every audience, HTML and PDF\n"
             "  briefgen build -a press -f pdf   one audience, PDF only\n"
+            "  briefgen check --strict          what CI runs: exit 1 on errors and warnings\n"
             "\b\nShell completion: briefgen --install-completion (bash, zsh, fish, PowerShell)."),
     no_args_is_help=True,
     add_completion=True,
@@ -284,6 +285,72 @@ def diff(
             for text in entry.b_only:
                 typer.echo(f"      B: {_clip(text)}")
     raise typer.Exit(1 if diagnostics.has_errors else 0)
+
+
+@app.command()
+def check(
+    briefs: Annotated[Optional[list[str]], typer.Argument(metavar="BRIEF", help="Brief ids to check (default: every brief).",
+                                                          show_default=False, autocompletion=_complete_briefs)] = None,
+    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
+                                                          show_default=False, autocompletion=_complete_audiences)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too (exit 1).")] = False,
+    output_format: Annotated[str, typer.Option("--format", metavar="text|json|github",
+                                               help="text for people, json for programs, github for workflow "
+                                                    "annotations.")] = "text",
+    pages: Annotated[bool, typer.Option("--pages", help="Lay each edition out as a PDF and compare its pages with the "
+                                                        "audience's max_pages (slower: loads the PDF renderer).")] = False,
+    recheck_after: Annotated[int, typer.Option("--recheck-after", metavar="DAYS", min=0,
+                                               help="Warn when a source's urldate is this many days older than the "
+                                                    "brief's 'checked' date.")] = 365,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", metavar="RULE", show_default=False,
+                                                        help="Leave out the warnings and info of a rule or rule family "
+                                                             "(e.g. evidence), repeatable; errors always count.")] = None,
+    list_rules: Annotated[bool, typer.Option("--list-rules", help="List every rule with its id and severity, and exit.")] = False,
+    project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Check every brief × audience edition without writing anything; exit 1 when there are errors.
+
+    Each finding reads 'path:line: severity: message; hint [rule-id]', then a summary line.
+    Plain check never loads the PDF renderer; --pages does.
+
+    Example: briefgen check --strict --format github
+    """
+    from briefgen.check.report import exit_code, format_finding, summary_line, to_github, to_json
+    from briefgen.check.rules import RULES
+    from briefgen.check.run import CheckOptions, check_project
+    from briefgen.console import detail, is_quiet, paint, say
+    from briefgen.errors import Severity
+    from briefgen.pipeline import EditionReport
+
+    if list_rules:
+        for rule in RULES:
+            typer.echo(f"{rule.id:28} {rule.severity.value:8} {rule.summary}")
+        raise typer.Exit(0)
+    if output_format not in ("text", "json", "github"):
+        _usage(f"unknown format '{output_format}'; choose from text, json, github")
+    options = CheckOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), count_pages=pages,
+                           recheck_after_days=recheck_after, ignore=tuple(ignore or ()))
+    started = time.perf_counter()
+    result = _run(lambda: check_project(project, options))
+    cwd = Path.cwd()
+    if output_format == "json":
+        typer.echo(to_json(result, cwd, strict))
+        raise typer.Exit(exit_code(result, strict))
+    for checked in result.editions:
+        detail(_describe_edition(EditionReport(checked.edition.name, checked.edition.audience, checked.reading,
+                                               checked.pages)))
+    for finding in result.findings:
+        if is_quiet() and finding.severity is Severity.INFO:
+            continue
+        if output_format == "github":
+            typer.echo(to_github(finding, cwd))
+        else:
+            typer.echo(format_finding(finding, cwd, lambda text, severity: paint(text, severity, sys.stdout)))
+    say(summary_line(result, strict))
+    detail(f"took {time.perf_counter() - started:.2f} s")
+    raise typer.Exit(exit_code(result, strict))
 
 
 def _clip(text: str, limit: int = 110) -> str:
