@@ -19,6 +19,7 @@ app = typer.Typer(
     name="briefgen",
     help="Compile policy briefs: reusable Markdown sections + references.bib → an HTML page and a PDF per audience.",
     epilog=("\b\nExamples:\n"
+            "  briefgen init my-briefs          start a project\n"
             "  briefgen build                   every brief, every audience, HTML and PDF\n"
             "  briefgen build -a press -f pdf   one audience, PDF only\n"
             "  briefgen check --strict          what CI runs: exit 1 on errors and warnings\n"
@@ -351,6 +352,101 @@ def check(
     say(summary_line(result, strict))
     detail(f"took {time.perf_counter() - started:.2f} s")
     raise typer.Exit(exit_code(result, strict))
+
+
+new_app = typer.Typer(help="Create a brief, a section or an audience profile from a commented template; never "
+                           "overwrites a file.\n\nExample: briefgen new section local-costs --title \"What it costs\"",
+                      no_args_is_help=True)
+app.add_typer(new_app, name="new")
+
+
+@new_app.command("brief")
+def new_brief(
+    brief_id: Annotated[str, typer.Argument(metavar="ID", help="The brief id: lower-case letters, digits and '-'.")],
+    title: Annotated[str, typer.Option("--title", help="The brief's question (default: from the id).")] = "",
+    section: Annotated[Optional[list[str]], typer.Option("--section", metavar="ID", show_default=False,
+                                                         help="An existing section to list, repeatable.")] = None,
+    project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Create briefs/ID.yaml: a commented brief manifest.
+
+    Example: briefgen new brief jail-costs --title "What does the jail model cost?" --section background
+    """
+    import datetime as dt
+
+    from briefgen.scaffold import new_brief as create
+
+    path = _run(lambda: create(project, brief_id, dt.date.today(), title, tuple(section or ())))
+    _created([path], f"build it with: briefgen build {brief_id}")
+
+
+@new_app.command("section")
+def new_section(
+    section_id: Annotated[str, typer.Argument(metavar="ID", help="The section id: lower-case letters, digits and '-'.")],
+    title: Annotated[str, typer.Option("--title", help="The section title (default: from the id).")] = "",
+    project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Create briefs/sections/ID.md: front matter and a first paragraph.
+
+    Example: briefgen new section local-costs --title "What it costs the county"
+    """
+    from briefgen.scaffold import new_section as create
+
+    path = _run(lambda: create(project, section_id, title))
+    _created([path], f"list '{section_id}' under 'sections:' in a brief to use it")
+
+
+@new_app.command("audience")
+def new_audience(
+    audience_id: Annotated[str, typer.Argument(metavar="ID", help="The audience id; a built-in id makes an override file.")],
+    label: Annotated[str, typer.Option("--label", help="The audience's name as printed (default: from the id).")] = "",
+    project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Create briefs/audiences/ID.yaml: a new audience profile, or changes to a built-in one.
+
+    Example: briefgen new audience school-boards --label "School boards"
+    """
+    from briefgen.scaffold import new_audience as create
+
+    path = _run(lambda: create(project, audience_id, label))
+    _created([path], "every brief now gets an edition for it, unless the brief lists its audiences")
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="The folder for the new project (created if needed).",
+                                              file_okay=False)],
+    brief_id: Annotated[str, typer.Option("--brief", metavar="ID", help="The id of the first brief.")] = "first-brief",
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Start a brief project: one brief, one section, one audience profile and an empty references.bib.
+
+    It builds as it is; nothing is overwritten.
+
+    Example: briefgen init my-briefs && cd my-briefs && briefgen build
+    """
+    import datetime as dt
+
+    from briefgen.scaffold import init_project
+
+    paths = _run(lambda: init_project(directory, dt.date.today(), brief_id))
+    _created(paths, f"next: cd {directory} && briefgen build")
+
+
+def _created(paths: list[Path], next_step: str) -> None:
+    from briefgen.console import say
+
+    cwd = Path.cwd()
+    for path in paths:
+        say(f"created {_display(path, cwd)}")
+    say(next_step)
 
 
 def _clip(text: str, limit: int = 110) -> str:
