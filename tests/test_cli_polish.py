@@ -32,7 +32,7 @@ COMMANDS = command_paths(typer.main.get_command(app))
 
 def test_the_expected_commands_exist() -> None:
     names = {" ".join(path) for path in COMMANDS}
-    assert {"build", "check", "init", "new brief", "new section", "new audience"} <= names
+    assert {"build", "check", "init", "new brief", "new section", "new audience", "watch", "preview"} <= names
 
 
 @pytest.mark.parametrize("path", [pytest.param(path, id=" ".join(path) or "briefgen") for path in COMMANDS])

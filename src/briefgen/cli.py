@@ -23,6 +23,7 @@ app = typer.Typer(
             "  briefgen build                   every brief, every audience, HTML and PDF\n"
             "  briefgen build -a press -f pdf   one audience, PDF only\n"
             "  briefgen check --strict          what CI runs: exit 1 on errors and warnings\n"
+            "  briefgen watch 287g-costs        rebuild on save, preview at http://127.0.0.1:8000/\n"
             "\b\nShell completion: briefgen --install-completion (bash, zsh, fish, PowerShell)."),
     no_args_is_help=True,
     add_completion=True,
@@ -447,6 +448,120 @@ def _created(paths: list[Path], next_step: str) -> None:
     for path in paths:
         say(f"created {_display(path, cwd)}")
     say(next_step)
+
+
+@app.command()
+def watch(
+    briefs: Annotated[Optional[list[str]], typer.Argument(metavar="BRIEF", help="Brief ids to watch (default: every brief).",
+                                                          show_default=False, autocompletion=_complete_briefs)] = None,
+    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
+                                                          show_default=False, autocompletion=_complete_audiences)] = None,
+    output_format: Annotated[Optional[list[str]], typer.Option("-f", "--format", show_default=False,
+                                                               help="html or pdf, repeatable (default: html).")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
+                                                   file_okay=False, show_default=False)] = None,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one).")] = 8000,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the editions with live reload.")] = True,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the preview in a web browser.")] = False,
+    project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Rebuild the editions a change affects, write them to the output folder, and serve them with live reload.
+
+    Watches sections, brief manifests, audience profiles, references.bib, images and briefgen's
+    templates; only the editions that use a changed file are rebuilt. Problems are printed here
+    and shown on the page, and watching goes on. Stop with Ctrl-C.
+
+    Example: briefgen watch 287g-costs -a press
+    """
+    from briefgen.model import OUTPUT_FORMATS
+
+    formats = tuple(output_format or ("html",))
+    for name in formats:
+        if name not in OUTPUT_FORMATS:
+            _usage(f"unknown format '{name}'; choose from {', '.join(OUTPUT_FORMATS)}")
+    _watch(project, tuple(briefs or ()), tuple(audience or ()), formats, output or project / "output", port, serve,
+           open_browser)
+
+
+@app.command()
+def preview(
+    briefs: Annotated[Optional[list[str]], typer.Argument(metavar="BRIEF", help="Brief ids to preview (default: every brief).",
+                                                          show_default=False, autocompletion=_complete_briefs)] = None,
+    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
+                                                          show_default=False, autocompletion=_complete_audiences)] = None,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one).")] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the preview in a web browser.")] = False,
+    project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Serve live-reloading previews of the editions on 127.0.0.1, without writing any file.
+
+    Like watch, but the editions stay in memory: the output folder is left alone. Stop with Ctrl-C.
+
+    Example: briefgen preview 287g-police-ice --open
+    """
+    _watch(project, tuple(briefs or ()), tuple(audience or ()), ("html",), None, port, True, open_browser)
+
+
+def _watch(project: Path, briefs: tuple[str, ...], audiences: tuple[str, ...], formats: tuple[str, ...],
+           output: Optional[Path], port: int, serve: bool, open_browser: bool) -> None:
+    import signal
+    import threading
+
+    from briefgen.console import detail, say
+    from briefgen.errors import BriefgenError
+    from briefgen.watch.rebuild import RebuildReport, WatchOptions
+    from briefgen.watch.session import ServeOptions, run_session
+
+    cwd = Path.cwd()
+    stop = threading.Event()
+
+    def on_report(report: RebuildReport) -> None:
+        from briefgen.errors import Diagnostics
+
+        for path in report.changed:
+            detail(f"changed: {_display(path, cwd)}")
+        _report(Diagnostics(list(report.problems)))
+        for path in report.written:
+            detail(f"wrote {_display(path, cwd)}")
+        if report.round == 1:
+            say(f"built {len(report.rebuilt)} edition(s)" + (f", {len(report.failed)} with errors" if report.failed else "")
+                + f" in {report.seconds:.2f} s")
+        elif report.rebuilt or report.removed:
+            say(f"rebuilt {', '.join(report.rebuilt) or 'nothing'} in {report.seconds:.2f} s"
+                + (f"; removed {', '.join(report.removed)}" if report.removed else ""))
+        for name in report.failed:
+            typer.echo(f"{name} has errors; " + ("the last good version stays in place" if report.round > 1
+                                                 else "fix them and save"), err=True)
+        if report.round > 1 and report.unchanged:
+            detail(f"unchanged: {', '.join(report.unchanged)}")
+
+    def on_ready(url: Optional[str]) -> None:
+        if url is None:
+            typer.echo("watching for changes (Ctrl-C to stop)")
+            return
+        typer.echo(f"serving {url} (Ctrl-C to stop)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    options = WatchOptions(briefs=briefs, audiences=audiences, formats=formats, output_dir=output)  # type: ignore[arg-type]
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())  # stop cleanly when terminated
+    try:
+        run_session(project, options, ServeOptions(serve, port), stop, on_report, on_ready, _format)
+    except BriefgenError as error:
+        for diagnostic in error.diagnostics:
+            typer.echo(_format(diagnostic), err=True)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    typer.echo("stopped")
 
 
 def _clip(text: str, limit: int = 110) -> str:
