@@ -122,6 +122,17 @@ def test_a_new_brief_is_built_and_a_deleted_one_removed(project: Path) -> None:
     assert sorted(report.removed) == B
 
 
+def test_a_watched_brief_that_disappears_is_reported_once(project: Path) -> None:
+    live = LiveEditions(project, WatchOptions(briefs=("b",), output_dir=None))
+    assert sorted(live.rebuild().rebuilt) == B
+    (project / "briefs/b.yaml").unlink()
+    report = live.rebuild([project / "briefs/b.yaml"])
+    assert sorted(report.removed) == B
+    assert [p.message for p in report.problems] == ["the brief 'b' being watched no longer exists"]
+    other = edit(project / "briefs/sections/shared.md", section_md("Shared", "Changed [@gao2021].\n"))
+    assert live.rebuild([other]).problems == ()
+
+
 def test_preview_writes_nothing(project: Path) -> None:
     live = live_editions(project, output=False)
     assert not (project / "output").exists()

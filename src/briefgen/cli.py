@@ -111,6 +111,7 @@ def build(
 
     Example: briefgen build 287g-police-ice -a county-officials -f pdf
     """
+    from briefgen.console import detail, say
     from briefgen.model import CITATION_STYLES, OUTPUT_FORMATS
     from briefgen.pipeline import BuildOptions
     from briefgen.pipeline import build as run_build
@@ -123,8 +124,6 @@ def build(
         _usage(f"unknown citation style '{citation_style}'; choose from {', '.join(CITATION_STYLES)}")
     options = BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), formats=formats,  # type: ignore[arg-type]
                            output_dir=output, citation_style=citation_style)  # type: ignore[arg-type]
-    from briefgen.console import detail, say
-
     started = time.perf_counter()
     result = _run(lambda: run_build(project, options))
     _report(result.diagnostics)

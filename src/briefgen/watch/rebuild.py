@@ -187,11 +187,13 @@ class LiveEditions:
 
     def _briefs(self, project: Project, work: _Round) -> list[Brief]:
         wanted = tuple(b for b in self.options.briefs if b in project.briefs)
-        missing = [b for b in self.options.briefs if b not in project.briefs
-                   and not (self.root / BRIEFS_DIR / f"{b}.yaml").is_file()]
-        for brief_id in missing:
-            work.problems.error(SourceLocation(self.root / BRIEFS_DIR / f"{brief_id}.yaml"),
-                                f"the brief '{brief_id}' being watched no longer exists", "restore its manifest")
+        for brief_id in self.options.briefs:
+            manifest = (self.root / BRIEFS_DIR / f"{brief_id}.yaml").resolve()
+            if brief_id in project.briefs or manifest.is_file():
+                continue
+            if work.changed is None or manifest in work.changed:  # said once, when it goes
+                work.problems.error(SourceLocation(manifest), f"the brief '{brief_id}' being watched no longer exists",
+                                    "restore its manifest, or stop with Ctrl-C and watch other briefs")
         if self.options.briefs and not wanted:
             return []
         return select_briefs(project, wanted)
