@@ -270,3 +270,10 @@ def test_project_wide_rules_wait_for_every_brief_to_load(make_project) -> None:
     code, report = check_json(project)
     assert code == 1
     assert {f["rule"] for f in report["findings"]} == {"build"}, "a broken brief may be the one that cites or lists them"
+
+
+def test_every_rule_has_a_case_here() -> None:
+    from briefgen.check.rules import RULES
+
+    covered = {case.values[0] for case in CASES} | {"audience/max-pages"}  # max-pages: its own test above (needs --pages)
+    assert {rule.id for rule in RULES} == covered
