@@ -110,6 +110,11 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 ProjectFiles = Mapping[str, "str | bytes | None"]
 
 
+def without_rule(text: str) -> str:
+    """A diagnostic's text without its ``[rule-id]`` (tests/test_rule_ids.py checks those)."""
+    return re.sub(r" \[[a-z]+/[a-z0-9-]+\]$", "", text)
+
+
 def write_project(root: Path, files: ProjectFiles, bib: str | None = FIXTURE_BIB) -> Path:
     """Write ``files`` (relative path → text or bytes) under ``root``.
 
@@ -296,7 +301,7 @@ def render_edition(brief: Brief, sections: Sequence[Section], audience: Audience
     edition = assemble_edition(project, brief, chosen, MarkdownCache(), diagnostics)
     table = cite_edition(edition, project, diagnostics)
     html = render_html(edition, table, project, diagnostics)
-    return html, table, [d.format() for d in diagnostics.items]
+    return html, table, [without_rule(d.format()) for d in diagnostics.items]
 
 
 def plain_text(html: str) -> str:

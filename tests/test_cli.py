@@ -138,7 +138,8 @@ def test_html_edition_carries_the_audience_and_the_sections(project: Path) -> No
     pytest.param(["build", "alpa"], "briefgen: no brief 'alpa'; did you mean 'alpha'?", id="unknown-brief"),
     pytest.param(["build", "zzz"], "briefgen: no brief 'zzz'; briefs: alpha, beta", id="unknown-brief-lists-briefs"),
     pytest.param(["build", "-a", "prss"], "briefgen: no audience 'prss'; did you mean 'press'?", id="unknown-audience"),
-    pytest.param(["build", "-f", "docx"], "briefgen: unknown format 'docx'; choose from html, pdf, handout, png", id="unknown-format"),
+    pytest.param(["build", "-f", "docx"], "briefgen: unknown format 'docx'; choose from html, pdf, handout, png",
+                 id="unknown-format"),
     pytest.param(["build", "-f", "html", "-f", "PDF"], "briefgen: unknown format 'PDF'; choose from html, pdf, handout, png",
                  id="format-is-case-sensitive"),
 ])

@@ -23,6 +23,7 @@ from conftest import (
     make_section,
     reference_keys,
     render_edition,
+    without_rule,
 )
 
 KEYS_BIB = "\n".join(f"@misc{{k{n},\n  author = {{Author{n}, A.}},\n  title = {{Title {n}}},\n  year = {{2020}}\n}}"
@@ -48,7 +49,7 @@ def resolve(*parts: CitationPart, bib: Bibliography | None = None, nocite: tuple
             ) -> tuple[CitationTable, list[str]]:
     diagnostics = Diagnostics()
     table = resolve_citations(parts, bib or bibliography(), nocite, SourceLocation(Path("briefs/b.yaml"), 1), diagnostics)
-    return table, [d.format() for d in diagnostics.items]
+    return table, [without_rule(d.format()) for d in diagnostics.items]
 
 
 def plain(markup: str) -> str:

@@ -105,7 +105,8 @@ def select_sections(project: Project, brief: Brief, audience: Audience, diagnost
         if section is None:
             if ref.id not in project.broken_sections:  # a broken file already has its own error
                 diagnostics.error(ref.location, f"no section '{ref.id}' (looked for briefs/sections/{ref.id}.md)",
-                                  did_you_mean(ref.id, list(project.sections)) or "create the file or fix the id")
+                                  did_you_mean(ref.id, list(project.sections)) or "create the file or fix the id",
+                                  rule="structure/unknown-section")
             continue
         if ref.id in seen:
             diagnostics.error(ref.location, f"section '{ref.id}' is listed twice for audience '{audience.id}'",
@@ -178,7 +179,8 @@ def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: Markdo
     def check(audience_id: str, location: SourceLocation) -> None:
         if audience_id not in project.audiences:
             diagnostics.error(location, f"unknown audience '{audience_id}'",
-                              did_you_mean(audience_id, known) or "known audiences: " + ", ".join(known))
+                              did_you_mean(audience_id, known) or "known audiences: " + ", ".join(known),
+                              rule="structure/unknown-audience")
 
     for brief in project.briefs.values():
         for audience_id in brief.audiences or ():

@@ -7,6 +7,7 @@ that does not exist. Heavy modules are imported inside the commands, so ``--help
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
@@ -17,6 +18,13 @@ from briefgen import __version__
 app = typer.Typer(
     name="briefgen",
     help="Compile policy briefs: reusable Markdown sections + references.bib → an HTML page and a PDF per audience.",
+    epilog=("\b\nExamples:\n"
+            "  briefgen init my-briefs          start a project\n"
+            "  briefgen build                   every brief, every audience, HTML and PDF\n"
+            "  briefgen build -a press -f pdf   one audience, PDF only\n"
+            "  briefgen check --strict          what CI runs: exit 1 on errors and warnings\n"
+            "  briefgen watch 287g-costs        rebuild on save, preview at http://127.0.0.1:8000/\n"
+            "\b\nShell completion: briefgen --install-completion (bash, zsh, fish, PowerShell)."),
     no_args_is_help=True,
     add_completion=True,
     rich_markup_mode=None,
@@ -29,6 +37,40 @@ ProjectOption = Annotated[
 ]
 
 
+def _quiet(value: bool) -> None:
+    if value:
+        from briefgen.console import QUIET, set_verbosity
+
+        set_verbosity(QUIET)
+
+
+def _verbose(value: bool) -> None:
+    if value:
+        from briefgen.console import VERBOSE, set_verbosity
+
+        set_verbosity(VERBOSE)
+
+
+QuietOption = Annotated[bool, typer.Option("-q", "--quiet", callback=_quiet, expose_value=False,
+                                           help="Print only problems: no progress lines or summaries.")]
+VerboseOption = Annotated[bool, typer.Option("-v", "--verbose", callback=_verbose, expose_value=False,
+                                             help="Print more: each edition, what changed, and timings.")]
+
+
+def _complete_briefs(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: the brief ids of the project (file names, nothing is parsed)."""
+    root = Path(ctx.params.get("project") or ".")
+    return sorted(path.stem for path in (root / "briefs").glob("*.yaml") if path.stem.startswith(incomplete))
+
+
+def _complete_audiences(ctx: typer.Context, incomplete: str) -> list[str]:
+    from briefgen.load.audiences import builtin_audience_paths
+
+    root = Path(ctx.params.get("project") or ".")
+    ids = {path.stem for path in builtin_audience_paths()} | {path.stem for path in (root / "briefs/audiences").glob("*.yaml")}
+    return sorted(i for i in ids | {"all"} if i.startswith(incomplete))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"briefgen {__version__}")
@@ -39,16 +81,22 @@ def _version(value: bool) -> None:
 def root(
     version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
                                                      help="Print the version and exit.")] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only problems: no progress lines or summaries.")] = False,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose",
+                                          help="Print more: each edition, what changed, and timings.")] = False,
 ) -> None:
     """briefgen compiles policy briefs tailored to each audience."""
+    from briefgen.console import NORMAL, QUIET, VERBOSE, set_verbosity
+
+    set_verbosity(QUIET if quiet else VERBOSE if verbose else NORMAL)
 
 
 @app.command()
 def build(
     briefs: Annotated[Optional[list[str]], typer.Argument(help="Brief ids to build (default: every brief).",
-                                                          show_default=False)] = None,
+                                                          show_default=False, autocompletion=_complete_briefs)] = None,
     audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
-                                                          show_default=False)] = None,
+                                                          show_default=False, autocompletion=_complete_audiences)] = None,
     output_format: Annotated[Optional[list[str]], typer.Option(
         "-f", "--format", show_default=False,
         help="html, pdf, handout (a one-sheet PDF to hand out) or png (the PDF's first page), "
@@ -61,11 +109,14 @@ def build(
     pdf_variant: Annotated[str, typer.Option("--pdf-variant", help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival).")
                            ] = "pdf/ua-1",
     project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Build editions: <output>/<brief-id>--<audience-id>.html, .pdf, .handout.pdf and .png.
 
     Example: briefgen build 287g-police-ice -a county-officials -f pdf -f handout
     """
+    from briefgen.console import detail, say
     from briefgen.model import CITATION_STYLES, DEFAULT_FORMATS, OUTPUT_FORMATS, PDF_VARIANTS
     from briefgen.pipeline import BuildOptions
     from briefgen.pipeline import build as run_build
@@ -81,17 +132,21 @@ def build(
     options = BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), formats=formats,  # type: ignore[arg-type]
                            output_dir=output, citation_style=citation_style,  # type: ignore[arg-type]
                            allow_remote=allow_remote, pdf_variant=pdf_variant)  # type: ignore[arg-type]
+    started = time.perf_counter()
     result = _run(lambda: run_build(project, options))
     _report(result.diagnostics)
     cwd = Path.cwd()
     for path in result.written:
-        typer.echo(f"wrote {_display(path, cwd)}")
+        say(f"wrote {_display(path, cwd)}")
     for report in result.reports:
-        typer.echo(_describe_edition(report))
+        say(_describe_edition(report))
     summary = f"{len(result.reports)} edition(s) built"
     if result.failed:
         summary += f", {len(result.failed)} failed: {', '.join(result.failed)}"
-    typer.echo(summary, err=bool(result.failed))
+        typer.echo(summary, err=True)
+    else:
+        say(summary)
+    detail(f"took {time.perf_counter() - started:.2f} s")
     raise typer.Exit(1 if result.diagnostics.has_errors else 0)
 
 
@@ -122,7 +177,8 @@ def list_project(project: ProjectOption = Path(".")) -> None:
     raise typer.Exit(1 if diagnostics.has_errors else 0)
 
 
-audiences_app = typer.Typer(help="List audience profiles, or show one fully resolved.", no_args_is_help=False)
+audiences_app = typer.Typer(help="List audience profiles, or show one fully resolved.\n\n"
+                                 "Example: briefgen audiences show community-groups", no_args_is_help=False)
 app.add_typer(audiences_app, name="audiences")
 
 
@@ -288,6 +344,281 @@ def refs(
     raise typer.Exit(1 if diagnostics.has_errors else 0)
 
 
+@app.command()
+def check(
+    briefs: Annotated[Optional[list[str]], typer.Argument(metavar="BRIEF", help="Brief ids to check (default: every brief).",
+                                                          show_default=False, autocompletion=_complete_briefs)] = None,
+    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
+                                                          show_default=False, autocompletion=_complete_audiences)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too (exit 1).")] = False,
+    output_format: Annotated[str, typer.Option("--format", metavar="text|json|github",
+                                               help="text for people, json for programs, github for workflow "
+                                                    "annotations.")] = "text",
+    pages: Annotated[bool, typer.Option("--pages", help="Lay each edition out as a PDF and compare its pages with the "
+                                                        "audience's max_pages (slower: loads the PDF renderer).")] = False,
+    recheck_after: Annotated[int, typer.Option("--recheck-after", metavar="DAYS", min=0,
+                                               help="Warn when a source's urldate is this many days older than the "
+                                                    "brief's 'checked' date.")] = 365,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", metavar="RULE", show_default=False,
+                                                        help="Leave out the warnings and info of a rule or rule family "
+                                                             "(e.g. evidence), repeatable; errors always count.")] = None,
+    list_rules: Annotated[bool, typer.Option("--list-rules", help="List every rule with its id and severity, and exit.")] = False,
+    project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Check every brief × audience edition without writing anything; exit 1 when there are errors.
+
+    Each finding reads 'path:line: severity: message; hint [rule-id]', then a summary line.
+    Plain check never loads the PDF renderer; --pages does.
+
+    Example: briefgen check --strict --format github
+    """
+    from briefgen.check.report import exit_code, format_finding, summary_line, to_github, to_json
+    from briefgen.check.rules import RULES
+    from briefgen.check.run import CheckOptions, check_project
+    from briefgen.console import detail, is_quiet, paint, say
+    from briefgen.errors import Severity
+    from briefgen.pipeline import EditionReport
+
+    if list_rules:
+        for rule in RULES:
+            typer.echo(f"{rule.id:28} {rule.severity.value:8} {rule.summary}")
+        raise typer.Exit(0)
+    if output_format not in ("text", "json", "github"):
+        _usage(f"unknown format '{output_format}'; choose from text, json, github")
+    options = CheckOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), count_pages=pages,
+                           recheck_after_days=recheck_after, ignore=tuple(ignore or ()))
+    started = time.perf_counter()
+    result = _run(lambda: check_project(project, options))
+    cwd = Path.cwd()
+    if output_format == "json":
+        typer.echo(to_json(result, cwd, strict))
+        raise typer.Exit(exit_code(result, strict))
+    for checked in result.editions:
+        detail(_describe_edition(EditionReport(checked.edition.name, checked.edition.audience, checked.reading,
+                                               checked.pages)))
+    for finding in result.findings:
+        if is_quiet() and finding.severity is Severity.INFO:
+            continue
+        if output_format == "github":
+            typer.echo(to_github(finding, cwd))
+        else:
+            typer.echo(format_finding(finding, cwd, lambda text, severity: paint(text, severity, sys.stdout)))
+    say(summary_line(result, strict))
+    detail(f"took {time.perf_counter() - started:.2f} s")
+    raise typer.Exit(exit_code(result, strict))
+
+
+new_app = typer.Typer(help="Create a brief, a section or an audience profile from a commented template; never "
+                           "overwrites a file.\n\nExample: briefgen new section local-costs --title \"What it costs\"",
+                      no_args_is_help=True)
+app.add_typer(new_app, name="new")
+
+
+@new_app.command("brief")
+def new_brief(
+    brief_id: Annotated[str, typer.Argument(metavar="ID", help="The brief id: lower-case letters, digits and '-'.")],
+    title: Annotated[str, typer.Option("--title", help="The brief's question (default: from the id).")] = "",
+    section: Annotated[Optional[list[str]], typer.Option("--section", metavar="ID", show_default=False,
+                                                         help="An existing section to list, repeatable.")] = None,
+    project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Create briefs/ID.yaml: a commented brief manifest.
+
+    Example: briefgen new brief jail-costs --title "What does the jail model cost?" --section background
+    """
+    import datetime as dt
+
+    from briefgen.scaffold import new_brief as create
+
+    path = _run(lambda: create(project, brief_id, dt.date.today(), title, tuple(section or ())))
+    _created([path], f"build it with: briefgen build {brief_id}")
+
+
+@new_app.command("section")
+def new_section(
+    section_id: Annotated[str, typer.Argument(metavar="ID", help="The section id: lower-case letters, digits and '-'.")],
+    title: Annotated[str, typer.Option("--title", help="The section title (default: from the id).")] = "",
+    project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Create briefs/sections/ID.md: front matter and a first paragraph.
+
+    Example: briefgen new section local-costs --title "What it costs the county"
+    """
+    from briefgen.scaffold import new_section as create
+
+    path = _run(lambda: create(project, section_id, title))
+    _created([path], f"list '{section_id}' under 'sections:' in a brief to use it")
+
+
+@new_app.command("audience")
+def new_audience(
+    audience_id: Annotated[str, typer.Argument(metavar="ID", help="The audience id; a built-in id makes an override file.")],
+    label: Annotated[str, typer.Option("--label", help="The audience's name as printed (default: from the id).")] = "",
+    project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Create briefs/audiences/ID.yaml: a new audience profile, or changes to a built-in one.
+
+    Example: briefgen new audience school-boards --label "School boards"
+    """
+    from briefgen.scaffold import new_audience as create
+
+    path = _run(lambda: create(project, audience_id, label))
+    _created([path], "every brief now gets an edition for it, unless the brief lists its audiences")
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="The folder for the new project (created if needed).",
+                                              file_okay=False)],
+    brief_id: Annotated[str, typer.Option("--brief", metavar="ID", help="The id of the first brief.")] = "first-brief",
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Start a brief project: one brief, one section, one audience profile and an empty references.bib.
+
+    It builds as it is; nothing is overwritten.
+
+    Example: briefgen init my-briefs && cd my-briefs && briefgen build
+    """
+    import datetime as dt
+
+    from briefgen.scaffold import init_project
+
+    paths = _run(lambda: init_project(directory, dt.date.today(), brief_id))
+    _created(paths, f"next: cd {directory} && briefgen build")
+
+
+def _created(paths: list[Path], next_step: str) -> None:
+    from briefgen.console import say
+
+    cwd = Path.cwd()
+    for path in paths:
+        say(f"created {_display(path, cwd)}")
+    say(next_step)
+
+
+@app.command()
+def watch(
+    briefs: Annotated[Optional[list[str]], typer.Argument(metavar="BRIEF", help="Brief ids to watch (default: every brief).",
+                                                          show_default=False, autocompletion=_complete_briefs)] = None,
+    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
+                                                          show_default=False, autocompletion=_complete_audiences)] = None,
+    output_format: Annotated[Optional[list[str]], typer.Option("-f", "--format", show_default=False,
+                                                               help="html or pdf, repeatable (default: html).")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
+                                                   file_okay=False, show_default=False)] = None,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one).")] = 8000,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the editions with live reload.")] = True,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the preview in a web browser.")] = False,
+    project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Rebuild the editions a change affects, write them to the output folder, and serve them with live reload.
+
+    Watches sections, brief manifests, audience profiles, references.bib, images and briefgen's
+    templates; only the editions that use a changed file are rebuilt. Problems are printed here
+    and shown on the page, and watching goes on. Stop with Ctrl-C.
+
+    Example: briefgen watch 287g-costs -a press
+    """
+    from briefgen.model import OUTPUT_FORMATS
+
+    formats = tuple(output_format or ("html",))
+    for name in formats:
+        if name not in OUTPUT_FORMATS:
+            _usage(f"unknown format '{name}'; choose from {', '.join(OUTPUT_FORMATS)}")
+    _watch(project, tuple(briefs or ()), tuple(audience or ()), formats, output or project / "output", port, serve,
+           open_browser)
+
+
+@app.command()
+def preview(
+    briefs: Annotated[Optional[list[str]], typer.Argument(metavar="BRIEF", help="Brief ids to preview (default: every brief).",
+                                                          show_default=False, autocompletion=_complete_briefs)] = None,
+    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
+                                                          show_default=False, autocompletion=_complete_audiences)] = None,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one).")] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the preview in a web browser.")] = False,
+    project: ProjectOption = Path("."),
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Serve live-reloading previews of the editions on 127.0.0.1, without writing any file.
+
+    Like watch, but the editions stay in memory: the output folder is left alone. Stop with Ctrl-C.
+
+    Example: briefgen preview 287g-police-ice --open
+    """
+    _watch(project, tuple(briefs or ()), tuple(audience or ()), ("html",), None, port, True, open_browser)
+
+
+def _watch(project: Path, briefs: tuple[str, ...], audiences: tuple[str, ...], formats: tuple[str, ...],
+           output: Optional[Path], port: int, serve: bool, open_browser: bool) -> None:
+    import signal
+    import threading
+
+    from briefgen.console import detail, say
+    from briefgen.errors import BriefgenError
+    from briefgen.watch.rebuild import RebuildReport, WatchOptions
+    from briefgen.watch.session import ServeOptions, run_session
+
+    cwd = Path.cwd()
+    stop = threading.Event()
+
+    def on_report(report: RebuildReport) -> None:
+        from briefgen.errors import Diagnostics
+
+        for path in report.changed:
+            detail(f"changed: {_display(path, cwd)}")
+        _report(Diagnostics(list(report.problems)))
+        for path in report.written:
+            detail(f"wrote {_display(path, cwd)}")
+        if report.round == 1:
+            say(f"built {len(report.rebuilt)} edition(s)" + (f", {len(report.failed)} with errors" if report.failed else "")
+                + f" in {report.seconds:.2f} s")
+        elif report.rebuilt or report.removed:
+            say(f"rebuilt {', '.join(report.rebuilt) or 'nothing'} in {report.seconds:.2f} s"
+                + (f"; removed {', '.join(report.removed)}" if report.removed else ""))
+        for name in report.failed:
+            typer.echo(f"{name} has errors; " + ("the last good version stays in place" if report.round > 1
+                                                 else "fix them and save"), err=True)
+        if report.round > 1 and report.unchanged:
+            detail(f"unchanged: {', '.join(report.unchanged)}")
+
+    def on_ready(url: Optional[str]) -> None:
+        if url is None:
+            typer.echo("watching for changes (Ctrl-C to stop)")
+            return
+        typer.echo(f"serving {url} (Ctrl-C to stop)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    options = WatchOptions(briefs=briefs, audiences=audiences, formats=formats, output_dir=output)  # type: ignore[arg-type]
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())  # stop cleanly when terminated
+    try:
+        run_session(project, options, ServeOptions(serve, port), stop, on_report, on_ready, _format)
+    except BriefgenError as error:
+        for diagnostic in error.diagnostics:
+            typer.echo(_format(diagnostic), err=True)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    typer.echo("stopped")
+
+
 def _clip(text: str, limit: int = 110) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -332,12 +663,14 @@ def _run(action):  # type: ignore[no-untyped-def]
 
 
 def _report(diagnostics) -> None:  # type: ignore[no-untyped-def]
+    from briefgen.console import paint
+
     seen: set[str] = set()
     for diagnostic in diagnostics.items:
         text = _format(diagnostic)
         if text not in seen:
             seen.add(text)
-            typer.echo(text, err=True)
+            typer.echo(paint(text, diagnostic.severity, sys.stderr), err=True)
 
 
 def _format(diagnostic) -> str:  # type: ignore[no-untyped-def]

@@ -70,6 +70,9 @@ class Diagnostics:
     def warning(self, location: SourceLocation | None, message: str, hint: str = "", rule: str = "") -> None:
         self.items.append(Diagnostic(Severity.WARNING, location, message, hint, rule))
 
+    def info(self, location: SourceLocation | None, message: str, hint: str = "", rule: str = "") -> None:
+        self.items.append(Diagnostic(Severity.INFO, location, message, hint, rule))
+
     def extend(self, other: Diagnostics | list[Diagnostic]) -> None:
         self.items.extend(other.items if isinstance(other, Diagnostics) else other)
 

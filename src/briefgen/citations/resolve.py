@@ -59,7 +59,7 @@ def resolve_citations(parts: Iterable[CitationPart], bibliography: Bibliography,
                     if not bibliography.is_readable:
                         continue
                     diagnostics.error(part.location.at_line(citation.line), f"unknown citation key '{item.key}'",
-                                      _suggest(item.key, known))
+                                      _suggest(item.key, known), rule="citations/unknown-key")
                     continue
                 if item.key not in places:
                     order.append(item.key)
@@ -71,7 +71,8 @@ def resolve_citations(parts: Iterable[CitationPart], bibliography: Bibliography,
             order.extend(k for k in known if k not in places)
             places.update({k: [] for k in known if k not in places})
         elif key not in known:
-            diagnostics.error(nocite_location, f"unknown key '{key}' in nocite", _suggest(key, known))
+            diagnostics.error(nocite_location, f"unknown key '{key}' in nocite", _suggest(key, known),
+                              rule="citations/unknown-key")
         elif key not in places:
             order.append(key)
             places[key] = []
@@ -89,14 +90,18 @@ def check_reference(reference: Reference, diagnostics: Diagnostics) -> None:
     """Warnings for a cited entry that would print badly in the Sources list."""
     at = reference.location
     if not reference.title:
-        diagnostics.warning(at, f"entry '{reference.id}' has no title", "add a title field")
+        diagnostics.warning(at, f"entry '{reference.id}' has no title", "add a title field",
+                            rule="citations/incomplete-entry")
     if reference.type not in _AUTHORLESS_TYPES and not (reference.author or reference.editor or reference.publisher
                                                           or reference.short_author):
         diagnostics.warning(at, f"entry '{reference.id}' has no author or institution",
-                            "add an author (an organisation in double braces: {{Agency Name}}) or an institution")
-    if reference.url and not reference.doi and not (reference.accessed.year or reference.accessed.literal):
+                            "add an author (an organisation in double braces: {{Agency Name}}) or an institution",
+                            rule="citations/incomplete-entry")
+    is_online = bool(reference.url) or reference.type == "webpage"
+    if is_online and not reference.doi and not (reference.accessed.year or reference.accessed.literal):
         diagnostics.warning(at, f"online source '{reference.id}' has no urldate",
-                            "add urldate = {YYYY-MM-DD}, the day you last checked the page")
+                            "add urldate = {YYYY-MM-DD}, the day you last opened the URL and checked the facts",
+                            rule="citations/missing-urldate")
 
 
 def iter_citations(tokens: Iterable[Token]) -> Iterator[Citation]:

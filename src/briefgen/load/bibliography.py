@@ -78,15 +78,15 @@ def _report_failed_blocks(library: Library, location: SourceLocation, diagnostic
         if isinstance(block, DuplicateBlockKeyBlock):
             first = block.previous_block.start_line + 1 if block.previous_block else 0
             diagnostics.error(at, f"duplicate key '{block.key}' (first defined on line {first})",
-                              "give one of the entries another key, or delete the copy")
+                              "give one of the entries another key, or delete the copy", rule="citations/duplicate-key")
         elif isinstance(block, DuplicateFieldKeyBlock):
             names = ", ".join(sorted(block.duplicate_keys))
-            diagnostics.error(at, f"entry sets the field {names} twice", "keep one of them")
+            diagnostics.error(at, f"entry sets the field {names} twice", "keep one of them", rule="citations/bib-syntax")
         elif isinstance(block, ParsingFailedBlock):
             reason = (getattr(block.error, "abort_reason", "") or str(block.error) or type(block.error).__name__)
             reason = reason.strip().split("\n")[0].rstrip(".")
             diagnostics.error(at, f"cannot read this BibTeX entry ({reason})",
-                              "check its braces, quotes and the commas between fields")
+                              "check its braces, quotes and the commas between fields", rule="citations/bib-syntax")
 
 
 def _raw_fields(entry: Entry, entries: dict[str, Entry], at: SourceLocation, diagnostics: Diagnostics) -> dict[str, str]:
@@ -99,7 +99,7 @@ def _raw_fields(entry: Entry, entries: dict[str, Entry], at: SourceLocation, dia
             line = field.start_line + 1 if isinstance(field.start_line, int) else at.line + _line_offset(entry, field.key)
             diagnostics.error(at.at_line(line),
                               f"field '{name}' of '{entry.key}' swallows the next field '{swallowed.group(1)}'",
-                              f"add the missing comma after the value of '{name}'")
+                              f"add the missing comma after the value of '{name}'", rule="citations/bib-syntax")
         fields[name] = value
     parent_key = fields.get("crossref")
     if parent_key:

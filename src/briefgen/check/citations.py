@@ -1,0 +1,86 @@
+"""Citation rules on top of the build's own (unknown keys, duplicate keys, BibTeX syntax,
+incomplete entries, online sources without an access date): entries nobody cites, and
+sources last visited long before the brief's facts were checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from briefgen.check.editions import CheckedEdition
+from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.model import Project, Reference
+
+
+def check_citations(project: Project, editions: Sequence[CheckedEdition], is_whole_project: bool,
+                    recheck_after_days: int, diagnostics: Diagnostics) -> None:
+    bibliography = project.bibliography
+    if not bibliography.is_readable:
+        return
+    field_lines = _FieldLines(bibliography.path.path)
+    cited_by: dict[str, set[str]] = {}
+    """reference id → ids of the briefs whose editions cite (or nocite) it"""
+    for checked in editions:
+        for reference in checked.table.references:
+            cited_by.setdefault(reference.id, set()).add(checked.edition.brief.id)
+    for key, brief_ids in cited_by.items():
+        reference = bibliography.references[key]
+        # a cited entry with no urldate, title or author is already reported by the build (check_reference)
+        for brief_id in sorted(brief_ids):
+            _check_age(reference, project.briefs[brief_id].checked, brief_id, recheck_after_days,
+                       field_lines, diagnostics)
+    if is_whole_project:
+        for key, reference in bibliography.references.items():
+            if key not in cited_by:
+                diagnostics.info(reference.location, f"'{key}' is cited by no brief",
+                                 "cite it, list it under a brief's nocite, or remove it from references.bib",
+                                 rule="citations/unused-entry")
+
+
+def _check_age(reference: Reference, checked: dt.date | None, brief_id: str, limit: int,
+               field_lines: _FieldLines, diagnostics: Diagnostics) -> None:
+    accessed = reference.accessed
+    if checked is None or accessed.year is None:
+        return
+    visited = dt.date(accessed.year, accessed.month or 1, _safe_day(accessed.year, accessed.month or 1, accessed.day))
+    age = (checked - visited).days
+    if age <= limit:
+        return
+    diagnostics.warning(field_lines.line_of(reference, "urldate"),
+                        f"re-check this source: '{reference.id}' was last visited on {visited.isoformat()}, "
+                        f"{age} days before brief '{brief_id}' was checked ({checked.isoformat()}); the limit is {limit} days",
+                        "open the URL, confirm what the brief says, and update urldate", rule="citations/stale-source")
+
+
+def _safe_day(year: int, month: int, day: int | None) -> int:
+    if not day:
+        return 1
+    for candidate in (day, 30, 29, 28):
+        try:
+            dt.date(year, month, candidate)
+            return candidate
+        except ValueError:
+            continue
+    return 1
+
+
+class _FieldLines:
+    """The line of a field inside an entry of references.bib (the entry's line when not found)."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self.lines = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        except (OSError, UnicodeDecodeError):
+            self.lines = []
+
+    def line_of(self, reference: Reference, name: str) -> SourceLocation:
+        pattern = re.compile(rf"^\s*{re.escape(name)}\s*=", re.IGNORECASE)
+        start = reference.location.line
+        for index in range(start - 1, len(self.lines)):
+            if index > start - 1 and self.lines[index].lstrip().startswith("@"):
+                break
+            if pattern.match(self.lines[index]):
+                return reference.location.at_line(index + 1)
+        return reference.location

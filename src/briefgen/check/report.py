@@ -1,0 +1,102 @@
+"""Findings → text for people, JSON for programs, or GitHub Actions workflow annotations.
+
+Text: ``path:line: severity: message; hint [rule-id]``, then a summary line.
+JSON (``"schema": "briefgen-check/1"``): see the README; fields are only ever added.
+GitHub: ``::error file=path,line=N,title=rule-id::message; hint`` (``::warning``, ``::notice``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from briefgen.check.run import CheckResult
+from briefgen.errors import Diagnostic, Severity
+
+JSON_SCHEMA = "briefgen-check/1"
+_GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def display_path(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` (the working folder) when inside it, with '/' separators."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def format_finding(finding: Diagnostic, root: Path, paint: Callable[[str, Severity], str] = lambda text, _s: text) -> str:
+    where = ""
+    if finding.location is not None:
+        where = display_path(finding.location.path, root)
+        where += f":{finding.location.line}: " if finding.location.line else ": "
+    text = finding.message + (f"; {finding.hint}" if finding.hint else "")
+    return f"{where}{paint(finding.severity.value, finding.severity)}: {text} [{finding.rule}]"
+
+
+def summary_line(result: CheckResult, is_strict: bool) -> str:
+    counts = [_plural(result.count(Severity.ERROR), "error"), _plural(result.count(Severity.WARNING), "warning"),
+              f"{result.count(Severity.INFO)} info"]
+    editions = len(result.editions)
+    scope = f"{_plural(editions, 'edition')} of {_plural(result.briefs, 'brief')}"
+    text = f"checked {scope}: {', '.join(counts)}"
+    if is_strict and result.count(Severity.WARNING):
+        text += " (--strict: warnings fail the check)"
+    return text
+
+
+def exit_code(result: CheckResult, is_strict: bool) -> int:
+    failing = result.count(Severity.ERROR) + (result.count(Severity.WARNING) if is_strict else 0)
+    return 1 if failing else 0
+
+
+def to_json(result: CheckResult, root: Path, is_strict: bool) -> str:
+    findings = [{
+        "path": display_path(f.location.path, root) if f.location else None,
+        "line": f.location.line if f.location and f.location.line else None,
+        "severity": f.severity.value,
+        "rule": f.rule,
+        "message": f.message,
+        "hint": f.hint,
+    } for f in result.findings]
+    editions = [{
+        "name": c.edition.name,
+        "brief": c.edition.brief.id,
+        "audience": c.edition.audience.id,
+        "built": c.is_built,
+        "words": c.reading.words,
+        "grade": c.reading.grade,
+        "grade_target": c.edition.audience.reading_grade,
+        "pages": c.pages,
+        "pages_target": c.edition.audience.max_pages,
+    } for c in result.editions]
+    summary = {"errors": result.count(Severity.ERROR), "warnings": result.count(Severity.WARNING),
+               "info": result.count(Severity.INFO), "editions": len(result.editions), "briefs": result.briefs,
+               "strict": is_strict, "exit_code": exit_code(result, is_strict)}
+    document = {"schema": JSON_SCHEMA, "summary": summary, "editions": editions, "findings": findings}
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def to_github(finding: Diagnostic, root: Path) -> str:
+    """One workflow command; GitHub shows it on the file and line in the pull request."""
+    properties = []
+    if finding.location is not None:
+        properties.append(f"file={_escape_property(display_path(finding.location.path, root))}")
+        if finding.location.line:
+            properties.append(f"line={finding.location.line}")
+    properties.append(f"title={_escape_property(f'briefgen {finding.rule}')}")
+    message = finding.message + (f"; {finding.hint}" if finding.hint else "") + f" [{finding.rule}]"
+    return f"::{_GITHUB_COMMANDS[finding.severity]} {','.join(properties)}::{_escape_data(message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -1,0 +1,53 @@
+"""Every rule ``briefgen check`` reports, with its id, severity and what it means.
+
+A finding's rule id is ``family/name``. Problems that ``briefgen build`` reports too and
+that no specific rule covers (YAML, front matter, Markdown, images …) carry the id ``build``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefgen.errors import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str
+
+
+BUILD = "build"
+
+RULES: tuple[Rule, ...] = (
+    Rule("citations/unknown-key", Severity.ERROR, "a citation or nocite key that is not in references.bib"),
+    Rule("citations/duplicate-key", Severity.ERROR, "two entries of references.bib with the same key"),
+    Rule("citations/bib-syntax", Severity.ERROR, "an entry of references.bib that cannot be read"),
+    Rule("citations/unused-entry", Severity.INFO, "an entry of references.bib that no brief cites (whole-project checks only)"),
+    Rule("citations/incomplete-entry", Severity.WARNING, "a cited entry with no title, or no author or institution"),
+    Rule("citations/missing-urldate", Severity.WARNING, "a cited online source (a url, or an @online entry) with no urldate"),
+    Rule("citations/stale-source", Severity.WARNING,
+         "a cited source whose urldate is older than the brief's 'checked' date by more than --recheck-after days"),
+    Rule("evidence/uncited-claim", Severity.WARNING,
+         "a paragraph, list item or table row that states a number, percentage, money amount or year with no citation"),
+    Rule("audience/reading-grade", Severity.WARNING,
+         "an edition whose Flesch–Kincaid grade is above its audience's reading_grade; names the hardest sections"),
+    Rule("audience/max-pages", Severity.WARNING, "an edition longer than its audience's max_pages (with --pages only)"),
+    Rule("structure/orphan-section", Severity.WARNING, "a section file that no brief lists (whole-project checks only)"),
+    Rule("structure/unknown-section", Severity.ERROR, "a section id in a brief that has no section file"),
+    Rule("structure/broken-link", Severity.ERROR,
+         "a further-question brief or a '#anchor' link that does not resolve in the edition"),
+    Rule("structure/image-alt", Severity.WARNING, "an image without alt text"),
+    Rule("structure/heading-level", Severity.WARNING, "a heading that skips a level, or a top-level '#' inside a section"),
+    Rule("structure/unknown-audience", Severity.ERROR,
+         "an audience id (in a brief, a section or an audience block) with no profile"),
+    Rule(BUILD, Severity.ERROR, "any other problem briefgen build reports (YAML, front matter, Markdown, images …)"),
+)
+
+RULE_IDS: frozenset[str] = frozenset(rule.id for rule in RULES)
+
+
+def rules_matching(pattern: str) -> list[Rule]:
+    """The rules an ``--ignore`` value names: an exact id, or a family such as ``evidence``."""
+    return [rule for rule in RULES if rule.id == pattern or rule.id.startswith(pattern.rstrip("/") + "/")]

@@ -1,0 +1,298 @@
+"""The editions being watched: the files each depends on, and rebuilding only the ones a
+change touches.
+
+Loading the project is cheap (milliseconds), so every round reloads it; assembling and
+rendering are what a round saves. An edition depends on its brief manifest (and the
+manifests its further questions link to), its audience profile, ``references.bib``, every
+section file its brief lists (with the translation for its language) and the images it
+embeds. A change to briefgen's own templates, themes or message catalogues, or to the
+bibliography, rebuilds everything.
+
+An edition with errors is not written: the last good page stays in place (and is still
+served, under the list of problems), so a typo never blanks the preview.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+from briefgen.assemble import MarkdownCache, assemble_edition, check_audience_ids
+from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, SourceLocation
+from briefgen.load.project import AUDIENCES_DIR, BIBLIOGRAPHY, BRIEFS_DIR, SECTIONS_DIR, load_project
+from briefgen.model import Audience, Brief, Edition, EditionText, OutputFormat, Project
+from briefgen.outputs import prepare_output_dir, write_atomic
+from briefgen.pipeline import select_audiences, select_briefs
+from briefgen.render.html import cite_edition, render_html
+
+PACKAGE_FOLDERS = ("templates", "themes", "i18n", "audiences")
+"""briefgen's own files that shape every edition."""
+
+
+@dataclass(frozen=True, slots=True)
+class WatchOptions:
+    briefs: tuple[str, ...] = ()
+    audiences: tuple[str, ...] = ()
+    formats: tuple[OutputFormat, ...] = ("html",)
+    output_dir: Path | None = None
+    """Where editions are written; None keeps them in memory only (``briefgen preview``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EditionState:
+    name: str
+    brief_id: str
+    audience_id: str
+    version: int
+    """The round in which this edition was last rebuilt (pages reload when it changes)."""
+    html: str | None
+    """The last page built without errors (None until there is one)."""
+    pdf: bytes | None
+    problems: tuple[Diagnostic, ...]
+    """What the last rebuild found; with an error, ``html`` is the previous good page."""
+    dependencies: frozenset[Path]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(problem.severity is Severity.ERROR for problem in self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildReport:
+    round: int
+    rebuilt: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    written: tuple[Path, ...] = ()
+    problems: tuple[Diagnostic, ...] = ()
+    """Every problem found in this round, each once."""
+    seconds: float = 0.0
+    changed: tuple[Path, ...] = ()
+    """The changed files that started this round (empty for a full round)."""
+
+
+@dataclass(slots=True)
+class _Round:
+    number: int
+    changed: set[Path] | None
+    states: dict[str, EditionState]
+    rebuilt: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    problems: Diagnostics = field(default_factory=Diagnostics)
+
+
+class LiveEditions:
+    """The watched editions, safe to read from the server's threads while a round runs."""
+
+    def __init__(self, root: Path, options: WatchOptions) -> None:
+        self.root = root.resolve()
+        self.options = options
+        self.round = 0
+        self._states: dict[str, EditionState] = {}
+        self._lock = threading.Lock()
+        self._package = Path(str(resources.files("briefgen"))).resolve()
+
+    # --- reading (any thread) -----------------------------------------------------------
+
+    def snapshot(self) -> tuple[int, dict[str, EditionState]]:
+        with self._lock:
+            return self.round, dict(self._states)
+
+    def get(self, name: str) -> EditionState | None:
+        with self._lock:
+            return self._states.get(name)
+
+    def watched_folders(self) -> tuple[list[Path], list[Path]]:
+        """(folders to watch with their subfolders, folders to watch alone): the project's
+        ``briefs/``, briefgen's own templates, and any other folder holding an embedded image;
+        the project folder itself for ``references.bib``."""
+        recursive = {self.root / BRIEFS_DIR, *(self._package / name for name in PACKAGE_FOLDERS)}
+        with self._lock:
+            dependencies = [path for state in self._states.values() for path in state.dependencies]
+        for path in dependencies:
+            if path.is_relative_to(self.root) and path.parent != self.root and not path.is_relative_to(self.root / BRIEFS_DIR):
+                recursive.add(self.root / path.relative_to(self.root).parts[0])
+        return sorted(p for p in recursive if p.is_dir()), [self.root]
+
+    def is_global(self, path: Path) -> bool:
+        """A change that concerns every edition."""
+        return path == self.root / BIBLIOGRAPHY or any(path.is_relative_to(self._package / name) for name in PACKAGE_FOLDERS)
+
+    # --- one round (the watching thread) -----------------------------------------------
+
+    def rebuild(self, changed: Collection[Path] | None = None) -> RebuildReport:
+        """Rebuild the editions ``changed`` files touch (every edition when None)."""
+        started = time.perf_counter()
+        changed_set = None if changed is None else {Path(p).resolve() for p in changed}
+        if changed_set is not None and any(self.is_global(path) for path in changed_set):
+            _forget_package_files()
+            changed_set = None
+        with self._lock:
+            work = _Round(self.round + 1, changed_set, dict(self._states))
+        try:
+            self._run(work)
+        except BriefgenError as error:  # the project cannot be loaded at all (e.g. briefs/ is gone)
+            work.problems.extend(error.diagnostics)
+            for name, state in work.states.items():
+                work.states[name] = replace(state, version=work.number, problems=tuple(error.diagnostics))
+                work.failed.append(name)
+        with self._lock:
+            removed = sorted(set(self._states) - set(work.states))
+            self.round = work.number
+            self._states = work.states
+        unchanged = sorted(set(work.states) - set(work.rebuilt) - set(work.failed))
+        return RebuildReport(work.number, tuple(work.rebuilt), tuple(work.failed), tuple(removed), tuple(unchanged),
+                             tuple(work.written), tuple(dict.fromkeys(work.problems.items)), time.perf_counter() - started,
+                             tuple(sorted(changed_set or ())))
+
+    def check_selection(self) -> None:
+        """Raise :class:`UsageError` when the briefs or audiences asked for do not exist (before watching starts)."""
+        project = load_project(self.root, Diagnostics())
+        for brief in select_briefs(project, self.options.briefs):
+            select_audiences(project, brief, self.options.audiences)
+
+    def _run(self, work: _Round) -> None:
+        loading = Diagnostics()
+        project = load_project(self.root, loading)
+        check_audience_ids(project, loading, MarkdownCache())
+        self._report_loading(loading, work)
+        cache = MarkdownCache()
+        planned: set[str] = set()
+        for brief in self._briefs(project, work):
+            for audience in select_audiences(project, brief, self.options.audiences):
+                name = f"{brief.id}--{audience.id}"
+                planned.add(name)
+                old = work.states.get(name)
+                static = static_dependencies(project, brief, audience)
+                touched = work.changed is None or old is None or bool(work.changed & (old.dependencies | static))
+                if touched:
+                    self._build(project, brief, audience, old, static, loading, cache, work)
+        for name, state in list(work.states.items()):
+            if name in planned:
+                continue
+            manifest = self.root / BRIEFS_DIR / f"{state.brief_id}.yaml"
+            if state.brief_id not in project.briefs and manifest.is_file():  # broken manifest: keep the last good page
+                problems = tuple(p for p in loading.items if p.location and p.location.path.resolve() == manifest.resolve())
+                if work.changed is None or manifest.resolve() in work.changed:
+                    work.states[name] = replace(state, version=work.number, problems=problems)
+                    work.failed.append(name)
+            else:
+                del work.states[name]
+
+    def _briefs(self, project: Project, work: _Round) -> list[Brief]:
+        wanted = tuple(b for b in self.options.briefs if b in project.briefs)
+        for brief_id in self.options.briefs:
+            manifest = (self.root / BRIEFS_DIR / f"{brief_id}.yaml").resolve()
+            if brief_id in project.briefs or manifest.is_file():
+                continue
+            if work.changed is None or manifest in work.changed:  # said once, when it goes
+                work.problems.error(SourceLocation(manifest), f"the brief '{brief_id}' being watched no longer exists",
+                                    "restore its manifest, or stop with Ctrl-C and watch other briefs")
+        if self.options.briefs and not wanted:
+            return []
+        return select_briefs(project, wanted)
+
+    def _report_loading(self, loading: Diagnostics, work: _Round) -> None:
+        """Loading problems are shown when their file changed (or on a full round), not every round."""
+        for problem in loading.items:
+            path = problem.location.path.resolve() if problem.location else None
+            if work.changed is None or path is None or path in work.changed:
+                work.problems.items.append(problem)
+
+    def _build(self, project: Project, brief: Brief, audience: Audience, old: EditionState | None,
+               static: frozenset[Path], loading: Diagnostics, cache: MarkdownCache, work: _Round) -> None:
+        found = Diagnostics()
+        found.extend([p for p in loading.items if p.location and p.location.path.resolve() in static])
+        edition = assemble_edition(project, brief, audience, cache, found)
+        table = cite_edition(edition, project, found)
+        html = render_html(edition, table, project, found)
+        pdf = None
+        if "pdf" in self.options.formats and not found.has_errors:
+            from briefgen.render.pdf import render_pdf  # WeasyPrint loads only when PDFs are wanted
+
+            pdf = render_pdf(html, project.root, [project.root, self._package], brief.location, found).data
+        if not found.has_errors and self.options.output_dir is not None:
+            self._write(edition.name, html, pdf, found, work)
+        dependencies = static | image_dependencies(edition)
+        problems = tuple(dict.fromkeys(found.items))
+        if found.has_errors:
+            work.states[edition.name] = EditionState(edition.name, brief.id, audience.id, work.number,
+                                                     old.html if old else None, old.pdf if old else None,
+                                                     problems, dependencies)
+            work.failed.append(edition.name)
+        else:
+            work.states[edition.name] = EditionState(edition.name, brief.id, audience.id, work.number, html, pdf,
+                                                     problems, dependencies)
+            work.rebuilt.append(edition.name)
+        work.problems.extend(list(problems))
+
+    def _write(self, name: str, html: str, pdf: bytes | None, found: Diagnostics, work: _Round) -> None:
+        assert self.options.output_dir is not None
+        try:
+            folder = prepare_output_dir(self.options.output_dir)
+            work.written.append(write_atomic(folder, f"{name}.html", html.encode("utf-8")))
+            if pdf is not None:
+                work.written.append(write_atomic(folder, f"{name}.pdf", pdf))
+        except BriefgenError as error:
+            found.extend(error.diagnostics)
+        except OSError as error:
+            found.error(SourceLocation(self.options.output_dir), f"cannot write {name} ({error.strerror})",
+                        "check the output folder's permissions and free space")
+
+
+def static_dependencies(project: Project, brief: Brief, audience: Audience) -> frozenset[Path]:
+    """The files an edition reads, known before it is assembled (images come after)."""
+    root = project.root
+    sections = root / SECTIONS_DIR
+    language = audience.language or "en"
+    variants = {language, language.split("-")[0]}
+    paths = {brief.location.path, root / AUDIENCES_DIR / f"{audience.id}.yaml", root / BIBLIOGRAPHY}
+    overrides = brief.editions.get(audience.id)
+    questions = [*brief.further_questions, *(overrides.further_questions or () if overrides else ())]
+    paths.update(root / BRIEFS_DIR / f"{q.brief}.yaml" for q in questions if q.brief)
+    refs = [*brief.sections, *(overrides.sections or () if overrides else ()), *(overrides.extra_sections if overrides else ())]
+    for ref in refs:
+        if ref.audiences is not None and audience.id not in ref.audiences:
+            continue  # the manifest says this audience never reads it (a manifest change is seen anyway)
+        paths.add(sections / f"{ref.id}.md")
+        paths.update(sections / f"{ref.id}.{variant}.md" for variant in variants)
+    return frozenset(path.resolve() for path in paths)
+
+
+def image_dependencies(edition: Edition) -> frozenset[Path]:
+    texts: Iterable[EditionText | None] = (edition.intro, edition.summary, *edition.key_takeaways,
+                                           *(s.text for s in edition.sections), edition.call_to_action, edition.disclaimer)
+    found = set()
+    for text in texts:
+        if text is None:
+            continue
+        for token in _inline_children(text):
+            source = str(token.attrGet("src") or "") if token.type == "image" else ""
+            if source and "://" not in source and not source.startswith(("data:", "/")):
+                found.add((text.source.location.path.parent / source).resolve())
+    return frozenset(found)
+
+
+def _inline_children(text: EditionText) -> Iterator:  # type: ignore[type-arg]
+    stack = [child for token in text.tokens if token.type == "inline" for child in token.children or ()]
+    while stack:
+        token = stack.pop()
+        yield token
+        stack.extend(token.children or ())
+
+
+def _forget_package_files() -> None:
+    """Templates, themes and catalogues are cached per process; a change to them must be seen."""
+    from briefgen.i18n import messages_for
+    from briefgen.render import html
+
+    for cached in (html.theme_css, messages_for, getattr(html, "_jinja", None)):
+        clear = getattr(cached, "cache_clear", None)
+        if clear is not None:
+            clear()
