@@ -102,11 +102,14 @@ def select_sections(project: Project, brief: Brief, audience: Audience, diagnost
             diagnostics.error(ref.location, f"brief '{brief.id}' lists itself as a section",
                               "list section ids here; to point readers to another brief use further_questions")
             continue
+        if section is None and ref.id in project.broken_sections:
+            diagnostics.error(ref.location, f"section '{ref.id}' cannot be used: its file has errors (reported above)",
+                              "fix the section file; this edition is not written until then")
+            continue
         if section is None:
-            if ref.id not in project.broken_sections:  # a broken file already has its own error
-                diagnostics.error(ref.location, f"no section '{ref.id}' (looked for briefs/sections/{ref.id}.md)",
-                                  did_you_mean(ref.id, list(project.sections)) or "create the file or fix the id",
-                                  rule="structure/unknown-section")
+            diagnostics.error(ref.location, f"no section '{ref.id}' (looked for briefs/sections/{ref.id}.md)",
+                              did_you_mean(ref.id, list(project.sections)) or "create the file or fix the id",
+                              rule="structure/unknown-section")
             continue
         if ref.id in seen:
             diagnostics.error(ref.location, f"section '{ref.id}' is listed twice for audience '{audience.id}'",
@@ -134,6 +137,10 @@ def translated(project: Project, section: Section, language: str, diagnostics: D
         variant = project.translations.get((section.id, tag))
         if variant is not None:
             return variant
+        if f"{section.id}.{tag}" in project.broken_sections:
+            diagnostics.error(section.location, f"the '{tag}' translation of section '{section.id}' has errors (reported above)",
+                              "fix that file; this edition is not written until then")
+            return section
     diagnostics.warning(section.location, f"no '{language}' translation of section '{section.id}'; using the default text",
                         f"add briefs/sections/{section.id}.{language.split('-')[0]}.md")
     return section

@@ -8,6 +8,7 @@ cannot go on. Only the CLI turns them into text and exit codes.
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,10 +29,12 @@ class SourceLocation:
     def display(self, root: Path | None = None) -> str:
         path = self.path
         if root is not None:
-            try:
-                path = self.path.resolve().relative_to(root.resolve())
-            except ValueError:
-                pass
+            # abspath, not resolve: a symlink is shown where it is, not where it points
+            for candidate, base in ((Path(os.path.abspath(self.path)), Path(os.path.abspath(root))),
+                                    (self.path.resolve(), root.resolve())):
+                if candidate.is_relative_to(base):
+                    path = candidate.relative_to(base)
+                    break
         return f"{path}:{self.line}" if self.line else str(path)
 
     def at_line(self, line: int) -> SourceLocation:

@@ -208,7 +208,8 @@ class Project:
     translations: Mapping[tuple[str, str], Section]
     """Section variants by (section id, language)."""
     broken_sections: frozenset[str]
-    """Ids of section files that exist but could not be read (their errors are reported)."""
+    """Section files that exist but could not be read (their errors are reported), by file
+    name without ``.md``: ``costs``, or ``costs.es`` for a translation."""
     audiences: Mapping[str, Audience]
     bibliography: Bibliography
 

@@ -7,11 +7,12 @@ from importlib import resources
 from pathlib import Path
 
 from briefgen.assemble import MarkdownCache, assemble_edition, check_audience_ids
-from briefgen.errors import Diagnostics, UsageError
+from briefgen.errors import BriefgenError, Diagnostics, UsageError
+from briefgen.load.ids import is_valid_id
 from briefgen.load.project import BRIEFS_DIR, load_project
 from briefgen.load.yaml_fields import did_you_mean
 from briefgen.model import Audience, Brief, CitationStyle, OutputFormat, PdfVariant, Project
-from briefgen.outputs import prepare_output_dir, write_atomic
+from briefgen.outputs import prepare_output_dir, write_all_atomic
 from briefgen.readability import Readability, measure_edition
 from briefgen.render.accessibility import check_alt_text
 from briefgen.render.html import cite_edition, edition_date, render_html
@@ -86,14 +87,21 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
         if diagnostics.has_errors:
             result.failed.append(edition.name)
             continue
+        files: dict[str, bytes] = {}
         if html is not None:
-            result.written.append(write_atomic(output_dir, f"{edition.name}.html", html.encode("utf-8")))
+            files[f"{edition.name}.html"] = html.encode("utf-8")
         if pdf is not None and "pdf" in options.formats:
-            result.written.append(write_atomic(output_dir, f"{edition.name}.pdf", pdf.data))
+            files[f"{edition.name}.pdf"] = pdf.data
         if handout is not None:
-            result.written.append(write_atomic(output_dir, f"{edition.name}.handout.pdf", handout.data))
+            files[f"{edition.name}.handout.pdf"] = handout.data
         if png is not None:
-            result.written.append(write_atomic(output_dir, f"{edition.name}.png", png))
+            files[f"{edition.name}.png"] = png
+        try:
+            result.written.extend(write_all_atomic(output_dir, files))
+        except BriefgenError as error:
+            result.diagnostics.extend(error.diagnostics)
+            result.failed.append(edition.name)
+            continue
         result.reports.append(EditionReport(edition.name, audience, measure_edition(edition),
                                             pdf.pages if pdf else None, handout.pages if handout else None))
     return result
@@ -106,7 +114,8 @@ def select_briefs(project: Project, wanted: tuple[str, ...]) -> list[Brief]:
     for brief_id in wanted:
         if brief_id in project.briefs:
             chosen.append(project.briefs[brief_id])
-        elif not (project.root / BRIEFS_DIR / f"{brief_id}.yaml").is_file():  # a broken one has its own error
+        # a manifest that exists but is broken has its own error already
+        elif not is_valid_id(brief_id) or not (project.root / BRIEFS_DIR / f"{brief_id}.yaml").is_file():
             hint = did_you_mean(brief_id, list(project.briefs)) or "briefs: " + ", ".join(project.briefs)
             raise UsageError.at(None, f"no brief '{brief_id}'", hint)
     return chosen

@@ -144,12 +144,18 @@ def format_entry(reference: Reference, messages: Messages, *, year_suffix: str =
     if details:
         parts.append(escape(details) + _stop(details))
     link = reference_url(reference)
-    if link:
+    if link and is_web_address(link):
         parts.append(Markup('<a class="url" href="{0}">{0}</a>').format(link))
+    elif link:  # not a web address (javascript:, file: …): shown, never made a link
+        parts.append(Markup('<span class="url">{}</span>').format(link))
     if link and not reference.doi and (reference.accessed.year or reference.accessed.literal):
         accessed = messages.format("accessed", date=messages.date_parts(reference.accessed))
         parts.append(escape(accessed[:1].upper() + accessed[1:]) + Markup("."))
     return Markup(" ").join(parts)
+
+
+def is_web_address(url: str) -> bool:
+    return url.strip().lower().startswith(("https://", "http://"))
 
 
 def reference_url(reference: Reference) -> str:

@@ -97,7 +97,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 def _bracketed(state: StateInline, silent: bool) -> bool:
     start = state.pos
-    end = _matching_bracket(state.src, start, state.posMax)
+    end = _matching_bracket(state, start)
     if end is None:
         if not silent and re.match(r"\[[^\]\n]{0,40}?-?@" + _KEY, state.src[start:start + 200]):
             token = state.push("citation_problem", "", 0)
@@ -148,20 +148,35 @@ def _narrative(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _matching_bracket(src: str, start: int, limit: int) -> int | None:
-    depth = 0
-    index = start
-    stop = min(limit, start + MAX_GROUP_LENGTH)
-    while index < stop:
+def _matching_bracket(state: StateInline, start: int) -> int | None:
+    """The index of the ``]`` that closes the ``[`` at ``start``, or None.
+
+    All pairs of a paragraph are found in one pass and kept for the paragraph, so text with
+    thousands of unclosed ``[`` costs linear time, not quadratic.
+    """
+    cached = state.env.get("_bracket_pairs")
+    if cached is None or cached[0] is not state.src:
+        cached = (state.src, _bracket_pairs(state.src))
+        state.env["_bracket_pairs"] = cached
+    end = cached[1].get(start)
+    if end is None or end >= state.posMax or end - start > MAX_GROUP_LENGTH:
+        return None
+    return end
+
+
+def _bracket_pairs(src: str) -> dict[int, int]:
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    index = 0
+    length = len(src)
+    while index < length:
         char = src[index]
-        index += 1
         if char == "\\":
-            index += 1
+            index += 2
             continue
         if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return index - 1
-    return None
+            stack.append(index)
+        elif char == "]" and stack:
+            pairs[stack.pop()] = index
+        index += 1
+    return pairs

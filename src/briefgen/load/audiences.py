@@ -7,6 +7,7 @@ project sets win, the rest come from the built-in profile.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.load.ids import check_id
 from briefgen.load.text_files import read_text
-from briefgen.load.yaml_fields import FieldReader, parse_yaml
+from briefgen.load.yaml_fields import FieldReader, parse_yaml_mapping
 from briefgen.model import CITATION_STYLES, PAPERS, THEMES, Audience
 
 AUDIENCE_KEYS = ("label", "description", "language", "include_tags", "exclude_tags", "key_takeaways_first",
@@ -27,7 +28,8 @@ def builtin_audience_paths() -> list[Path]:
     return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".yaml"))
 
 
-def load_audiences(folder: Path, diagnostics: Diagnostics) -> dict[str, Audience]:
+def load_audiences(folder: Path, diagnostics: Diagnostics,
+                   allowed: Callable[[list[Path]], list[Path]] = lambda paths: paths) -> dict[str, Audience]:
     """Built-in profiles, then the project's, which add new ids or override built-in ones."""
     audiences: dict[str, Audience] = {}
     for path in builtin_audience_paths():
@@ -35,7 +37,7 @@ def load_audiences(folder: Path, diagnostics: Diagnostics) -> dict[str, Audience
         if audience is not None:
             audiences[audience.id] = audience
     if folder.is_dir():
-        for path in sorted(folder.glob("*.yaml")):
+        for path in allowed(sorted(folder.glob("*.yaml"))):
             audience = load_audience(path, diagnostics, base=audiences.get(path.stem))
             if audience is not None:
                 audiences[audience.id] = audience
@@ -52,7 +54,7 @@ def load_audience(path: Path, diagnostics: Diagnostics, base: Audience | None, i
     if not text.strip():
         diagnostics.error(location.at_line(1), "the audience profile is empty", "add at least 'label: ...'")
         return None
-    node = parse_yaml(text, location.at_line(1), diagnostics)
+    node = parse_yaml_mapping(text, location.at_line(1), diagnostics, "audience profile")
     if node is None:
         return None
     fields = FieldReader(node, location.at_line(1), diagnostics, "audience profile", AUDIENCE_KEYS)

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts, split_multiple_persons_names
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ImplicitComment, ParsingFailedBlock
 
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.load.text_files import read_text
 from briefgen.model import Bibliography, DateParts, Name, Reference
 
 _SILENT = logging.NullHandler()
+MAX_BRACE_DEPTH = 32
+_STRAY_FIELD = re.compile(r"^\s*,?\s*([A-Za-z][\w-]*)\s*=\s*[{\"\d]")
 _RAW_FIELDS = frozenset({"url", "doi", "urldate", "file", "eprint", "date", "year", "month", "day", "pages"})
 _MONTHS = {name: index for index, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
@@ -41,8 +44,11 @@ _TYPES = {
 }
 
 
-def load_bibliography(path: Path, diagnostics: Diagnostics) -> Bibliography:
+def load_bibliography(path: Path, diagnostics: Diagnostics,
+                      is_allowed: Callable[[Path], bool] = lambda path: True) -> Bibliography:
     location = SourceLocation(path)
+    if path.exists() and not is_allowed(path):
+        return Bibliography(location, {}, is_readable=False)
     if not path.exists():
         diagnostics.error(location, "the bibliography file is missing",
                           "create references.bib in the project folder (it may be empty)")
@@ -63,6 +69,7 @@ def parse_bibliography(text: str, location: SourceLocation, diagnostics: Diagnos
         logger.removeHandler(_SILENT)
         logger.propagate = propagate
     _report_failed_blocks(library, location, diagnostics)
+    _report_stray_fields(library, location, diagnostics)
     raw_entries = {entry.key: entry for entry in library.entries}
     references: dict[str, Reference] = {}
     for entry in library.entries:
@@ -70,6 +77,16 @@ def parse_bibliography(text: str, location: SourceLocation, diagnostics: Diagnos
         fields = _raw_fields(entry, raw_entries, at, diagnostics)
         references[entry.key] = _make_reference(entry, fields, at, diagnostics)
     return Bibliography(location, references)
+
+
+def _report_stray_fields(library: Library, location: SourceLocation, diagnostics: Diagnostics) -> None:
+    """Text between entries that looks like a field: an extra '}' closed the entry before it."""
+    for block in library.blocks:
+        if isinstance(block, ImplicitComment) and (match := _STRAY_FIELD.match(block.comment)):
+            line = block.start_line + 1 + block.raw[: block.raw.find(match.group(1))].count("\n")
+            diagnostics.error(location.at_line(line), f"field '{match.group(1)}' stands outside any entry",
+                              "an extra '}' before it closes the entry too early; remove that brace",
+                              rule="citations/bib-syntax")
 
 
 def _report_failed_blocks(library: Library, location: SourceLocation, diagnostics: Diagnostics) -> None:
@@ -94,6 +111,11 @@ def _raw_fields(entry: Entry, entries: dict[str, Entry], at: SourceLocation, dia
     for field in entry.fields:
         value = field.value if isinstance(field.value, str) else str(field.value)
         name = field.key.lower()
+        if _brace_depth(value) > MAX_BRACE_DEPTH:
+            diagnostics.error(at.at_line(field.start_line + 1 if isinstance(field.start_line, int) else at.line),
+                              f"field '{name}' of '{entry.key}' nests braces more than {MAX_BRACE_DEPTH} deep",
+                              "remove the extra braces")
+            continue
         swallowed = _MISSING_COMMA.search(value)
         if swallowed:
             line = field.start_line + 1 if isinstance(field.start_line, int) else at.line + _line_offset(entry, field.key)
@@ -113,6 +135,17 @@ def _raw_fields(entry: Entry, entries: dict[str, Entry], at: SourceLocation, dia
                 target = "booktitle" if name == "title" else name
                 fields.setdefault(target, str(field.value))
     return fields
+
+
+def _brace_depth(value: str) -> int:
+    depth = deepest = 0
+    for char in value:
+        if char == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "}":
+            depth -= 1
+    return deepest
 
 
 def _line_offset(entry: Entry, key: str) -> int:
@@ -246,7 +279,10 @@ def decode_latex(value: str) -> str:
     for old, new in _PRE_DECODE:
         text = text.replace(old, new)
     if "\\" in text or "{" in text or "$" in text or "--" in text or "~" in text or "%" in text:
-        text = _latex_decoder().latex_to_text(text.replace("%", "\\%").replace("\\\\%", "\\%"))
+        try:
+            text = _latex_decoder().latex_to_text(text.replace("%", "\\%").replace("\\\\%", "\\%"))
+        except RecursionError:  # absurdly deep braces: keep the words, drop the markup
+            text = re.sub(r"\\[A-Za-z]+\s*", "", text)
     text = text.replace("{", "").replace("}", "").replace("\\", "")
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
 

@@ -9,7 +9,7 @@ import yaml
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.load.ids import check_id
 from briefgen.load.text_files import read_text
-from briefgen.load.yaml_fields import FieldReader, markdown_from_node, parse_yaml, read_list
+from briefgen.load.yaml_fields import FieldReader, markdown_from_node, parse_yaml_mapping, read_list
 from briefgen.model import CITATION_STYLES, Brief, EditionOverrides, FurtherQuestion, MarkdownText, SectionRef
 
 BRIEF_KEYS = ("title", "subtitle", "checked", "authors", "organization", "url", "disclaimer", "summary",
@@ -31,7 +31,7 @@ def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
     if not text.strip():
         diagnostics.error(location.at_line(1), "the brief manifest is empty", "add at least 'title:' and 'sections:'")
         return None
-    node = parse_yaml(text, location.at_line(1), diagnostics)
+    node = parse_yaml_mapping(text, location.at_line(1), diagnostics, "brief manifest")
     if node is None:
         return None
     fields = FieldReader(node, location.at_line(1), diagnostics, "brief manifest", BRIEF_KEYS)
@@ -52,7 +52,7 @@ def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
         checked=fields.date("checked"),
         authors=fields.text_list("authors") or (),
         organization=fields.text("organization"),
-        url=fields.text("url"),
+        url=_web_address(fields, diagnostics),
         disclaimer=fields.markdown("disclaimer"),
         summary=fields.markdown("summary"),
         key_takeaways=_read_markdown_list(fields, "key_takeaways", diagnostics) or (),
@@ -68,6 +68,15 @@ def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
     if len(diagnostics.errors) > errors_before:
         return None
     return brief
+
+
+def _web_address(fields: FieldReader, diagnostics: Diagnostics) -> str:
+    url = fields.text("url")
+    if url and not url.lower().startswith(("https://", "http://")):
+        diagnostics.error(fields.line_of("url"), f"'url' must be a web address starting with https://, not '{url}'",
+                          "give the address where the brief is published online")
+        return ""
+    return url
 
 
 def _read_section_ref(node: yaml.Node, at: SourceLocation, diagnostics: Diagnostics) -> SectionRef | None:
@@ -93,6 +102,8 @@ def _read_question(node: yaml.Node, at: SourceLocation, diagnostics: Diagnostics
         return None
     question = fields.text("question", required=True)
     brief = fields.text("brief") or None
+    if brief is not None and not check_id(brief, "brief id", fields.line_of("brief"), diagnostics):
+        brief = None
     fields.finish()
     return FurtherQuestion(question=question, location=at, brief=brief) if question else None
 

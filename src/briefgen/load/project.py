@@ -26,7 +26,7 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
         raise BriefgenError.at(SourceLocation(root), "this folder is not a brief project (no 'briefs/' folder)",
                                "run briefgen in a project folder or pass -C/--project DIR")
     briefs: dict[str, Brief] = {}
-    for path in sorted(briefs_dir.glob("*.yaml")):
+    for path in inside_project(sorted(briefs_dir.glob("*.yaml")), root, diagnostics):
         brief = load_brief(path, diagnostics)
         if brief is not None:
             briefs[brief.id] = brief
@@ -34,11 +34,14 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
     translations: dict[tuple[str, str], Section] = {}
     broken_sections: set[str] = set()
     for path in sorted((root / SECTIONS_DIR).glob("*.md")):
+        if not inside_project([path], root, diagnostics):
+            broken_sections.add(path.name.removesuffix(".md"))
+            continue
         errors_before = len(diagnostics.errors)
         section = load_section(path, diagnostics)
         if section is None:
             if len(diagnostics.errors) > errors_before:
-                broken_sections.add(path.name.split(".")[0])
+                broken_sections.add(path.name.removesuffix(".md"))
             continue
         if section.language:
             translations[(section.id, section.language)] = section
@@ -46,5 +49,21 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
             sections[section.id] = section
     return Project(root=root, briefs=briefs, sections=sections, translations=translations,
                    broken_sections=frozenset(broken_sections),
-                   audiences=load_audiences(root / AUDIENCES_DIR, diagnostics),
-                   bibliography=load_bibliography(root / BIBLIOGRAPHY, diagnostics))
+                   audiences=load_audiences(root / AUDIENCES_DIR, diagnostics,
+                                            lambda paths: inside_project(paths, root, diagnostics)),
+                   bibliography=load_bibliography(root / BIBLIOGRAPHY, diagnostics, is_allowed=lambda path: bool(
+                       inside_project([path], root, diagnostics))))
+
+
+def inside_project(paths: list[Path], root: Path, diagnostics: Diagnostics) -> list[Path]:
+    """The paths that really are inside the project; a link that leads out is an error."""
+    kept = []
+    for path in paths:
+        if path.exists() and not path.resolve().is_relative_to(root):
+            diagnostics.error(SourceLocation(path), "this file is a link to a file outside the project",
+                              "copy the file into the project instead of linking to it")
+        elif path.exists() and not path.is_file():
+            diagnostics.error(SourceLocation(path), "this is not a regular file", "replace it with an ordinary text file")
+        else:
+            kept.append(path)
+    return kept

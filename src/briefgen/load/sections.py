@@ -8,7 +8,7 @@ from pathlib import Path
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.load.ids import check_id
 from briefgen.load.text_files import read_text
-from briefgen.load.yaml_fields import FieldReader, parse_yaml
+from briefgen.load.yaml_fields import FieldReader, parse_yaml_mapping
 from briefgen.model import MarkdownText, Section
 
 SECTION_KEYS = ("title", "audiences", "tags")
@@ -31,11 +31,8 @@ def load_section(path: Path, diagnostics: Diagnostics) -> Section | None:
     front, body_line, body = split_front_matter(text, location, diagnostics)
     if front is None:
         return None
-    node = parse_yaml(front, location.at_line(2), diagnostics)
+    node = parse_yaml_mapping(front, location.at_line(2), diagnostics, "front matter", empty_at=location.at_line(1))
     if node is None:
-        if front.strip():
-            return None
-        diagnostics.error(location.at_line(1), "the front matter is empty", "add 'title: ...' between the '---' lines")
         return None
     fields = FieldReader(node, location.at_line(2), diagnostics, "section front matter", SECTION_KEYS)
     if not fields.is_valid:

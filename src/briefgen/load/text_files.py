@@ -14,6 +14,9 @@ def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
     """The file's text with ``\\n`` line endings, or None after adding a diagnostic."""
     location = SourceLocation(path)
     try:
+        if not path.is_file():
+            diagnostics.error(location, "this is not a regular file", "replace it with an ordinary text file")
+            return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             diagnostics.error(location, f"file is {size // 1024} KiB, larger than the {MAX_FILE_BYTES // 1024 // 1024} MiB limit",

@@ -37,7 +37,21 @@ def parse_yaml(text: str, location: SourceLocation, diagnostics: Diagnostics) ->
                           "check indentation, colons and quotes on this line and the one above")
     except yaml.YAMLError as error:  # a reader error, e.g. a control character
         diagnostics.error(location, f"YAML error: {error}", "remove the unusual character")
+    except RecursionError:
+        diagnostics.error(location, "the YAML is nested too deeply to read", "flatten the lists and mappings")
     return None
+
+
+def parse_yaml_mapping(text: str, location: SourceLocation, diagnostics: Diagnostics, what: str,
+                       empty_at: SourceLocation | None = None) -> yaml.Node | None:
+    """Like :func:`parse_yaml`, but a file with no keys at all (only comments) is an error too."""
+    errors_before = len(diagnostics.errors)
+    node = parse_yaml(text, location, diagnostics)
+    if node is None and len(diagnostics.errors) == errors_before:
+        key = "label" if what == "audience profile" else "title"
+        diagnostics.error(empty_at or location, f"the {what} is empty: it has no keys, only comments or blank lines",
+                          f"add at least '{key}: ...'")
+    return node
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:

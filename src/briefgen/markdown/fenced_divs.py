@@ -15,7 +15,8 @@ from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs
 
 MAX_DIV_DEPTH = 16
-_OPEN = re.compile(r"^(:{3,})\s*(\{.*\}|[A-Za-z][\w-]*)\s*:*\s*$")
+_OPEN = re.compile(r"^(:{3,})\s*(\{.*|[A-Za-z][\w-]*\s*:*)\s*$")
+"""An opening fence; attributes that never close ('{audience="press"') are read, and refused, below."""
 _CLOSE = re.compile(r"^:{3,}\s*$")
 
 
@@ -82,8 +83,13 @@ def _fenced_div(state: StateBlock, start: int, end: int, silent: bool) -> bool:
 
 
 def _parse_div_attrs(text: str, line: int, problems: list[tuple[int, str, str]]) -> dict[str, str]:
+    text = text.rstrip(": \t")
     if not text.startswith("{"):
         return {"class": text}
+    if not text.endswith("}"):
+        problems.append((line, f"the fenced div attributes {text} are never closed with '}}'",
+                         'write them like {audience="county-officials press"}'))
+        return {}
     try:
         _end, attrs = parse_attrs(text)
     except ParseError as error:

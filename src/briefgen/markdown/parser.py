@@ -38,7 +38,7 @@ class ParsedMarkdown:
 def markdown_parser(language: str = "en") -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": _QUOTES.get(language[:2], _QUOTES["en"])})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
-    md.validateLink = is_safe_link  # type: ignore[method-assign]
+    md.validateLink = is_parseable_link  # type: ignore[method-assign]
     md.use(footnote_plugin)
     md.use(fenced_div_plugin)
     md.use(citation_plugin)
@@ -50,12 +50,22 @@ def markdown_parser(language: str = "en") -> MarkdownIt:
     return md
 
 
-_UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|file|data)\s*:", re.IGNORECASE)
+_SCRIPT_SCHEME = re.compile(r"^\s*(javascript|vbscript)\s*:", re.IGNORECASE)
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp"})
+
+
+def is_parseable_link(url: str) -> bool:
+    """What markdown-it may turn into a link or image at all: never a script URL. Images with
+    other schemes (``file:``, ``data:``) become image tokens so that the resource policy can
+    refuse them with a located error; links with such schemes are neutralised after parsing."""
+    return not _SCRIPT_SCHEME.match(url.replace("\x00", ""))
 
 
 def is_safe_link(url: str) -> bool:
-    """Links may go to the web, to mail, or inside the page; never scripts, files or data URIs."""
-    return not _UNSAFE_SCHEME.match(url.replace("\x00", ""))
+    """Links may go to the web, to mail, or inside the project; never scripts, files or data URIs."""
+    scheme = _SCHEME.match(url.replace("\x00", ""))
+    return scheme is None or scheme.group(1).lower() in LINK_SCHEMES
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
@@ -109,6 +119,18 @@ def _attach_lines(state: StateCore) -> None:
                 problems.append((line, child.meta["message"], child.meta["hint"]))
             elif child.type == "image":
                 child.meta = {**(child.meta or {}), "line": _absolute(state.env, line)}
+            elif child.type == "link_open" and not is_safe_link(str(child.attrGet("href") or "")):
+                _neutralise_link(block.children, child)
+
+
+def _neutralise_link(children: list[Token], opening: Token) -> None:
+    """Keep the link's text, drop the link: ``[x](file:///etc/passwd)`` reads as plain "x"."""
+    index = children.index(opening)
+    for token in children[index:]:
+        if token.type in ("link_open", "link_close"):
+            token.type, token.tag, token.attrs = "span_" + token.type.split("_")[1], "span", {}
+            if token.nesting == -1:
+                break
 
 
 def _walk(tokens: list[Token]):  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from briefgen.citations.entries import short_author
+from briefgen.citations.entries import is_web_address, reference_url, short_author
 from briefgen.citations.resolve import CitationPart, CitedPlace, resolve_citations
 from briefgen.citations.styles import NumericStyle, entry_anchor
 from briefgen.errors import Diagnostics, SourceLocation
@@ -68,8 +68,8 @@ def render_handout_html(edition: Edition, project: Project, diagnostics: Diagnos
     brief = edition.brief
     sources = [{"anchor": entry_anchor(ref.id), "label": f"[{table.number(ref.id)}]", "author": short_author(ref, messages),
                 "title": _short_title(ref.title), "year": ref.issued.year or ref.issued.literal or messages["no_date"],
-                "url": f"https://doi.org/{ref.doi}" if ref.doi else ref.url,
-                "short_url": short_url(f"https://doi.org/{ref.doi}" if ref.doi else ref.url)}
+                "url": reference_url(ref) if is_web_address(reference_url(ref)) else "",
+                "short_url": short_url(reference_url(ref))}
                for ref in table.references]
     date = edition_date(edition)
     page = template_environment().get_template("handout.html.j2").render(

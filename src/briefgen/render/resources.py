@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from briefgen.errors import Diagnostics, SourceLocation
 
@@ -25,6 +25,9 @@ IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 REMOTE_TIMEOUT_SECONDS = 10
 _METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-data", "instance-data.ec2.internal"})
+_METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
+    "169.254.169.254", "fd00:ec2::254", "100.100.100.200", "192.0.0.192", "169.254.170.2"))
+"""Cloud instance-metadata services (AWS IPv4 and IPv6, Alibaba, Oracle, ECS tasks)."""
 _OUTSIDE_HINT = "copy the image into the project and refer to it by a path relative to this file"
 
 
@@ -51,7 +54,7 @@ class ResourcePolicy:
         if scheme or src.startswith(("/", "\\", "~")):
             diagnostics.error(location, f"image '{src}' is outside the project", _OUTSIDE_HINT)
             return None
-        path = location.path.parent / src
+        path = location.path.parent / unquote(src)  # Markdown percent-encodes spaces and accents
         if not is_inside(path, [self.root]):
             diagnostics.error(location, f"image '{src}' is outside the project", _OUTSIDE_HINT)
             return None
@@ -105,7 +108,9 @@ def _is_public_host(host: str) -> bool:
         return True  # the download fails with its own message
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
-        if ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if ip in _METADATA_ADDRESSES or ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip.is_reserved:
             return False
     return True
 
