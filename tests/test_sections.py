@@ -95,7 +95,8 @@ def test_bom_and_line_endings_just_work(tmp_path: Path, content: str, bom: bool)
                  "s.md:1: the front matter opened here is never closed; "
                  "add a line with '---' after the front matter keys", id="never-closed"),
     pytest.param("---\n---\nBody\n",
-                 "s.md:1: the front matter is empty: it has no keys, only comments or blank lines; add at least 'title: ...'", id="empty"),
+                 "s.md:1: the front matter is empty: it has no keys, only comments or blank lines; "
+                 "add at least 'title: ...'", id="empty"),
     pytest.param("---\ntags: [a]\n---\nBody\n",
                  "s.md:2: section front matter is missing the required key 'title'; add 'title: ...'", id="no-title"),
     pytest.param("---\ntitle: S\ntag: [a]\n---\nBody\n",
