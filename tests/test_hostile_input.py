@@ -1279,3 +1279,17 @@ def test_yaml_alias_bomb_is_not_expanded(make_project: Callable[..., Path]) -> N
     result = build_html(project, "-a", "press")
     assert_clean_error(result, "briefs/b.yaml:4:", "unknown key 'l0'")
     assert_clean_error(result, "briefs/b.yaml:", "each item of 'authors'")
+
+
+def test_an_edition_that_takes_too_long_to_lay_out_fails_alone(make_project: Callable[..., Path],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF layout has a time limit; reaching it fails that edition with a clear error, not the build."""
+    from briefgen.render import time_limit
+
+    monkeypatch.setattr(time_limit, "MAX_RENDER_SECONDS", 0.001)
+    project = make_project(BASE)
+    result = run_cli(["build", "-a", "press", "-f", "pdf"], cwd=project)
+    assert_clean_error(result, "briefs/b.yaml:1:", "laying out the PDF took longer than 0.001 seconds")
+    assert not (project / "output" / "b--press.pdf").exists()
+    html_only = run_cli(["build", "-a", "press", "-f", "html"], cwd=project)  # no layout, no limit reached
+    assert html_only.exit_code == 0, html_only.output

@@ -60,8 +60,28 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
             for audience in select_audiences(project, brief, options.audiences)]
     output_dir = prepare_output_dir(options.output_dir or project.root / "output")
     for brief, audience in plan:
-        diagnostics = Diagnostics()
-        edition = assemble_edition(project, brief, audience, cache, diagnostics, options.citation_style)
+        edition, files, report, diagnostics = build_edition(project, brief, audience, cache, options)
+        result.diagnostics.extend(diagnostics)
+        if diagnostics.has_errors:
+            result.failed.append(edition)
+            continue
+        try:
+            result.written.extend(write_all_atomic(output_dir, files))
+        except BriefgenError as error:
+            result.diagnostics.extend(error.diagnostics)
+            result.failed.append(edition)
+            continue
+        assert report is not None
+        result.reports.append(report)
+    return result
+
+
+def build_edition(project: Project, brief: Brief, audience: Audience, cache: MarkdownCache, options: BuildOptions
+                  ) -> tuple[str, dict[str, bytes], EditionReport | None, Diagnostics]:
+    """One edition, from assembly to the bytes of each output file (nothing is written here)."""
+    diagnostics = Diagnostics()
+    edition = assemble_edition(project, brief, audience, cache, diagnostics, options.citation_style)
+    try:
         table = cite_edition(edition, project, diagnostics)
         wants_pdf = "pdf" in options.formats or "png" in options.formats
         check_alt_text(edition, diagnostics, is_required=wants_pdf and options.pdf_variant == "pdf/ua-1")
@@ -83,28 +103,22 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
             from briefgen.render.handout import render_handout
 
             handout = render_handout(edition, project, roots, diagnostics, options.pdf_variant)
-        result.diagnostics.extend(diagnostics)
-        if diagnostics.has_errors:
-            result.failed.append(edition.name)
-            continue
-        files: dict[str, bytes] = {}
-        if html is not None:
-            files[f"{edition.name}.html"] = html.encode("utf-8")
-        if pdf is not None and "pdf" in options.formats:
-            files[f"{edition.name}.pdf"] = pdf.data
-        if handout is not None:
-            files[f"{edition.name}.handout.pdf"] = handout.data
-        if png is not None:
-            files[f"{edition.name}.png"] = png
-        try:
-            result.written.extend(write_all_atomic(output_dir, files))
-        except BriefgenError as error:
-            result.diagnostics.extend(error.diagnostics)
-            result.failed.append(edition.name)
-            continue
-        result.reports.append(EditionReport(edition.name, audience, measure_edition(edition),
-                                            pdf.pages if pdf else None, handout.pages if handout else None))
-    return result
+    except BriefgenError as error:  # a limit was reached while rendering: this edition fails, the others go on
+        diagnostics.extend(error.diagnostics)
+    if diagnostics.has_errors:
+        return edition.name, {}, None, diagnostics
+    files: dict[str, bytes] = {}
+    if html is not None:
+        files[f"{edition.name}.html"] = html.encode("utf-8")
+    if pdf is not None and "pdf" in options.formats:
+        files[f"{edition.name}.pdf"] = pdf.data
+    if handout is not None:
+        files[f"{edition.name}.handout.pdf"] = handout.data
+    if png is not None:
+        files[f"{edition.name}.png"] = png
+    report = EditionReport(edition.name, audience, measure_edition(edition),
+                           pdf.pages if pdf else None, handout.pages if handout else None)
+    return edition.name, files, report, diagnostics
 
 
 def select_briefs(project: Project, wanted: tuple[str, ...]) -> list[Brief]:

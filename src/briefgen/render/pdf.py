@@ -25,8 +25,9 @@ from urllib.parse import unquote, urlparse
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.errors import BriefgenError, Diagnostics, SourceLocation
 from briefgen.model import PdfVariant
+from briefgen.render import time_limit
 from briefgen.render.resources import is_inside
 
 DEFAULT_PDF_VARIANT: PdfVariant = "pdf/ua-1"
@@ -91,13 +92,16 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
     logger.addHandler(collect)
     propagate, logger.propagate = logger.propagate, False
     try:
-        with _source_date(date):
+        with _source_date(date), time_limit.time_limit(time_limit.MAX_RENDER_SECONDS):
             page = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
             document = page.render(pdf_variant=variant)
             has_toc = toc_after_pages is not None and len(document.pages) > toc_after_pages
             if has_toc:
                 document = page.render(pdf_variant=variant, stylesheets=[weasyprint.CSS(string=_TOC_CSS)])
             pdf = document.write_pdf(pdf_variant=variant)
+    except time_limit.RenderTimeout:
+        raise BriefgenError.at(location, f"laying out the PDF took longer than {time_limit.MAX_RENDER_SECONDS:g} seconds",
+                               "look for a very long table or paragraph in this edition and split it") from None
     finally:
         logger.removeHandler(collect)
         logger.propagate = propagate
