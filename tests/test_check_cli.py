@@ -99,7 +99,7 @@ def test_quiet_prints_only_errors_and_warnings() -> None:
 
 def test_verbose_describes_every_edition_on_stderr() -> None:
     result = run_cli(["check", "--verbose"], cwd=FINDINGS)
-    assert "findings--press: " in result.stderr and "words, grade" in result.stderr
+    assert "findings--press: 49 words, no grade (under 100 words)" in result.stderr
     assert "took " in result.stderr
     assert "findings--press: " not in result.stdout
 

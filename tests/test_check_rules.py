@@ -64,7 +64,7 @@ CASES = [
     pytest.param("citations/unknown-key", {"briefs/sections/one.md": section_md("One", "Intro.\n\nCosts rose [@gao2012].\n")},
                  BIB, (), "briefs/sections/one.md", 6, "error", 1, 1, id="unknown-key"),
     pytest.param("citations/unknown-key", {"briefs/b.yaml": BRIEF + "nocite: [nobody]\n"},
-                 BIB, (), "briefs/b.yaml", 1, "error", 1, 1, id="unknown-nocite-key"),
+                 BIB, (), "briefs/b.yaml", BRIEF.count("\n") + 1, "error", 1, 1, id="unknown-nocite-key"),
     pytest.param("citations/duplicate-key", {}, BIB + "\n" + BIB.split("\n", 1)[1], (), "references.bib", 12,
                  "error", 1, 1, id="duplicate-key"),
     pytest.param("citations/bib-syntax", {}, BIB + "\n@misc{broken,\n  title = {No closing brace\n", (),

@@ -261,5 +261,5 @@ def test_paths_outside_the_working_directory_are_absolute(make_project: Callable
 def test_not_a_project_folder(tmp_path: Path) -> None:
     result = run_cli(["build", "-f", "html"], cwd=tmp_path)
     assert "Traceback" not in result.output
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the command line points at something that is not a project
     assert "not a brief project" in result.stderr

@@ -165,11 +165,16 @@ def test_intro_takeaways_and_call_to_action_in_profile_order(make_project) -> No
 
 
 def test_build_reports_targets(make_project) -> None:
-    project = make_project({"briefs/b.yaml": brief_yaml(["one"]), "briefs/sections/one.md": SHARED,
+    long_text = "The county decides whether its officers take on federal immigration work. " * 15
+    project = make_project({"briefs/b.yaml": brief_yaml(["one", "two"]), "briefs/sections/one.md": SHARED,
+                            "briefs/sections/two.md": section_md("Two", long_text),
                             "briefs/audiences/press.yaml": "reading_grade: 1\n"})
     result = run_cli(["build", "-f", "html", "-a", "press"], cwd=project)
     assert result.exit_code == 0, result.output
     assert re.search(r"b--press: \d+ words, grade [\d.]+ \(target ≤ 1 — above target\)", result.stdout)
+    short = make_project({"briefs/b.yaml": brief_yaml(["one"]), "briefs/sections/one.md": SHARED})
+    result = run_cli(["build", "-f", "html", "-a", "press"], cwd=short)
+    assert re.search(r"b--press: \d+ words, no grade \(under 100 words\)", result.stdout)  # too short to grade
 
 
 def test_large_print_theme_and_a4_paper(make_project) -> None:

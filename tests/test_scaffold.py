@@ -115,7 +115,7 @@ def test_new_never_overwrites(starter: Path, args: list[str], path: str) -> None
 
 @pytest.mark.parametrize(("args", "code", "message"), [
     pytest.param(["new", "section", "Bad_Id"], 2, "briefgen: 'Bad_Id' is not a valid section id", id="invalid-id"),
-    pytest.param(["new", "brief", "b", "--section", "backgrond"], 1,
+    pytest.param(["new", "brief", "b", "--section", "backgrond"], 2,
                  "briefgen: no section 'backgrond' (looked for briefs/sections/backgrond.md); did you mean 'background'?",
                  id="unknown-section"),
 ])
@@ -128,5 +128,5 @@ def test_new_refuses_bad_requests(starter: Path, args: list[str], code: int, mes
 
 def test_new_outside_a_project_says_how_to_start_one(tmp_path: Path) -> None:
     result = run_cli(["new", "section", "x"], cwd=tmp_path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "this folder is not a brief project (no 'briefs/' folder); start one with briefgen init DIR" in result.stderr

@@ -277,12 +277,12 @@ def diff(
 
     Example: briefgen diff 287g-police-ice county-officials community-groups
     """
-    from briefgen.pipeline import select_audiences, select_briefs
+    from briefgen.pipeline import select_briefs
     from briefgen.tailoring import diff_editions
 
     loaded, diagnostics = _load(project)
     (brief,) = _run(lambda: select_briefs(loaded, (brief_id,)))
-    a, b = _run(lambda: [select_audiences(loaded, brief, (x,))[0] for x in (audience_a, audience_b)])
+    a, b = _run(lambda: [_edition_audience(loaded, brief, x) for x in (audience_a, audience_b)])
     result = diff_editions(loaded, brief, a, b, diagnostics)
     _report(diagnostics)
     typer.echo(f"{brief.id}: what {a.id} (A) reads that {b.id} (B) does not")
@@ -324,6 +324,10 @@ def refs(
 
     if style not in STYLES:
         _usage(f"unknown citation style '{style}'; choose from {', '.join(STYLES)}")
+    from briefgen.i18n import available_languages
+
+    if language.split("-")[0] not in available_languages():
+        _usage(f"no labels for language '{language}'; choose from {', '.join(available_languages())}")
     diagnostics = Diagnostics()
     bibliography = load_bibliography(project / BIBLIOGRAPHY, diagnostics)
     wanted = list(keys or bibliography.references)
@@ -612,11 +616,23 @@ def _watch(project: Path, briefs: tuple[str, ...], audiences: tuple[str, ...], f
         for diagnostic in error.diagnostics:
             typer.echo(_format(diagnostic), err=True)
         raise typer.Exit(error.exit_code) from None
+    except OSError as error:  # the file watcher or the preview server could not go on
+        typer.echo(f"briefgen: watching stopped: {error}; check the project folder and try again", err=True)
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
     typer.echo("stopped")
+
+
+def _edition_audience(project, brief, audience_id: str):  # type: ignore[no-untyped-def]
+    from briefgen.pipeline import select_audiences
+
+    chosen = select_audiences(project, brief, (audience_id,))
+    if not chosen:
+        _usage(f"brief '{brief.id}' has no edition for audience '{audience_id}' (see its 'audiences:' list)")
+    return chosen[0]
 
 
 def _clip(text: str, limit: int = 110) -> str:
@@ -633,9 +649,15 @@ def _load(project: Path):  # type: ignore[no-untyped-def]
 
 def _describe_edition(report) -> str:  # type: ignore[no-untyped-def]
     """``287g-costs--press: 1,204 words, grade 9.8 (target ≤ 10), 4 pages (target ≤ 6)``"""
+    from briefgen.readability import MIN_WORDS_GRADED
+
     audience = report.audience
-    text = f"{report.name}: {report.reading.words:,} words, grade {report.reading.grade:.1f}"
-    if audience.reading_grade is not None:
+    text = f"{report.name}: {report.reading.words:,} words"
+    if not report.reading.is_graded:
+        text += f", no grade (under {MIN_WORDS_GRADED} words)"
+    else:
+        text += f", grade {report.reading.grade:.1f}"
+    if report.reading.is_graded and audience.reading_grade is not None:
         mark = "" if report.reading.grade <= audience.reading_grade else " — above target"
         text += f" (target ≤ {audience.reading_grade:g}{mark})"
     if report.pages is not None:

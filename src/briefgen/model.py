@@ -97,6 +97,7 @@ class Brief:
     audiences: tuple[str, ...] | None = None
     audience_locations: Mapping[str, SourceLocation] = field(default_factory=dict)
     nocite: tuple[str, ...] = ()
+    nocite_locations: Mapping[str, SourceLocation] = field(default_factory=dict)
     citation_style: CitationStyle | None = None
     editions: Mapping[str, EditionOverrides] = field(default_factory=dict)
 

@@ -58,6 +58,7 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
     check_audience_ids(project, result.diagnostics, cache)
     plan = [(brief, audience) for brief in select_briefs(project, options.briefs)
             for audience in select_audiences(project, brief, options.audiences)]
+    check_plan(project, options, plan)
     output_dir = prepare_output_dir(options.output_dir or project.root / "output")
     for brief, audience in plan:
         edition, files, report, diagnostics = build_edition(project, brief, audience, cache, options)
@@ -119,6 +120,24 @@ def build_edition(project: Project, brief: Brief, audience: Audience, cache: Mar
     report = EditionReport(edition.name, audience, measure_edition(edition),
                            pdf.pages if pdf else None, handout.pages if handout else None)
     return edition.name, files, report, diagnostics
+
+
+def check_plan(project: Project, options: BuildOptions, plan: list[tuple[Brief, Audience]]) -> None:
+    """An audience asked for on the command line that a brief asked for has no edition for is a
+    usage error, as is a request that matches no edition at all."""
+    wanted = [a for a in options.audiences if a != "all"]
+    if not wanted:
+        return
+    for brief_id in options.briefs:
+        brief = project.briefs.get(brief_id)
+        built = {audience.id for b, audience in plan if b is brief}
+        for audience_id in wanted:
+            if brief is not None and audience_id not in built:
+                raise UsageError.at(None, f"brief '{brief_id}' has no edition for audience '{audience_id}'",
+                                    "add the audience to the brief's 'audiences:' list, or ask for another")
+    if not plan and project.briefs:
+        raise UsageError.at(None, f"no brief has an edition for {', '.join(repr(a) for a in wanted)}",
+                            "add the audience to a brief's 'audiences:' list, or ask for another")
 
 
 def select_briefs(project: Project, wanted: tuple[str, ...]) -> list[Brief]:

@@ -21,6 +21,10 @@ _VOWEL_GROUP = re.compile(r"[aeiouyáéíóúüàèìòùâêîôûäëïö]+")
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|[\n]{2,}")
 
 
+MIN_WORDS_GRADED = 100
+"""Below this many words a reading grade says little, so none is given."""
+
+
 @dataclass(frozen=True, slots=True)
 class Readability:
     words: int
@@ -44,8 +48,8 @@ class Readability:
         return round(0.39 * self.words / max(self.sentences, 1) + 11.8 * self.syllables / self.words - 15.59, 1)
 
     @property
-    def formula(self) -> str:
-        return "Crawford" if self.language.split("-")[0] == "es" else "Flesch–Kincaid"
+    def is_graded(self) -> bool:
+        return self.words >= MIN_WORDS_GRADED
 
 
 def plain_text(tokens: Iterable[Token], cell_separator: str = "\n\n") -> str:

@@ -35,9 +35,9 @@ def new_brief(root: Path, brief_id: str, today: dt.date, title: str = "", sectio
     known = sorted(path.name.split(".")[0] for path in (root / SECTIONS_DIR).glob("*.md"))
     missing = [s for s in sections if s not in known]
     if missing:
-        raise BriefgenError([Diagnostic(Severity.ERROR, None, f"no section '{s}' (looked for {SECTIONS_DIR}/{s}.md)",
-                                        did_you_mean(s, known) or f"create it first: briefgen new section {s}")
-                             for s in missing])
+        raise UsageError([Diagnostic(Severity.ERROR, None, f"no section '{s}' (looked for {SECTIONS_DIR}/{s}.md)",
+                                     did_you_mean(s, known) or f"create it first: briefgen new section {s}")
+                          for s in missing])
     path = root / BRIEFS_DIR / f"{brief_id}.yaml"
     if sections:
         listed = "\n".join(f"  - {s}" for s in sections)
@@ -113,8 +113,8 @@ def _require_id(value: str, what: str) -> None:
 
 def _require_project(root: Path) -> None:
     if not (root / BRIEFS_DIR).is_dir():
-        raise BriefgenError.at(SourceLocation(root.resolve()), "this folder is not a brief project (no 'briefs/' folder)",
-                               "start one with briefgen init DIR, or pass -C/--project DIR")
+        raise UsageError.at(SourceLocation(root.resolve()), "this folder is not a brief project (no 'briefs/' folder)",
+                            "start one with briefgen init DIR, or pass -C/--project DIR")
 
 
 def _write_new(path: Path, text: str) -> Path:

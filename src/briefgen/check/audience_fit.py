@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 from briefgen.check.editions import CheckedEdition
 from briefgen.errors import Diagnostics, SourceLocation
-from briefgen.readability import measure, plain_text
+from briefgen.readability import MIN_WORDS_GRADED, measure, plain_text
 
 HARDEST_SHOWN = 3
 """How many of the hardest sections a reading-grade finding names."""
-MIN_WORDS_GRADED = 100
 """Below this many words a Flesch–Kincaid grade says little (one long word moves it by grades)."""
 
 

@@ -8,7 +8,7 @@ key is an error at its file and line, with the closest known key suggested.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from markdown_it.token import Token
@@ -48,7 +48,9 @@ class CitationTable:
 
 
 def resolve_citations(parts: Iterable[CitationPart], bibliography: Bibliography, nocite: Sequence[str],
-                      nocite_location: SourceLocation, diagnostics: Diagnostics) -> CitationTable:
+                      nocite_location: SourceLocation | Mapping[str, SourceLocation],
+                      diagnostics: Diagnostics) -> CitationTable:
+    """``nocite_location``: where the nocite keys are written, one place or one per key."""
     order: list[str] = []
     places: dict[str, list[CitedPlace]] = {}
     known = bibliography.references
@@ -71,7 +73,8 @@ def resolve_citations(parts: Iterable[CitationPart], bibliography: Bibliography,
             order.extend(k for k in known if k not in places)
             places.update({k: [] for k in known if k not in places})
         elif key not in known:
-            diagnostics.error(nocite_location, f"unknown key '{key}' in nocite", _suggest(key, known),
+            at = nocite_location.get(key) if isinstance(nocite_location, Mapping) else nocite_location
+            diagnostics.error(at, f"unknown key '{key}' in nocite", _suggest(key, known),
                               rule="citations/unknown-key")
         elif key not in places:
             order.append(key)

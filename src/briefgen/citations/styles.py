@@ -80,7 +80,7 @@ def _decorated(item: CitationItem, core: Markup) -> Markup:
     if item.locator:
         text += Markup(", ") + escape(_locator(item))
     if item.suffix:
-        text += Markup(" ") + escape(item.suffix)
+        text += (Markup("") if item.suffix.startswith((",", ";", ".")) else Markup(" ")) + escape(item.suffix)
     return text
 
 
@@ -153,9 +153,7 @@ class AuthorDateStyle(Style):
         if citation.is_narrative:
             item = items[0]
             reference = self._reference(item.key)
-            inside = _link(item.key, self._year(reference))
-            if item.locator:
-                inside += Markup(", ") + escape(_locator(item))
+            inside = _decorated(item, _link(item.key, self._year(reference)))
             return Markup('<span class="citation">{} ({})</span>').format(short_author(reference, self.messages), inside)
         rendered = []
         for item in items:

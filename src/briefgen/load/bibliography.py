@@ -7,6 +7,7 @@ Unicode here, except URLs and DOIs, where ``%`` and ``~`` are real characters.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Callable
@@ -184,8 +185,8 @@ def _make_reference(entry: Entry, fields: dict[str, str], at: SourceLocation, di
         author=authors,
         et_al=et_al,
         editor=editors,
-        issued=_issued(fields),
-        accessed=_iso_date(fields.get("urldate", "")),
+        issued=_valid_date(_issued(fields), "date" if fields.get("date") else "day", entry.key, at, diagnostics),
+        accessed=_valid_date(_iso_date(fields.get("urldate", "")), "urldate", entry.key, at, diagnostics),
         container_title=text("journaltitle", "journal", "booktitle", "maintitle"),
         collection_title=text("series"),
         publisher=institution if csl_type in ("report", "thesis") and institution else (publisher or institution),
@@ -252,6 +253,19 @@ def _issued(fields: dict[str, str]) -> DateParts:
     day_text = fields.get("day", "").strip()
     day = int(day_text) if day_text.isdigit() and month else None
     return DateParts(year=int(year_text), month=month, day=day)
+
+
+def _valid_date(parts: DateParts, field: str, key: str, at: SourceLocation, diagnostics: Diagnostics) -> DateParts:
+    """A date that exists; an impossible day (February 30) is dropped with a warning."""
+    if parts.year is None or parts.month is None or parts.day is None:
+        return parts
+    try:
+        dt.date(parts.year, parts.month, parts.day)
+    except ValueError:
+        diagnostics.warning(at, f"'{key}' has an impossible date {parts.year}-{parts.month:02d}-{parts.day:02d} in '{field}'",
+                            "correct the day; until then only the month and year are shown")
+        return DateParts(year=parts.year, month=parts.month)
+    return parts
 
 
 def _month(value: str) -> int | None:

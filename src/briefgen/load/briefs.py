@@ -44,6 +44,7 @@ def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
                           "list the section ids under 'sections:'")
     sections = read_list(fields, "sections", lambda n, at: _read_section_ref(n, at, diagnostics))
     brief_audiences = fields.located_text_list("audiences")
+    nocite = fields.located_text_list("nocite")
     brief = Brief(
         id=brief_id,
         location=location.at_line(1),
@@ -60,7 +61,8 @@ def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
         further_questions=read_list(fields, "further_questions", lambda n, at: _read_question(n, at, diagnostics)),
         audiences=tuple(brief_audiences) if brief_audiences is not None else None,
         audience_locations=brief_audiences or {},
-        nocite=fields.text_list("nocite") or (),
+        nocite=tuple(nocite or ()),
+        nocite_locations=nocite or {},
         citation_style=fields.choice("citation_style", CITATION_STYLES),
         editions=_read_editions(fields, diagnostics),
     )

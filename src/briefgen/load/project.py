@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.errors import BriefgenError, Diagnostics, SourceLocation
+from briefgen.errors import Diagnostics, SourceLocation, UsageError
 from briefgen.load.audiences import load_audiences
 from briefgen.load.bibliography import load_bibliography
 from briefgen.load.briefs import load_brief
@@ -22,9 +22,11 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
     so the editions that do not need it can still be built."""
     root = root.resolve()
     briefs_dir = root / BRIEFS_DIR
+    if not root.is_dir():
+        raise UsageError.at(None, f"there is no folder '{root}'", "pass -C/--project with an existing project folder")
     if not briefs_dir.is_dir():
-        raise BriefgenError.at(SourceLocation(root), "this folder is not a brief project (no 'briefs/' folder)",
-                               "run briefgen in a project folder or pass -C/--project DIR")
+        raise UsageError.at(SourceLocation(root), "this folder is not a brief project (no 'briefs/' folder)",
+                            "run briefgen in a project folder, pass -C/--project DIR, or start one with 'briefgen init DIR'")
     briefs: dict[str, Brief] = {}
     for path in inside_project(sorted(briefs_dir.glob("*.yaml")), root, diagnostics):
         brief = load_brief(path, diagnostics)

@@ -25,6 +25,8 @@ from typing import Literal
 
 import fontpkg
 
+from briefgen.errors import BriefgenError, Diagnostic, Severity
+
 FontFormat = Literal["woff2", "truetype"]
 
 
@@ -66,8 +68,12 @@ _PDF_CHARACTERS = _BASE_CHARACTERS | frozenset(chr(code) for code in (*range(0xA
                                                                       *range(0x2030, 0x203B), 0x2192, 0x2191))
 
 
-class FontError(Exception):
-    """A font package or the subsetting library is missing."""
+class FontError(BriefgenError):
+    """A font package or the subsetting library is missing: briefgen's installation, not the
+    author's content, is at fault; the message says what to install."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(Diagnostic(Severity.ERROR, None, message))
 
 
 def font_faces_css(theme: str, text: str, font_format: FontFormat) -> str:

@@ -62,7 +62,9 @@ def cite_edition(edition: Edition, project: Project, diagnostics: Diagnostics) -
     """Number the citations of the edition in reading order."""
     parts = [CitationPart(text.tokens, text.source.location, place)
              for _key, text, place in reading_order(edition, messages_for(edition.language))]
-    return resolve_citations(parts, project.bibliography, edition.brief.nocite, edition.brief.location, diagnostics)
+    brief = edition.brief
+    locations = {key: brief.nocite_locations.get(key, brief.location) for key in brief.nocite}
+    return resolve_citations(parts, project.bibliography, brief.nocite, locations, diagnostics)
 
 
 FONTS_MARKER = "/* briefgen: fonts */"
