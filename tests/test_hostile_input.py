@@ -1293,3 +1293,25 @@ def test_an_edition_that_takes_too_long_to_lay_out_fails_alone(make_project: Cal
     assert not (project / "output" / "b--press.pdf").exists()
     html_only = run_cli(["build", "-a", "press", "-f", "html"], cwd=project)  # no layout, no limit reached
     assert html_only.exit_code == 0, html_only.output
+
+
+@pytest.mark.parametrize(("files", "bib", "broken", "not_written", "written"), [
+    pytest.param({"briefs/audiences/press.yaml": "theme: largeprint\n"}, FIXTURE_BIB, "briefs/audiences/press.yaml",
+                 ["b--press"], ["b--county-officials", "b--community-groups"], id="broken-profile-override"),
+    pytest.param({"briefs/sections/one.md": section_md("One", "Text [@gao2021].\n\n::: {audience=\"presss\"}\nX\n:::\n")},
+                 FIXTURE_BIB, "briefs/sections/one.md", ["b--press", "b--county-officials", "b--community-groups"], [],
+                 id="unknown-audience-in-a-block"),
+    pytest.param({}, FIXTURE_BIB + "\n@misc{x,\n  title = {X}\n  author = {Doe, J.}\n}\n", "references.bib",
+                 ["b--press", "b--county-officials", "b--community-groups"], [], id="bib-field-swallowed"),
+])
+def test_an_error_in_a_file_an_edition_reads_keeps_that_edition_unwritten(
+        make_project: Callable[..., Path], files: dict[str, str], bib: str, broken: str,
+        not_written: list[str], written: list[str]) -> None:
+    project = make_project({**BASE, **files}, bib=bib)
+    result = run_cli(["build", "-f", "html"], cwd=project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    for name in not_written:
+        assert not (project / "output" / f"{name}.html").exists(), name
+        assert f"edition '{name}' is not built: {broken} has errors" in result.stderr
+    for name in written:
+        assert (project / "output" / f"{name}.html").exists(), name

@@ -7,11 +7,13 @@ mistyped id is an error at its file and line, never silently ignored.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from markdown_it.token import Token
 
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import DEFAULT_LANGUAGE
+from briefgen.load.project import AUDIENCES_DIR, BIBLIOGRAPHY, BRIEFS_DIR, SECTIONS_DIR
 from briefgen.load.yaml_fields import did_you_mean
 from briefgen.markdown.parser import ParsedMarkdown, parse_markdown
 from briefgen.model import (
@@ -209,3 +211,24 @@ def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: Markdo
             line = section.body.location.line + (token.map[0] if token.map else 0)
             for audience_id in str(expression).split():
                 check(audience_id.lstrip("!"), section.body.location.at_line(line))
+
+
+def edition_source_files(project: Project, brief: Brief, audience: Audience) -> frozenset[Path]:
+    """The files an edition reads, known before it is assembled (images come after): its
+    manifest, profile, sections with their translations, references.bib, and the manifests of
+    the briefs its further questions link to."""
+    root = project.root
+    sections = root / SECTIONS_DIR
+    language = audience.language or "en"
+    variants = {language, language.split("-")[0]}
+    paths = {brief.location.path, root / AUDIENCES_DIR / f"{audience.id}.yaml", root / BIBLIOGRAPHY}
+    overrides = brief.editions.get(audience.id)
+    questions = [*brief.further_questions, *(overrides.further_questions or () if overrides else ())]
+    paths.update(root / BRIEFS_DIR / f"{q.brief}.yaml" for q in questions if q.brief)
+    refs = [*brief.sections, *(overrides.sections or () if overrides else ()), *(overrides.extra_sections if overrides else ())]
+    for ref in refs:
+        if ref.audiences is not None and audience.id not in ref.audiences:
+            continue  # the manifest says this audience never reads it (a manifest change is seen anyway)
+        paths.add(sections / f"{ref.id}.md")
+        paths.update(sections / f"{ref.id}.{variant}.md" for variant in variants)
+    return frozenset(path.resolve() for path in paths)

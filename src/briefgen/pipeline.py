@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from briefgen.assemble import MarkdownCache, assemble_edition, check_audience_ids
-from briefgen.errors import BriefgenError, Diagnostics, UsageError
+from briefgen.assemble import MarkdownCache, assemble_edition, check_audience_ids, edition_source_files
+from briefgen.citations.resolve import CitationTable
+from briefgen.errors import BriefgenError, Diagnostics, SourceLocation, UsageError
 from briefgen.load.ids import is_valid_id
 from briefgen.load.project import BRIEFS_DIR, load_project
 from briefgen.load.yaml_fields import did_you_mean
-from briefgen.model import Audience, Brief, CitationStyle, OutputFormat, PdfVariant, Project
+from briefgen.model import Audience, Brief, CitationStyle, Edition, OutputFormat, PdfVariant, Project
 from briefgen.outputs import prepare_output_dir, write_all_atomic
 from briefgen.readability import Readability, measure_edition
 from briefgen.render.accessibility import check_alt_text
@@ -29,6 +30,8 @@ class BuildOptions:
     citation_style: CitationStyle | None = None
     allow_remote: bool = False
     """Download images that sections link to on other sites (off: only project files)."""
+    embed_fonts: bool = True
+    """Embed the theme's fonts in the HTML edition (``check`` skips it: nothing is written)."""
     pdf_variant: PdfVariant = "pdf/ua-1"
 
 
@@ -60,66 +63,99 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
             for audience in select_audiences(project, brief, options.audiences)]
     check_plan(project, options, plan)
     output_dir = prepare_output_dir(options.output_dir or project.root / "output")
+    files_with_errors = frozenset(d.location.path.resolve() for d in result.diagnostics.errors if d.location)
     for brief, audience in plan:
-        edition, files, report, diagnostics = build_edition(project, brief, audience, cache, options)
-        result.diagnostics.extend(diagnostics)
-        if diagnostics.has_errors:
-            result.failed.append(edition)
+        broken = broken_inputs(project, brief, audience, files_with_errors)
+        if broken:  # a broken file never yields a half-right edition
+            name = f"{brief.id}--{audience.id}"
+            result.diagnostics.error(brief.location, f"edition '{name}' is not built: "
+                                     f"{', '.join(SourceLocation(p).display(project.root) for p in broken)} has errors "
+                                     "(reported above)", "fix that file first")
+            result.failed.append(name)
+            continue
+        built = build_edition(project, brief, audience, cache, options)
+        result.diagnostics.extend(built.diagnostics)
+        if not built.is_built:
+            result.failed.append(built.edition.name)
             continue
         try:
-            result.written.extend(write_all_atomic(output_dir, files))
+            result.written.extend(write_all_atomic(output_dir, built.files))
         except BriefgenError as error:
             result.diagnostics.extend(error.diagnostics)
-            result.failed.append(edition)
+            result.failed.append(built.edition.name)
             continue
-        assert report is not None
-        result.reports.append(report)
+        assert built.report is not None
+        result.reports.append(built.report)
     return result
 
 
-def build_edition(project: Project, brief: Brief, audience: Audience, cache: MarkdownCache, options: BuildOptions
-                  ) -> tuple[str, dict[str, bytes], EditionReport | None, Diagnostics]:
+@dataclass(slots=True)
+class EditionBuild:
+    """One edition, built in memory: what it says, the bytes of each output file, and its problems."""
+
+    edition: Edition
+    table: CitationTable
+    html: str | None
+    files: dict[str, bytes]
+    report: EditionReport | None
+    diagnostics: Diagnostics
+
+    @property
+    def is_built(self) -> bool:
+        return not self.diagnostics.has_errors
+
+
+def broken_inputs(project: Project, brief: Brief, audience: Audience, files_with_errors: frozenset[Path]) -> list[Path]:
+    """The files with errors (found while loading) that this edition reads: its manifest, profile,
+    sections, translations or references.bib. Another brief's manifest that a further question
+    links to does not count."""
+    own_manifest = brief.location.path.resolve()
+    return sorted(path for path in edition_source_files(project, brief, audience) & files_with_errors
+                  if path == own_manifest or path.parent != own_manifest.parent)
+
+
+def build_edition(project: Project, brief: Brief, audience: Audience, cache: MarkdownCache,
+                  options: BuildOptions) -> EditionBuild:
     """One edition, from assembly to the bytes of each output file (nothing is written here)."""
     diagnostics = Diagnostics()
     edition = assemble_edition(project, brief, audience, cache, diagnostics, options.citation_style)
+    table = cite_edition(edition, project, diagnostics)
+    html = None
+    files: dict[str, bytes] = {}
+    pdf = handout = None
     try:
-        table = cite_edition(edition, project, diagnostics)
         wants_pdf = "pdf" in options.formats or "png" in options.formats
         check_alt_text(edition, diagnostics, is_required=wants_pdf and options.pdf_variant == "pdf/ua-1")
-        html = (render_html(edition, table, project, diagnostics, allow_remote=options.allow_remote)
-                if "html" in options.formats else None)
+        if "html" in options.formats:
+            html = render_html(edition, table, project, diagnostics, allow_remote=options.allow_remote,
+                               embed_fonts=options.embed_fonts)
+            files[f"{edition.name}.html"] = html.encode("utf-8")
         roots = [project.root, Path(str(resources.files("briefgen")))]
-        pdf = handout = png = None
         if wants_pdf and not diagnostics.has_errors:
             from briefgen.render.pdf import render_pdf  # WeasyPrint loads only when a PDF is wanted
 
             page = render_html(edition, table, project, diagnostics, is_for_pdf=True, allow_remote=options.allow_remote)
             pdf = render_pdf(page, project.root, roots, brief.location, diagnostics, options.pdf_variant,
                              edition_date(edition))
+            if "pdf" in options.formats:
+                files[f"{edition.name}.pdf"] = pdf.data
             if "png" in options.formats:
                 from briefgen.render.png import render_first_page
 
-                png = render_first_page(pdf.data)
+                files[f"{edition.name}.png"] = render_first_page(pdf.data)
         if "handout" in options.formats and not diagnostics.has_errors:
             from briefgen.render.handout import render_handout
 
             handout = render_handout(edition, project, roots, diagnostics, options.pdf_variant)
+            if handout is not None:
+                files[f"{edition.name}.handout.pdf"] = handout.data
     except BriefgenError as error:  # a limit was reached while rendering: this edition fails, the others go on
         diagnostics.extend(error.diagnostics)
     if diagnostics.has_errors:
-        return edition.name, {}, None, diagnostics
-    files: dict[str, bytes] = {}
-    if html is not None:
-        files[f"{edition.name}.html"] = html.encode("utf-8")
-    if pdf is not None and "pdf" in options.formats:
-        files[f"{edition.name}.pdf"] = pdf.data
-    if handout is not None:
-        files[f"{edition.name}.handout.pdf"] = handout.data
-    if png is not None:
-        files[f"{edition.name}.png"] = png
+        return EditionBuild(edition, table, html, {}, None, diagnostics)
     report = EditionReport(edition.name, audience, measure_edition(edition),
                            pdf.pages if pdf else None, handout.pages if handout else None)
-    return edition.name, files, report, diagnostics
+    return EditionBuild(edition, table, html, files, report, diagnostics)
 
 
 def check_plan(project: Project, options: BuildOptions, plan: list[tuple[Brief, Audience]]) -> None:

@@ -4,15 +4,13 @@ kept in memory for the rules to look at; nothing is written."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from briefgen.assemble import MarkdownCache, assemble_edition
+from briefgen.assemble import MarkdownCache
 from briefgen.citations.resolve import CitationTable
 from briefgen.errors import Diagnostics
 from briefgen.model import Audience, Brief, Edition, EditionText, Project
 from briefgen.readability import Readability, measure_edition
-from briefgen.render.html import cite_edition, render_html
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +34,15 @@ class CheckedEdition:
 
 
 def check_edition(project: Project, brief: Brief, audience: Audience, cache: MarkdownCache, count_pages: bool,
-                  diagnostics: Diagnostics) -> CheckedEdition:
-    found = Diagnostics()
-    edition = assemble_edition(project, brief, audience, cache, found)
-    table = cite_edition(edition, project, found)
-    html = render_html(edition, table, project, found)
-    pages = None
-    if count_pages and not found.has_errors:
-        from briefgen.render.pdf import render_pdf  # WeasyPrint loads only when pages are counted
+                  diagnostics: Diagnostics, files_with_errors: frozenset[Path] = frozenset()) -> CheckedEdition:
+    """The edition built exactly as ``briefgen build`` builds it, in memory (no fonts embedded
+    in the page, since nothing is written; with ``count_pages`` the PDF is laid out too)."""
+    from briefgen.pipeline import BuildOptions, broken_inputs, build_edition
 
-        pages = render_pdf(html, project.root, [project.root, Path(str(resources.files("briefgen")))],
-                           brief.location, found).pages
-    diagnostics.extend(found)
-    return CheckedEdition(edition, table, html, measure_edition(edition), pages, is_built=not found.has_errors)
+    options = BuildOptions(formats=("html", "pdf") if count_pages else ("html",), embed_fonts=False)
+    built = build_edition(project, brief, audience, cache, options)
+    diagnostics.extend(built.diagnostics)
+    pages = built.report.pages if built.report else None
+    is_built = built.is_built and not broken_inputs(project, brief, audience, files_with_errors)
+    return CheckedEdition(built.edition, built.table, built.html or "", measure_edition(built.edition), pages,
+                          is_built=is_built)

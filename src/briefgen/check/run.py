@@ -67,9 +67,11 @@ def check_project(project_dir: Path, options: CheckOptions) -> CheckResult:
     check_audience_ids(project, diagnostics, cache)
     briefs = select_briefs(project, options.briefs)
     result.briefs = len(briefs)
+    files_with_errors = frozenset(d.location.path.resolve() for d in diagnostics.errors if d.location)
     for brief in briefs:
         for audience in select_audiences(project, brief, options.audiences):
-            result.editions.append(check_edition(project, brief, audience, cache, options.count_pages, diagnostics))
+            result.editions.append(check_edition(project, brief, audience, cache, options.count_pages, diagnostics,
+                                                 files_with_errors))
     # "cited by no brief" and "listed in no brief" need every brief: not when some are left out or unreadable
     is_whole = options.is_whole_project and len(list((project.root / BRIEFS_DIR).glob("*.yaml"))) == len(project.briefs)
     check_citations(project, result.editions, is_whole, options.recheck_after_days, diagnostics)

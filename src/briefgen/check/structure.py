@@ -29,8 +29,7 @@ def check_structure(project: Project, editions: Sequence[CheckedEdition], is_who
     for checked in editions:
         check_further_questions(project, checked, links, diagnostics)
         check_anchor_links(checked, links)
-        for text in checked.texts:
-            check_images(text, diagnostics)
+        for text in checked.texts:  # images without alt text: reported by the build itself (check_alt_text)
             check_headings(text, diagnostics)
     links.report(diagnostics)
 
@@ -106,19 +105,6 @@ def check_anchor_links(checked: CheckedEdition, links: _BrokenLinks) -> None:
             links.add(text.source.location.at_line(line), f"link to '{href}' leads nowhere in {{where}}",
                       "link to a section id this audience's edition includes, or to a heading id "
                       "('<section-id>--<heading-words>')", checked.edition.name)
-
-
-def check_images(text: EditionText, diagnostics: Diagnostics) -> None:
-    for token, line in _inline_children(text):
-        if token.type != "image":
-            continue
-        alt = "".join(child.content for child in token.children or ()).strip()
-        if not alt:
-            src = token.attrGet("src") or ""
-            diagnostics.warning(text.source.location.at_line(token.meta.get("line", line) if token.meta else line),
-                                f"image '{src}' has no alt text",
-                                "describe what it shows between the brackets: ![Map of counties with agreements](...)",
-                                rule="structure/image-alt")
 
 
 def check_headings(text: EditionText, diagnostics: Diagnostics) -> None:

@@ -21,7 +21,8 @@ def check_alt_text(edition: Edition, diagnostics: Diagnostics, *, is_required: b
             location = text.source.location.at_line(line) if line else text.source.location
             report(location, f"image '{token.attrGet('src')}' has no alt text"
                    + (" (required in a pdf/ua-1 PDF)" if is_required else ""),
-                   "describe what it shows between the brackets: ![what the image shows](...)")
+                   "describe what it shows between the brackets: ![what the image shows](...)",
+                   rule="structure/image-alt")
 
 
 def _texts(edition: Edition) -> Iterator[EditionText]:

@@ -71,7 +71,7 @@ FONTS_MARKER = "/* briefgen: fonts */"
 
 
 def render_html(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
-                is_for_pdf: bool = False, allow_remote: bool = False) -> str:
+                is_for_pdf: bool = False, allow_remote: bool = False, embed_fonts: bool = True) -> str:
     """The edition as one self-contained page, its fonts subset to the page's characters.
 
     The shareable page embeds WOFF2 fonts and a small-screen stylesheet; the page the PDF
@@ -79,6 +79,8 @@ def render_html(edition: Edition, table: CitationTable, project: Project, diagno
     screen-only rules, whose media queries WeasyPrint does not read.
     """
     page = _render_page(edition, table, project, diagnostics, is_for_pdf, allow_remote)
+    if not embed_fonts:
+        return page.replace(FONTS_MARKER, "", 1)
     fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff2")
     return page.replace(FONTS_MARKER, fonts, 1)
 

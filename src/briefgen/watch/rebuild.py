@@ -21,13 +21,13 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from briefgen.assemble import MarkdownCache, assemble_edition, check_audience_ids
+from briefgen.assemble import MarkdownCache, check_audience_ids
+from briefgen.assemble import edition_source_files as static_dependencies
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, SourceLocation
-from briefgen.load.project import AUDIENCES_DIR, BIBLIOGRAPHY, BRIEFS_DIR, SECTIONS_DIR, load_project
+from briefgen.load.project import BIBLIOGRAPHY, BRIEFS_DIR, load_project
 from briefgen.model import Audience, Brief, Edition, EditionText, OutputFormat, Project
-from briefgen.outputs import prepare_output_dir, write_atomic
-from briefgen.pipeline import select_audiences, select_briefs
-from briefgen.render.html import cite_edition, render_html
+from briefgen.outputs import prepare_output_dir, write_all_atomic
+from briefgen.pipeline import BuildOptions, build_edition, select_audiences, select_briefs
 
 PACKAGE_FOLDERS = ("templates", "themes", "i18n", "audiences")
 """briefgen's own files that shape every edition."""
@@ -209,16 +209,13 @@ class LiveEditions:
                static: frozenset[Path], loading: Diagnostics, cache: MarkdownCache, work: _Round) -> None:
         found = Diagnostics()
         found.extend([p for p in loading.items if p.location and p.location.path.resolve() in static])
-        edition = assemble_edition(project, brief, audience, cache, found)
-        table = cite_edition(edition, project, found)
-        html = render_html(edition, table, project, found)
-        pdf = None
-        if "pdf" in self.options.formats and not found.has_errors:
-            from briefgen.render.pdf import render_pdf  # WeasyPrint loads only when PDFs are wanted
-
-            pdf = render_pdf(html, project.root, [project.root, self._package], brief.location, found).data
+        built = build_edition(project, brief, audience, cache, BuildOptions(formats=self.options.formats))
+        found.extend(built.diagnostics)
+        edition = built.edition
+        html = built.html or ""
+        pdf = built.files.get(f"{edition.name}.pdf")
         if not found.has_errors and self.options.output_dir is not None:
-            self._write(edition.name, html, pdf, found, work)
+            self._write(edition.name, built.files, found, work)
         dependencies = static | image_dependencies(edition)
         problems = tuple(dict.fromkeys(found.items))
         if found.has_errors:
@@ -232,37 +229,13 @@ class LiveEditions:
             work.rebuilt.append(edition.name)
         work.problems.extend(list(problems))
 
-    def _write(self, name: str, html: str, pdf: bytes | None, found: Diagnostics, work: _Round) -> None:
+    def _write(self, name: str, files: dict[str, bytes], found: Diagnostics, work: _Round) -> None:
         assert self.options.output_dir is not None
         try:
             folder = prepare_output_dir(self.options.output_dir)
-            work.written.append(write_atomic(folder, f"{name}.html", html.encode("utf-8")))
-            if pdf is not None:
-                work.written.append(write_atomic(folder, f"{name}.pdf", pdf))
+            work.written.extend(write_all_atomic(folder, files))
         except BriefgenError as error:
             found.extend(error.diagnostics)
-        except OSError as error:
-            found.error(SourceLocation(self.options.output_dir), f"cannot write {name} ({error.strerror})",
-                        "check the output folder's permissions and free space")
-
-
-def static_dependencies(project: Project, brief: Brief, audience: Audience) -> frozenset[Path]:
-    """The files an edition reads, known before it is assembled (images come after)."""
-    root = project.root
-    sections = root / SECTIONS_DIR
-    language = audience.language or "en"
-    variants = {language, language.split("-")[0]}
-    paths = {brief.location.path, root / AUDIENCES_DIR / f"{audience.id}.yaml", root / BIBLIOGRAPHY}
-    overrides = brief.editions.get(audience.id)
-    questions = [*brief.further_questions, *(overrides.further_questions or () if overrides else ())]
-    paths.update(root / BRIEFS_DIR / f"{q.brief}.yaml" for q in questions if q.brief)
-    refs = [*brief.sections, *(overrides.sections or () if overrides else ()), *(overrides.extra_sections if overrides else ())]
-    for ref in refs:
-        if ref.audiences is not None and audience.id not in ref.audiences:
-            continue  # the manifest says this audience never reads it (a manifest change is seen anyway)
-        paths.add(sections / f"{ref.id}.md")
-        paths.update(sections / f"{ref.id}.{variant}.md" for variant in variants)
-    return frozenset(path.resolve() for path in paths)
 
 
 def image_dependencies(edition: Edition) -> frozenset[Path]:
@@ -292,7 +265,7 @@ def _forget_package_files() -> None:
     from briefgen.i18n import messages_for
     from briefgen.render import html
 
-    for cached in (html.theme_css, messages_for, getattr(html, "_jinja", None)):
+    for cached in (html.theme_css, messages_for, html.template_environment):
         clear = getattr(cached, "cache_clear", None)
         if clear is not None:
             clear()
