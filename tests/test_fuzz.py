@@ -277,6 +277,9 @@ bib_text = st.lists(st.one_of(bib_entry, syntax_text), max_size=5).map("\n".join
 @example("@misc{a, title = {" + "{" * 40 + "x" + "}" * 40 + "}}")
 @example("@string{x = {X}}\n@misc{a, title = x # {y}, crossref = {a}}")
 @example("@misc{a, author = {Doe, Jane, Jr., Extra}}")
+@example("@misc{a, title = {T}, date = {2026-02-30}}")
+@example("@online{a, title = {T}, url = {https://x.org}, urldate = {2024-02-30}}")
+@example("@misc{a, title = {T}, year = {2025}, month = feb, day = {31}}")
 def test_bibliography_parser_never_crashes(text: str) -> None:
     path = Path("references.bib")
     diagnostics = Diagnostics()

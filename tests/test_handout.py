@@ -26,7 +26,7 @@ def example_handouts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("name", EXAMPLE_EDITIONS)
-def test_every_example_handout_fits_on_one_page(example_handouts: Path, name: str) -> None:
+def test_every_example_handout_fits_on_one_sheet(example_handouts: Path, name: str) -> None:
     reader = PdfReader(example_handouts / f"{name}.handout.pdf")
     # one page; large print (18 pt) may use the back of the sheet
     assert len(reader.pages) == (2 if name.endswith("large-print") else 1)

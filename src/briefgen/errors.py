@@ -87,9 +87,6 @@ class Diagnostics:
     def has_errors(self) -> bool:
         return any(d.severity is Severity.ERROR for d in self.items)
 
-    def raise_if_errors(self) -> None:
-        if self.has_errors:
-            raise BriefgenError(self.errors)
 
 
 class BriefgenError(Exception):

@@ -45,9 +45,6 @@ RULES: tuple[Rule, ...] = (
     Rule(BUILD, Severity.ERROR, "any other problem briefgen build reports (YAML, front matter, Markdown, images …)"),
 )
 
-RULE_IDS: frozenset[str] = frozenset(rule.id for rule in RULES)
-
-
 def rules_matching(pattern: str) -> list[Rule]:
     """The rules an ``--ignore`` value names: an exact id, or a family such as ``evidence``."""
     return [rule for rule in RULES if rule.id == pattern or rule.id.startswith(pattern.rstrip("/") + "/")]

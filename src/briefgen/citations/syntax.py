@@ -82,9 +82,6 @@ def _item(key: str, prefix: str, rest: str, suppress: bool) -> CitationItem:
     return CitationItem(key=key, prefix=prefix, suffix=rest, suppress_author=suppress)
 
 
-def locator_kind(label: str) -> str:
-    return _LOCATOR_LABELS.get(label, "page")
-
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
     char = state.src[state.pos]

@@ -89,14 +89,6 @@ def font_faces_css(theme: str, text: str, font_format: FontFormat) -> str:
     return "\n".join(rules)
 
 
-def font_licenses(theme: str) -> list[tuple[str, str]]:
-    """(family, license) for the fonts of a theme, for the colophon."""
-    seen: dict[str, str] = {}
-    for face in THEME_FACES[theme]:
-        seen.setdefault(face.family, fontpkg.family(face.family).license)
-    return list(seen.items())
-
-
 @lru_cache(maxsize=256)
 def _face_bytes(face: Face, characters: frozenset[str], font_format: FontFormat) -> bytes:
     truetype = _subset(_font_file(face), characters, face.pins)

@@ -30,8 +30,6 @@ from briefgen.model import PdfVariant
 from briefgen.render import time_limit
 from briefgen.render.resources import is_inside
 
-DEFAULT_PDF_VARIANT: PdfVariant = "pdf/ua-1"
-
 TOC_AFTER_PAGES = 4
 """An edition longer than this many pages gets a table of contents after its summary."""
 
@@ -78,7 +76,7 @@ class RenderedPdf:
 
 
 def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: SourceLocation,
-               diagnostics: Diagnostics, variant: PdfVariant = DEFAULT_PDF_VARIANT,
+               diagnostics: Diagnostics, variant: PdfVariant = "pdf/ua-1",
                date: dt.date | None = None, toc_after_pages: int | None = TOC_AFTER_PAGES) -> RenderedPdf:
     """Lay out ``html`` and write the PDF.
 
