@@ -68,16 +68,19 @@ def measure(text: str, language: str) -> Readability:
     if not words:
         return Readability(0, 0, 0)
     sentences = [s for s in _SENTENCE_END.split(text) if _WORD.search(s)]
-    dictionary = _dictionary(language)
-    syllables = sum(_syllables(word, dictionary, language) for word in words)
+    syllables = sum(_syllables(word, language) for word in words)
     return Readability(len(words), len(sentences), syllables)
 
 
-def _syllables(word: str, dictionary: object, language: str) -> int:
+@lru_cache(maxsize=65536)
+def _syllables(word: str, language: str) -> int:
     """The larger of two counts: hyphenation points miss syllables at word edges
-    ("coun-ty" is one point), vowel groups miss hiatus ("re-in-state")."""
+    ("coun-ty" is one point), vowel groups miss hiatus ("re-in-state").
+
+    Cached: the same words recur in every edition of a build."""
     if word[0].isdigit():
         return max(1, len(word.replace(",", "").replace(".", "")) // 2)
+    dictionary = _dictionary(language)
     lower = word.lower()
     by_hyphenation = len(dictionary.positions(lower)) + 1  # type: ignore[attr-defined]
     groups = len(_VOWEL_GROUP.findall(lower))
