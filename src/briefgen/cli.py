@@ -55,15 +55,22 @@ def build(
                                                    file_okay=False, show_default=False)] = None,
     citation_style: Annotated[Optional[str], typer.Option("--citation-style", help="numeric (overrides briefs and profiles).",
                                                           show_default=False)] = None,
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="Worker processes for PDFs (default: one per CPU).",
+                                                show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild every edition, even unchanged ones.")] = False,
     project: ProjectOption = Path("."),
 ) -> None:
     """Build editions: <output>/<brief-id>--<audience-id>.html and .pdf.
+
+    An edition whose inputs are unchanged since the last build is not rebuilt
+    (the cache is kept in <output>/.briefgen-cache/).
 
     Example: briefgen build 287g-police-ice -a county-officials -f pdf
     """
     from briefgen.model import CITATION_STYLES, OUTPUT_FORMATS
     from briefgen.pipeline import BuildOptions
     from briefgen.pipeline import build as run_build
+    from briefgen.progress import is_terminal, progress_bar
 
     formats = tuple(output_format or OUTPUT_FORMATS)
     for name in formats:
@@ -71,16 +78,23 @@ def build(
             _usage(f"unknown format '{name}'; choose from {', '.join(OUTPUT_FORMATS)}")
     if citation_style is not None and citation_style not in CITATION_STYLES:
         _usage(f"unknown citation style '{citation_style}'; choose from {', '.join(CITATION_STYLES)}")
-    options = BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), formats=formats,  # type: ignore[arg-type]
-                           output_dir=output, citation_style=citation_style)  # type: ignore[arg-type]
-    result = _run(lambda: run_build(project, options))
+    if jobs is not None and jobs < 1:
+        _usage(f"--jobs must be 1 or more, not {jobs}")
+    with progress_bar(is_terminal()) as on_progress:
+        options = BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), formats=formats,  # type: ignore[arg-type]
+                               output_dir=output, citation_style=citation_style, jobs=jobs, force=force,  # type: ignore[arg-type]
+                               on_progress=on_progress)
+        result = _run(lambda: run_build(project, options))
     _report(result.diagnostics)
     cwd = Path.cwd()
     for path in result.written:
         typer.echo(f"wrote {_display(path, cwd)}")
     for report in result.reports:
         typer.echo(_describe_edition(report))
-    summary = f"{len(result.reports)} edition(s) built"
+    up_to_date = len(result.up_to_date)
+    summary = f"{len(result.reports) - up_to_date} edition(s) built"
+    if up_to_date:
+        summary += f", {up_to_date} up to date"
     if result.failed:
         summary += f", {len(result.failed)} failed: {', '.join(result.failed)}"
     typer.echo(summary, err=bool(result.failed))
@@ -256,6 +270,8 @@ def _describe_edition(report) -> str:  # type: ignore[no-untyped-def]
         if audience.max_pages is not None:
             mark = "" if report.pages <= audience.max_pages else " — over target"
             text += f" (target ≤ {audience.max_pages}{mark})"
+    if report.is_up_to_date:
+        text += " — up to date"
     return text
 
 

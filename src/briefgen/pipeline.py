@@ -1,19 +1,32 @@
-"""The stages in order: load → check → assemble → cite → render HTML → render PDF → write."""
+"""The stages in order: load → check → plan → assemble → cite → render HTML → render PDF → write.
+
+Planning assembles every edition asked for and hashes its inputs; an edition whose inputs
+and output files are unchanged since the last build is reported from the build cache
+(:mod:`briefgen.cache`) instead of being rebuilt. PDFs are made in worker processes
+(:mod:`briefgen.workers`) that load WeasyPrint once each, while the main process loads the
+project and prepares the next edition's HTML. A failed edition never stops the others.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from briefgen.assemble import MarkdownCache, assemble_edition, check_audience_ids
-from briefgen.errors import Diagnostics, UsageError
+from briefgen.cache import BuildCache, CachedEdition
+from briefgen.errors import Diagnostic, Diagnostics, SourceLocation, UsageError
+from briefgen.fingerprints import InputHashes, edition_key
 from briefgen.load.project import BRIEFS_DIR, load_project
 from briefgen.load.yaml_fields import did_you_mean
-from briefgen.model import Audience, Brief, CitationStyle, OutputFormat, Project
+from briefgen.model import Audience, Brief, CitationStyle, Edition, OutputFormat, Project
 from briefgen.outputs import prepare_output_dir, write_atomic
 from briefgen.readability import Readability, measure_edition
 from briefgen.render.html import cite_edition, render_html
+from briefgen.workers import OnDemandPool, WorkerFailure
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +38,17 @@ class BuildOptions:
     formats: tuple[OutputFormat, ...] = ("html", "pdf")
     output_dir: Path | None = None
     citation_style: CitationStyle | None = None
+    jobs: int | None = None
+    """Worker processes making PDFs; None means one per CPU."""
+    force: bool = False
+    """Rebuild every edition, even those whose inputs are unchanged."""
+    on_progress: Callable[[int, int], None] | None = None
+    """Called with (editions done, editions to build) as the build goes."""
+
+
+_NOT_IN_EDITION_KEY = frozenset({"briefs", "audiences", "formats", "output_dir", "jobs", "force", "on_progress"})
+"""Options that choose *which* editions and files to build, not what an edition contains; every
+other option (present or future) is part of each edition's cache key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +59,8 @@ class EditionReport:
     audience: Audience
     reading: Readability
     pages: int | None
+    is_up_to_date: bool = False
+    """True when the edition was unchanged and not rebuilt (the figures are from its last build)."""
 
 
 @dataclass(slots=True)
@@ -44,37 +70,187 @@ class BuildResult:
     failed: list[str] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
+    @property
+    def up_to_date(self) -> list[str]:
+        return [report.name for report in self.reports if report.is_up_to_date]
+
+
+@dataclass(slots=True)
+class PlannedEdition:
+    """An edition to build: assembled, hashed, and the formats it needs."""
+
+    edition: Edition
+    key: str
+    formats: list[str]
+    previous: CachedEdition | None
+    diagnostics: Diagnostics
+    outcome: EditionOutcome | None = None
+    """Set once built (None: up to date, not rebuilt)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EditionOutcome:
+    written: tuple[Path, ...]
+    reading: Readability
+    pages: int | None
+    is_failed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PdfJob:
+    html: str
+    base_dir: Path
+    allowed_roots: tuple[Path, ...]
+    location: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class PdfOutcome:
+    data: bytes
+    pages: int
+    diagnostics: tuple[Diagnostic, ...]
+
 
 def build(project_dir: Path, options: BuildOptions) -> BuildResult:
     result = BuildResult()
-    project = load_project(project_dir, result.diagnostics)
-    cache = MarkdownCache()
-    check_audience_ids(project, result.diagnostics, cache)
-    plan = [(brief, audience) for brief in select_briefs(project, options.briefs)
-            for audience in select_audiences(project, brief, options.audiences)]
-    output_dir = prepare_output_dir(options.output_dir or project.root / "output")
-    for brief, audience in plan:
-        diagnostics = Diagnostics()
-        edition = assemble_edition(project, brief, audience, cache, diagnostics, options.citation_style)
-        table = cite_edition(edition, project, diagnostics)
-        html = render_html(edition, table, project, diagnostics)
-        pdf = None
-        if "pdf" in options.formats and not diagnostics.has_errors:
-            from briefgen.render.pdf import render_pdf  # WeasyPrint loads only when a PDF is wanted
-
-            pdf = render_pdf(html, project.root, [project.root, Path(str(resources.files("briefgen")))],
-                             brief.location, diagnostics)
-        result.diagnostics.extend(diagnostics)
-        if diagnostics.has_errors:
-            result.failed.append(edition.name)
-            continue
-        if "html" in options.formats:
-            result.written.append(write_atomic(output_dir, f"{edition.name}.html", html.encode("utf-8")))
-        if pdf is not None:
-            result.written.append(write_atomic(output_dir, f"{edition.name}.pdf", pdf.data))
-        result.reports.append(EditionReport(edition.name, audience, measure_edition(edition),
-                                            pdf.pages if pdf else None))
+    output_dir = options.output_dir.resolve() if options.output_dir else project_dir.resolve() / "output"
+    cache = BuildCache(output_dir, is_forced=options.force)
+    with OnDemandPool(options.jobs or default_jobs(), render_pdf_job, load_pdf_renderer) as pdf_workers:
+        if "pdf" in options.formats and (options.force or not cache.has_editions()):
+            pdf_workers.start(most_editions(options))  # a cold build: WeasyPrint loads while the project does
+        project = load_project(project_dir, result.diagnostics, cache.load_bibliography)
+        markdown = MarkdownCache()
+        check_audience_ids(project, result.diagnostics, markdown)
+        plan = plan_editions(project, options, markdown, cache)
+        output_dir = prepare_output_dir(output_dir)
+        cache.save_bibliography()
+        stale = [planned for planned in plan if planned.formats]
+        progress = Progress(len(stale), options.on_progress)
+        pages = (render_edition_html(planned, project) for planned in stale)
+        pdf_jobs = sum(1 for planned in stale if "pdf" in planned.formats)
+        for (planned, html), pdf in pdf_workers.run_where_needed(pages, pdf_jobs):
+            planned.outcome = write_edition(planned, html, pdf, output_dir, cache)
+            progress.advance()
+    for planned in plan:
+        report_edition(planned, options, result)
     return result
+
+
+def plan_editions(project: Project, options: BuildOptions, markdown: MarkdownCache, cache: BuildCache) -> list[PlannedEdition]:
+    """Assemble every edition asked for and compare its inputs with the last build."""
+    hashes = InputHashes(project)
+    key_options = [(f.name, getattr(options, f.name)) for f in dataclasses.fields(options)
+                   if f.name not in _NOT_IN_EDITION_KEY]
+    plan = []
+    for brief in select_briefs(project, options.briefs):
+        for audience in select_audiences(project, brief, options.audiences):
+            diagnostics = Diagnostics()
+            edition = assemble_edition(project, brief, audience, markdown, diagnostics, options.citation_style)
+            key = edition_key(edition, project, hashes, key_options)
+            previous = cache.lookup(edition.name)
+            formats = cache.missing_formats(edition.name, previous, key, options.formats)
+            plan.append(PlannedEdition(edition, key, formats, previous, diagnostics))
+    return plan
+
+
+@dataclass(slots=True)
+class EditionHtml:
+    html: str
+    reading: Readability
+
+
+def render_edition_html(planned: PlannedEdition, project: Project) -> tuple[tuple[PlannedEdition, EditionHtml], PdfJob | None]:
+    """Cite and render the HTML page; the PDF job for it when a PDF is wanted and all is well."""
+    edition, diagnostics = planned.edition, planned.diagnostics
+    table = cite_edition(edition, project, diagnostics)
+    html = EditionHtml(render_html(edition, table, project, diagnostics), measure_edition(edition))
+    if diagnostics.has_errors or "pdf" not in planned.formats:
+        return (planned, html), None
+    roots = (project.root, Path(str(resources.files("briefgen"))))
+    return (planned, html), PdfJob(html.html, project.root, roots, edition.brief.location)
+
+
+def render_pdf_job(job: PdfJob) -> PdfOutcome:
+    """HTML → PDF, in a worker process."""
+    from briefgen.render.pdf import render_pdf
+
+    diagnostics = Diagnostics()
+    pdf = render_pdf(job.html, job.base_dir, list(job.allowed_roots), job.location, diagnostics)
+    return PdfOutcome(pdf.data, pdf.pages, tuple(diagnostics.items))
+
+
+def load_pdf_renderer() -> None:
+    """A worker's warm-up: import WeasyPrint (~0.6 s) before the first job arrives."""
+    import briefgen.render.pdf  # noqa: F401
+
+
+def write_edition(planned: PlannedEdition, html: EditionHtml, pdf: PdfOutcome | WorkerFailure | None,
+                  output_dir: Path, cache: BuildCache) -> EditionOutcome:
+    """Write the edition's files, all or none, and record the build in the cache."""
+    edition, diagnostics = planned.edition, planned.diagnostics
+    if isinstance(pdf, WorkerFailure):
+        diagnostics.error(edition.brief.location, f"could not make the PDF of {edition.name} ({pdf.message})",
+                          "the other editions are not affected; please report this with the brief")
+        pdf = None
+    elif pdf is not None:
+        diagnostics.extend(list(pdf.diagnostics))
+    if diagnostics.has_errors or ("pdf" in planned.formats and pdf is None):
+        return EditionOutcome(written=(), reading=html.reading, pages=None, is_failed=True)
+    written = []
+    if "html" in planned.formats:
+        written.append(write_atomic(output_dir, f"{edition.name}.html", html.html.encode("utf-8")))
+    if pdf is not None:
+        written.append(write_atomic(output_dir, f"{edition.name}.pdf", pdf.data))
+    pages = pdf.pages if pdf is not None else None
+    cache.store(edition.name, planned.key, planned.previous, [path.suffix[1:] for path in written], html.reading,
+                pages, diagnostics.items)
+    return EditionOutcome(written=tuple(written), reading=html.reading, pages=pages, is_failed=False)
+
+
+def report_edition(planned: PlannedEdition, options: BuildOptions, result: BuildResult) -> None:
+    """Add an edition to the result, in plan order whatever order the workers finished in."""
+    edition, previous, outcome = planned.edition, planned.previous, planned.outcome
+    is_current = previous is not None and previous.key == planned.key
+    if outcome is None:  # up to date: the figures and diagnostics of its last build
+        assert previous is not None
+        result.diagnostics.extend(list(previous.diagnostics))
+        pages = previous.pages if "pdf" in options.formats else None
+        result.reports.append(EditionReport(edition.name, edition.audience, previous.reading, pages, is_up_to_date=True))
+        return
+    result.diagnostics.extend(planned.diagnostics)
+    if outcome.is_failed:
+        result.failed.append(edition.name)
+        return
+    result.written.extend(outcome.written)
+    pages = outcome.pages
+    if pages is None and "pdf" in options.formats and is_current and previous is not None:
+        pages = previous.pages  # only the HTML was rebuilt; the PDF is unchanged
+    result.reports.append(EditionReport(edition.name, edition.audience, outcome.reading, pages))
+
+
+def most_editions(options: BuildOptions) -> int | None:
+    """1 when the command names one brief and one audience (no point starting more workers)."""
+    return 1 if len(options.briefs) == 1 and len(options.audiences) == 1 and options.audiences != ("all",) else None
+
+
+class Progress:
+    def __init__(self, total: int, report: Callable[[int, int], None] | None) -> None:
+        self.total, self.done, self.report = total, 0, report
+        if report is not None:
+            report(0, total)
+
+    def advance(self) -> None:
+        self.done += 1
+        if self.report is not None:
+            self.report(self.done, self.total)
+
+
+def default_jobs() -> int:
+    """One worker per CPU this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
 
 
 def select_briefs(project: Project, wanted: tuple[str, ...]) -> list[Brief]:
