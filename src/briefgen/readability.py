@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from markdown_it.token import Token
 
+from briefgen.hyphenation import hyphenator
 from briefgen.model import Edition
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*%?")
@@ -80,18 +81,10 @@ def _syllables(word: str, language: str) -> int:
     Cached: the same words recur in every edition of a build."""
     if word[0].isdigit():
         return max(1, len(word.replace(",", "").replace(".", "")) // 2)
-    dictionary = _dictionary(language)
+    dictionary = hyphenator(language)
     lower = word.lower()
     by_hyphenation = len(dictionary.positions(lower)) + 1  # type: ignore[attr-defined]
     groups = len(_VOWEL_GROUP.findall(lower))
     if language.startswith("en") and lower.endswith("e") and not lower.endswith(("le", "ee")) and groups > 1:
         groups -= 1
     return max(by_hyphenation, groups, 1)
-
-
-@lru_cache(maxsize=8)
-def _dictionary(language: str) -> object:
-    import pyphen
-
-    tag = pyphen.language_fallback(language.replace("-", "_")) or "en"
-    return pyphen.Pyphen(lang=tag, left=1, right=1)
