@@ -185,3 +185,14 @@ def test_the_basic_fixture_is_the_same_built_cold_or_incrementally(tmp_path: Pat
     build(project, "-o", "cold", "--force")
     for path in (project / "cold").glob("*.html"):
         assert path.read_bytes() == (project / "warm" / path.name).read_bytes(), path.name
+
+
+def test_the_cached_bibliography_is_the_parsed_one(tmp_path: Path) -> None:
+    from briefgen.cache import _bibliography_from_json, _bibliography_to_json
+    from briefgen.errors import Diagnostics
+    from briefgen.load.bibliography import load_bibliography
+
+    (tmp_path / "references.bib").write_text(FIXTURE_BIB, encoding="utf-8")
+    parsed = load_bibliography(tmp_path / "references.bib", Diagnostics())
+    assert len(parsed.references) == 6
+    assert _bibliography_from_json(json.loads(json.dumps(_bibliography_to_json(parsed)))) == parsed
