@@ -159,3 +159,31 @@ def test_a_pdf_build_loads_weasyprint_only_in_the_workers(tmp_path: Path) -> Non
     loaded = _loaded_after(["build", "-a", "press", "-o", str(tmp_path)], FIXTURES_DIR / "basic")
     assert "weasyprint" not in loaded
     assert (tmp_path / "basic--press.pdf").is_file()
+
+
+def test_a_large_html_only_build_is_the_same_with_workers(make_project, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from conftest import brief_yaml, section_md
+
+    files = {f"briefs/b{n}.yaml": brief_yaml(["one", "two"], title=f"Brief {n}") for n in range(4)}
+    press_only = '::: {audience="press"}\nPress [@doe2019].\n:::\n'
+    files["briefs/sections/one.md"] = section_md("One", "Everyone [@gao2021].\n\n" + press_only)
+    files["briefs/sections/two.md"] = section_md("Two", "Officials [@moller2020].\n", front="audiences: [county-officials]\n")
+    project = make_project(files)
+    monkeypatch.setattr(briefgen.pipeline, "HTML_WORKERS_FROM", 4)
+    started: list[int] = []
+    real_pool = briefgen.pipeline.WorkerPool
+
+    def counting_pool(size, run, warm_up=None):  # type: ignore[no-untyped-def]
+        started.append(size)
+        return real_pool(size, run, warm_up)
+
+    monkeypatch.setattr(briefgen.pipeline, "WorkerPool", counting_pool)
+    outputs = {}
+    for jobs in ("1", "2"):
+        result = run_cli(["build", "-f", "html", "-j", jobs, "-o", f"out{jobs}"], cwd=project)
+        assert result.exit_code == 0, result.output
+        assert "12 edition(s) built" in result.output
+        outputs[jobs] = {path.name: path.read_bytes() for path in (project / f"out{jobs}").glob("*.html")}
+    assert started == [2], "only the two-job build starts HTML workers"
+    assert outputs["1"] == outputs["2"]
+    assert len(outputs["1"]) == 12

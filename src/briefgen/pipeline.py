@@ -10,8 +10,9 @@ project and prepares the next edition's HTML. A failed edition never stops the o
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,7 +27,7 @@ from briefgen.model import Audience, Brief, CitationStyle, Edition, OutputFormat
 from briefgen.outputs import prepare_output_dir, write_atomic
 from briefgen.readability import Readability, measure_edition
 from briefgen.render.html import cite_edition, render_html
-from briefgen.workers import OnDemandPool, WorkerFailure
+from briefgen.workers import OnDemandPool, WorkerFailure, WorkerPool, start_method
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +127,8 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
         cache.save_bibliography()
         stale = [planned for planned in plan if planned.formats]
         progress = Progress(len(stale), options.on_progress)
-        pages = (render_edition_html(planned, project) for planned in stale)
         pdf_jobs = sum(1 for planned in stale if "pdf" in planned.formats)
+        pages = render_pages(stale, project, options, pdf_jobs)
         for (planned, html), pdf in pdf_workers.run_where_needed(pages, pdf_jobs):
             planned.outcome = write_edition(planned, html, pdf, output_dir, cache)
             progress.advance()
@@ -168,6 +169,40 @@ def render_edition_html(planned: PlannedEdition, project: Project) -> tuple[tupl
         return (planned, html), None
     roots = (project.root, Path(str(resources.files("briefgen"))))
     return (planned, html), PdfJob(html.html, project.root, roots, edition.brief.location)
+
+
+HTML_WORKERS_FROM = 16
+"""An HTML-only build of at least this many editions renders them in worker processes too;
+below it, starting the workers costs more than it saves."""
+
+
+def render_pages(stale: list[PlannedEdition], project: Project, options: BuildOptions,
+                 pdf_jobs: int) -> Iterator[tuple[tuple[PlannedEdition, EditionHtml], PdfJob | None]]:
+    """The HTML stage of every edition to build. Here, one after the other, while the PDF workers
+    are busy; for a large HTML-only build, in worker processes started now, which inherit the
+    loaded project (they are forked) rather than load it again."""
+    jobs = options.jobs or default_jobs()
+    if pdf_jobs or jobs < 2 or len(stale) < HTML_WORKERS_FROM or start_method() != "fork":
+        yield from (render_edition_html(planned, project) for planned in stale)
+        return
+    with WorkerPool(jobs, functools.partial(render_html_job, project, stale)) as pool:
+        for index, outcome in pool.map_unordered((index, index) for index in range(len(stale))):
+            planned = stale[index]
+            if isinstance(outcome, WorkerFailure):
+                planned.diagnostics.error(planned.edition.brief.location,
+                                          f"could not make the HTML of {planned.edition.name} ({outcome.message})",
+                                          "the other editions are not affected; please report this with the brief")
+                yield (planned, EditionHtml("", Readability(0, 0, 0))), None
+                continue
+            html, diagnostics = outcome
+            planned.diagnostics = Diagnostics(list(diagnostics))
+            yield (planned, html), None
+
+
+def render_html_job(project: Project, stale: list[PlannedEdition], index: int) -> tuple[EditionHtml, tuple[Diagnostic, ...]]:
+    """One edition's HTML stage, in a worker forked after planning."""
+    (planned, html), _pdf_job = render_edition_html(stale[index], project)
+    return html, tuple(planned.diagnostics.items)
 
 
 def render_pdf_job(job: PdfJob) -> PdfOutcome:

@@ -12,16 +12,16 @@ fails only the job it was running; a fresh worker takes its place.
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
 import signal
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -38,7 +38,10 @@ class WorkerFailure:
 
 def start_method() -> str:
     """``fork`` where the platform has it: a forked worker starts in milliseconds and shares the
-    modules already imported; elsewhere ``spawn``."""
+    modules already imported; elsewhere ``spawn``. (multiprocessing is imported only when a pool
+    is needed: a one-edition HTML build never pays for it.)"""
+    import multiprocessing
+
     return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
@@ -46,6 +49,8 @@ class WorkerPool(Generic[Job, Result]):
     def __init__(self, size: int, run: Callable[[Job], Result], warm_up: Callable[[], None] | None = None) -> None:
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
+        import multiprocessing
+
         self._context = multiprocessing.get_context(start_method())
         self._run = run
         self._warm_up = warm_up
@@ -75,6 +80,8 @@ class WorkerPool(Generic[Job, Result]):
         While all workers are busy, up to one job per worker is taken from ``jobs`` ahead of
         time, so a worker that finishes gets its next job at once.
         """
+        from multiprocessing.connection import wait
+
         source = iter(jobs)
         waiting: deque[tuple[Key, Job]] = deque()
         busy: dict[_Worker, Key] = {}
@@ -106,7 +113,7 @@ class WorkerPool(Generic[Job, Result]):
                     is_exhausted = True
                 else:
                     waiting.append(item)
-            ready = multiprocessing.connection.wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
+            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
             for worker in list(busy):
                 if worker.connection not in ready and worker.process.sentinel not in ready:
                     continue
