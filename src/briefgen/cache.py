@@ -36,6 +36,8 @@ _REFERENCES = "references.json"
 class OutputStamp:
     """What a written file looked like right after briefgen wrote it."""
 
+    file: str
+    """Its name in the output folder."""
     size: int
     mtime_ns: int
 
@@ -45,14 +47,14 @@ class OutputStamp:
             stat = path.stat()
         except OSError:
             return None
-        return cls(stat.st_size, stat.st_mtime_ns)
+        return cls(path.name, stat.st_size, stat.st_mtime_ns)
 
 
 @dataclass(frozen=True, slots=True)
 class CachedEdition:
     key: str
     outputs: Mapping[str, OutputStamp]
-    """Output format → the stamp of ``<edition>.<format>`` as written."""
+    """Output format → the stamp of the file written for it."""
     reading: Readability
     pages: int | None
     diagnostics: tuple[Diagnostic, ...]
@@ -96,19 +98,20 @@ class BuildCache:
         if entry is None or entry.key != key:
             return list(formats)
         return [fmt for fmt in formats
-                if fmt not in entry.outputs or OutputStamp.of(self.output_dir / f"{name}.{fmt}") != entry.outputs[fmt]]
+                if fmt not in entry.outputs or OutputStamp.of(self.output_dir / entry.outputs[fmt].file) != entry.outputs[fmt]]
 
-    def store(self, name: str, key: str, previous: CachedEdition | None, written: Iterable[str],
+    def store(self, name: str, key: str, previous: CachedEdition | None, written: Mapping[str, Path],
               reading: Readability, pages: int | None, diagnostics: Iterable[Diagnostic]) -> None:
-        """Record a build of ``name``; formats not rebuilt this time stay recorded if still current."""
+        """Record a build of ``name`` (``written``: format → file); formats not rebuilt this time
+        stay recorded if still current."""
         outputs = dict(previous.outputs) if previous is not None and previous.key == key else {}
-        for fmt in written:
-            stamp = OutputStamp.of(self.output_dir / f"{name}.{fmt}")
+        for fmt, path in written.items():
+            stamp = OutputStamp.of(path)
             if stamp is not None:
                 outputs[fmt] = stamp
         if pages is None and previous is not None and previous.key == key:
             pages = previous.pages
-        data = {"key": key, "outputs": {fmt: [s.size, s.mtime_ns] for fmt, s in sorted(outputs.items())},
+        data = {"key": key, "outputs": {fmt: [s.file, s.size, s.mtime_ns] for fmt, s in sorted(outputs.items())},
                 "reading": [reading.words, reading.sentences, reading.syllables], "pages": pages,
                 "diagnostics": [_diagnostic_to_json(d) for d in diagnostics]}
         self._write(self.folder / _EDITIONS / f"{name}.json", json.dumps(data, ensure_ascii=False))

@@ -231,15 +231,14 @@ def write_edition(planned: PlannedEdition, html: EditionHtml, pdf: PdfOutcome | 
         diagnostics.extend(list(pdf.diagnostics))
     if diagnostics.has_errors or ("pdf" in planned.formats and pdf is None):
         return EditionOutcome(written=(), reading=html.reading, pages=None, is_failed=True)
-    written = []
+    written: dict[str, Path] = {}
     if "html" in planned.formats:
-        written.append(write_atomic(output_dir, f"{edition.name}.html", html.html.encode("utf-8")))
+        written["html"] = write_atomic(output_dir, f"{edition.name}.html", html.html.encode("utf-8"))
     if pdf is not None:
-        written.append(write_atomic(output_dir, f"{edition.name}.pdf", pdf.data))
+        written["pdf"] = write_atomic(output_dir, f"{edition.name}.pdf", pdf.data)
     pages = pdf.pages if pdf is not None else None
-    cache.store(edition.name, planned.key, planned.previous, [path.suffix[1:] for path in written], html.reading,
-                pages, diagnostics.items)
-    return EditionOutcome(written=tuple(written), reading=html.reading, pages=pages, is_failed=False)
+    cache.store(edition.name, planned.key, planned.previous, written, html.reading, pages, diagnostics.items)
+    return EditionOutcome(written=tuple(written.values()), reading=html.reading, pages=pages, is_failed=False)
 
 
 def report_edition(planned: PlannedEdition, options: BuildOptions, result: BuildResult) -> None:
