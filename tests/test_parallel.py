@@ -141,6 +141,9 @@ def _loaded_after(args: list[str], cwd: Path) -> set[str]:
     pytest.param(["--help"], id="help"),
     pytest.param(["build", "--help"], id="build-help"),
     pytest.param(["list"], id="list"),
+    pytest.param(["audiences"], id="audiences"),
+    pytest.param(["matrix"], id="matrix"),
+    pytest.param(["diff", "basic", "press", "county-officials"], id="diff"),
     pytest.param(["build", "-f", "html", "-o", "{tmp}"], id="html-build"),
 ])
 def test_weasyprint_is_never_loaded_without_a_pdf(args: list[str], tmp_path: Path) -> None:

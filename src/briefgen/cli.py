@@ -55,7 +55,7 @@ def build(
                                                    file_okay=False, show_default=False)] = None,
     citation_style: Annotated[Optional[str], typer.Option("--citation-style", help="numeric (overrides briefs and profiles).",
                                                           show_default=False)] = None,
-    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="Worker processes for PDFs (default: one per CPU).",
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="Worker processes (default: one per CPU).",
                                                 show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every edition, even unchanged ones.")] = False,
     project: ProjectOption = Path("."),

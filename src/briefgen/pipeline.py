@@ -40,7 +40,7 @@ class BuildOptions:
     output_dir: Path | None = None
     citation_style: CitationStyle | None = None
     jobs: int | None = None
-    """Worker processes making PDFs; None means one per CPU."""
+    """Worker processes making PDFs (and the pages of large HTML-only builds); None: one per CPU."""
     force: bool = False
     """Rebuild every edition, even those whose inputs are unchanged."""
     on_progress: Callable[[int, int], None] | None = None
