@@ -215,8 +215,10 @@ def render_pdf_job(job: PdfJob) -> PdfOutcome:
 
 
 def load_pdf_renderer() -> None:
-    """A worker's warm-up: import WeasyPrint (~0.6 s) before the first job arrives."""
-    import briefgen.render.pdf  # noqa: F401
+    """A worker's warm-up, before the first job arrives: import WeasyPrint (~0.6 s) and set up fonts."""
+    from briefgen.render.pdf import font_configuration
+
+    font_configuration()
 
 
 def write_edition(planned: PlannedEdition, html: EditionHtml, pdf: PdfOutcome | WorkerFailure | None,
