@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import briefgen.pdf_workers
 import briefgen.pipeline
 from briefgen.workers import WorkerFailure, WorkerPool
 from conftest import FIXTURES_DIR, REPO_ROOT, run_cli
@@ -53,14 +54,14 @@ def test_jobs_must_be_positive() -> None:
 
 
 def test_a_pdf_that_fails_does_not_stop_the_other_editions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = briefgen.pipeline.render_pdf_job
+    real = briefgen.pdf_workers.render_pdf_job
 
-    def fail_for_press(job: briefgen.pipeline.PdfJob) -> briefgen.pipeline.PdfOutcome:
+    def fail_for_press(job: briefgen.pdf_workers.PdfJob) -> briefgen.pdf_workers.PdfOutcome:
         if "Reporters" in job.html:  # the fixture's press profile is labelled "Reporters"
             raise RuntimeError("renderer crashed")
         return real(job)
 
-    monkeypatch.setattr(briefgen.pipeline, "render_pdf_job", fail_for_press)  # forked workers inherit it
+    monkeypatch.setattr(briefgen.pdf_workers, "render_pdf_job", fail_for_press)  # forked workers inherit it
     result = run_cli(["build", "-j", "2", "-o", str(tmp_path)], cwd=FIXTURES_DIR / "basic")
     assert result.exit_code == 1
     assert "Traceback" not in result.output

@@ -25,9 +25,9 @@ from typing import Any
 from briefgen.errors import Diagnostic, Diagnostics, Severity, SourceLocation
 from briefgen.fingerprints import code_fingerprint
 from briefgen.model import Bibliography, DateParts, Name, Reference
+from briefgen.outputs import CACHE_DIR
 from briefgen.readability import Readability
 
-CACHE_DIR = ".briefgen-cache"
 _EDITIONS = "editions"
 _REFERENCES = "references.json"
 
@@ -68,13 +68,6 @@ class BuildCache:
         self._pending_references: str | None = None
 
     # --- editions -------------------------------------------------------------------
-
-    def has_editions(self) -> bool:
-        """Whether any edition was recorded (a cheap test: is this a first build?)."""
-        try:
-            return any((self.folder / _EDITIONS).iterdir())
-        except OSError:
-            return False
 
     def lookup(self, name: str) -> CachedEdition | None:
         """The record of the last build of ``name``, or None (``--force`` ignores every record)."""

@@ -67,24 +67,29 @@ def build(
 
     Example: briefgen build 287g-police-ice -a county-officials -f pdf
     """
-    from briefgen.model import CITATION_STYLES, OUTPUT_FORMATS
-    from briefgen.pipeline import BuildOptions
-    from briefgen.pipeline import build as run_build
-    from briefgen.progress import is_terminal, progress_bar
-
-    formats = tuple(output_format or OUTPUT_FORMATS)
-    for name in formats:
-        if name not in OUTPUT_FORMATS:
-            _usage(f"unknown format '{name}'; choose from {', '.join(OUTPUT_FORMATS)}")
-    if citation_style is not None and citation_style not in CITATION_STYLES:
-        _usage(f"unknown citation style '{citation_style}'; choose from {', '.join(CITATION_STYLES)}")
     if jobs is not None and jobs < 1:
         _usage(f"--jobs must be 1 or more, not {jobs}")
-    with progress_bar(is_terminal()) as on_progress:
+    from briefgen.outputs import output_folder
+    from briefgen.pdf_workers import start_pdf_workers
+    from briefgen.progress import is_terminal, progress_bar
+
+    # Started before the rest of briefgen is imported: the workers load WeasyPrint meanwhile.
+    with start_pdf_workers(output_folder(project, output), output_format or ("pdf",), jobs, force, briefs or (),
+                           audience or ()) as pdf_workers, progress_bar(is_terminal()) as on_progress:
+        from briefgen.model import CITATION_STYLES, OUTPUT_FORMATS
+        from briefgen.pipeline import BuildOptions
+        from briefgen.pipeline import build as run_build
+
+        formats = tuple(output_format or OUTPUT_FORMATS)
+        for name in formats:
+            if name not in OUTPUT_FORMATS:
+                _usage(f"unknown format '{name}'; choose from {', '.join(OUTPUT_FORMATS)}")
+        if citation_style is not None and citation_style not in CITATION_STYLES:
+            _usage(f"unknown citation style '{citation_style}'; choose from {', '.join(CITATION_STYLES)}")
         options = BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), formats=formats,  # type: ignore[arg-type]
                                output_dir=output, citation_style=citation_style, jobs=jobs, force=force,  # type: ignore[arg-type]
                                on_progress=on_progress)
-        result = _run(lambda: run_build(project, options))
+        result = _run(lambda: run_build(project, options, pdf_workers))
     _report(result.diagnostics)
     cwd = Path.cwd()
     for path in result.written:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -19,15 +18,16 @@ from pathlib import Path
 
 from briefgen.assemble import MarkdownCache, assemble_edition, check_audience_ids
 from briefgen.cache import BuildCache, CachedEdition
-from briefgen.errors import Diagnostic, Diagnostics, SourceLocation, UsageError
+from briefgen.errors import Diagnostic, Diagnostics, UsageError
 from briefgen.fingerprints import InputHashes, edition_key
 from briefgen.load.project import BRIEFS_DIR, load_project
 from briefgen.load.yaml_fields import did_you_mean
 from briefgen.model import Audience, Brief, CitationStyle, Edition, OutputFormat, Project
-from briefgen.outputs import prepare_output_dir, write_atomic
+from briefgen.outputs import output_folder, prepare_output_dir, write_atomic
+from briefgen.pdf_workers import PdfJob, PdfOutcome, PdfWorkers, default_jobs, start_pdf_workers
 from briefgen.readability import Readability, measure_edition
 from briefgen.render.html import cite_edition, render_html
-from briefgen.workers import OnDemandPool, WorkerFailure, WorkerPool, start_method
+from briefgen.workers import WorkerFailure, WorkerPool, start_method
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,28 +97,16 @@ class EditionOutcome:
     is_failed: bool
 
 
-@dataclass(frozen=True, slots=True)
-class PdfJob:
-    html: str
-    base_dir: Path
-    allowed_roots: tuple[Path, ...]
-    location: SourceLocation
-
-
-@dataclass(frozen=True, slots=True)
-class PdfOutcome:
-    data: bytes
-    pages: int
-    diagnostics: tuple[Diagnostic, ...]
-
-
-def build(project_dir: Path, options: BuildOptions) -> BuildResult:
+def build(project_dir: Path, options: BuildOptions, pdf_workers: PdfWorkers | None = None) -> BuildResult:
+    """Build the editions ``options`` asks for. ``pdf_workers``: a pool the caller started early
+    (see :func:`start_pdf_workers`); by default the build starts its own."""
     result = BuildResult()
-    output_dir = options.output_dir.resolve() if options.output_dir else project_dir.resolve() / "output"
+    output_dir = output_folder(project_dir, options.output_dir)
     cache = BuildCache(output_dir, is_forced=options.force)
-    with OnDemandPool(options.jobs or default_jobs(), render_pdf_job, load_pdf_renderer) as pdf_workers:
-        if "pdf" in options.formats and (options.force or not cache.has_editions()):
-            pdf_workers.start(most_editions(options))  # a cold build: WeasyPrint loads while the project does
+    if pdf_workers is None:
+        pdf_workers = start_pdf_workers(output_dir, options.formats, options.jobs, options.force, options.briefs,
+                                        options.audiences)
+    with pdf_workers:
         project = load_project(project_dir, result.diagnostics, cache.load_bibliography)
         markdown = MarkdownCache()
         check_audience_ids(project, result.diagnostics, markdown)
@@ -205,22 +193,6 @@ def render_html_job(project: Project, stale: list[PlannedEdition], index: int) -
     return html, tuple(planned.diagnostics.items)
 
 
-def render_pdf_job(job: PdfJob) -> PdfOutcome:
-    """HTML → PDF, in a worker process."""
-    from briefgen.render.pdf import render_pdf
-
-    diagnostics = Diagnostics()
-    pdf = render_pdf(job.html, job.base_dir, list(job.allowed_roots), job.location, diagnostics)
-    return PdfOutcome(pdf.data, pdf.pages, tuple(diagnostics.items))
-
-
-def load_pdf_renderer() -> None:
-    """A worker's warm-up, before the first job arrives: import WeasyPrint (~0.6 s) and set up fonts."""
-    from briefgen.render.pdf import font_configuration
-
-    font_configuration()
-
-
 def write_edition(planned: PlannedEdition, html: EditionHtml, pdf: PdfOutcome | WorkerFailure | None,
                   output_dir: Path, cache: BuildCache) -> EditionOutcome:
     """Write the edition's files, all or none, and record the build in the cache."""
@@ -264,11 +236,6 @@ def report_edition(planned: PlannedEdition, options: BuildOptions, result: Build
     result.reports.append(EditionReport(edition.name, edition.audience, outcome.reading, pages))
 
 
-def most_editions(options: BuildOptions) -> int | None:
-    """1 when the command names one brief and one audience (no point starting more workers)."""
-    return 1 if len(options.briefs) == 1 and len(options.audiences) == 1 and options.audiences != ("all",) else None
-
-
 class Progress:
     def __init__(self, total: int, report: Callable[[int, int], None] | None) -> None:
         self.total, self.done, self.report = total, 0, report
@@ -279,14 +246,6 @@ class Progress:
         self.done += 1
         if self.report is not None:
             self.report(self.done, self.total)
-
-
-def default_jobs() -> int:
-    """One worker per CPU this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
 
 
 def select_briefs(project: Project, wanted: tuple[str, ...]) -> list[Brief]:
