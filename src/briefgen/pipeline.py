@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -115,10 +116,8 @@ def build(project_dir: Path, options: BuildOptions, pdf_workers: PdfWorkers | No
         cache.save_bibliography()
         stale = [planned for planned in plan if planned.formats]
         progress = Progress(len(stale), options.on_progress)
-        pdf_jobs = sum(1 for planned in stale if "pdf" in planned.formats)
-        pages = render_pages(stale, project, options, pdf_jobs)
-        for (planned, html), pdf in pdf_workers.run_where_needed(pages, pdf_jobs):
-            planned.outcome = write_edition(planned, html, pdf, output_dir, cache)
+        for planned, outcome in build_editions(stale, project, options, pdf_workers, output_dir, cache):
+            planned.outcome = outcome
             progress.advance()
     for planned in plan:
         report_edition(planned, options, result)
@@ -159,38 +158,65 @@ def render_edition_html(planned: PlannedEdition, project: Project) -> tuple[tupl
     return (planned, html), PdfJob(html.html, project.root, roots, edition.brief.location)
 
 
-HTML_WORKERS_FROM = 16
-"""An HTML-only build of at least this many editions renders them in worker processes too;
-below it, starting the workers costs more than it saves."""
-
-
-def render_pages(stale: list[PlannedEdition], project: Project, options: BuildOptions,
-                 pdf_jobs: int) -> Iterator[tuple[tuple[PlannedEdition, EditionHtml], PdfJob | None]]:
-    """The HTML stage of every edition to build. Here, one after the other, while the PDF workers
-    are busy; for a large HTML-only build, in worker processes started now, which inherit the
-    loaded project (they are forked) rather than load it again."""
-    jobs = options.jobs or default_jobs()
-    if pdf_jobs or jobs < 2 or len(stale) < HTML_WORKERS_FROM or start_method() != "fork":
-        yield from (render_edition_html(planned, project) for planned in stale)
+def build_editions(stale: list[PlannedEdition], project: Project, options: BuildOptions, pdf_workers: PdfWorkers,
+                   output_dir: Path, cache: BuildCache) -> Iterator[tuple[PlannedEdition, EditionOutcome]]:
+    """Every edition to build, written, as each is done. The HTML pages are made here while the
+    PDF workers make the PDFs; a large HTML-only build is spread over worker processes."""
+    if is_for_html_workers(stale, options):
+        yield from build_pages_in_workers(stale, options, output_dir, cache, project)
         return
-    with WorkerPool(jobs, functools.partial(render_html_job, project, stale)) as pool:
-        for index, outcome in pool.map_unordered((index, index) for index in range(len(stale))):
-            planned = stale[index]
-            if isinstance(outcome, WorkerFailure):
-                planned.diagnostics.error(planned.edition.brief.location,
-                                          f"could not make the HTML of {planned.edition.name} ({outcome.message})",
-                                          "the other editions are not affected; please report this with the brief")
-                yield (planned, EditionHtml("", Readability(0, 0, 0))), None
-                continue
-            html, diagnostics = outcome
-            planned.diagnostics = Diagnostics(list(diagnostics))
-            yield (planned, html), None
+    pdf_jobs = sum(1 for planned in stale if "pdf" in planned.formats)
+    pages = (render_edition_html(planned, project) for planned in stale)
+    for (planned, html), pdf in pdf_workers.run_where_needed(pages, pdf_jobs):
+        yield planned, write_edition(planned, html, pdf, output_dir, cache)
 
 
-def render_html_job(project: Project, stale: list[PlannedEdition], index: int) -> tuple[EditionHtml, tuple[Diagnostic, ...]]:
-    """One edition's HTML stage, in a worker forked after planning."""
-    (planned, html), _pdf_job = render_edition_html(stale[index], project)
-    return html, tuple(planned.diagnostics.items)
+HTML_WORKERS_FROM = 16
+"""An HTML-only build of at least this many editions is spread over worker processes; below
+it, starting them costs more than it saves."""
+HTML_WORKER_CHUNK = 8
+"""Editions per job sent to an HTML worker: one edition is ~5 ms of work, so jobs are batched."""
+
+
+def is_for_html_workers(stale: list[PlannedEdition], options: BuildOptions) -> bool:
+    return ((options.jobs or default_jobs()) > 1 and len(stale) >= HTML_WORKERS_FROM
+            and not any("pdf" in planned.formats for planned in stale) and start_method() == "fork")
+
+
+def build_pages_in_workers(stale: list[PlannedEdition], options: BuildOptions, output_dir: Path, cache: BuildCache,
+                           project: Project) -> Iterator[tuple[PlannedEdition, EditionOutcome]]:
+    """The HTML-only editions, rendered and written by worker processes forked now: they inherit
+    the loaded project and the planned editions rather than load them again."""
+    chunks = [list(range(start, min(start + HTML_WORKER_CHUNK, len(stale))))
+              for start in range(0, len(stale), HTML_WORKER_CHUNK)]
+    run = functools.partial(build_pages_job, stale, project, output_dir, cache)
+    gc.freeze()  # the workers' garbage collector leaves the inherited objects alone: fewer pages copied
+    try:
+        with WorkerPool(options.jobs or default_jobs(), run) as pool:
+            for number, outcomes in pool.map_unordered(enumerate(chunks)):
+                if isinstance(outcomes, WorkerFailure):
+                    for index in chunks[number]:
+                        planned = stale[index]
+                        planned.diagnostics.error(planned.edition.brief.location,
+                                                  f"could not make the HTML of {planned.edition.name} ({outcomes.message})",
+                                                  "the other editions are not affected; please report this with the brief")
+                        yield planned, EditionOutcome((), Readability(0, 0, 0), None, is_failed=True)
+                    continue
+                for index, (outcome, diagnostics) in zip(chunks[number], outcomes, strict=True):
+                    stale[index].diagnostics = Diagnostics(list(diagnostics))
+                    yield stale[index], outcome
+    finally:
+        gc.unfreeze()
+
+
+def build_pages_job(stale: list[PlannedEdition], project: Project, output_dir: Path, cache: BuildCache,
+                    indexes: list[int]) -> list[tuple[EditionOutcome, tuple[Diagnostic, ...]]]:
+    """In an HTML worker: render and write some editions; only their outcomes go back."""
+    done = []
+    for index in indexes:
+        (planned, html), _pdf_job = render_edition_html(stale[index], project)
+        done.append((write_edition(planned, html, None, output_dir, cache), tuple(planned.diagnostics.items)))
+    return done
 
 
 def write_edition(planned: PlannedEdition, html: EditionHtml, pdf: PdfOutcome | WorkerFailure | None,
