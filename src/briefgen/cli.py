@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
 from briefgen import __version__
+
+if TYPE_CHECKING:
+    from briefgen.pipeline import BuildResult
 
 app = typer.Typer(
     name="briefgen",
@@ -74,22 +77,25 @@ def build(
     from briefgen.progress import is_terminal, progress_bar
 
     # Started before the rest of briefgen is imported: the workers load WeasyPrint meanwhile.
-    with start_pdf_workers(output_folder(project, output), output_format or ("pdf",), jobs, force, briefs or (),
-                           audience or ()) as pdf_workers, progress_bar(is_terminal()) as on_progress:
-        from briefgen.model import CITATION_STYLES, OUTPUT_FORMATS
-        from briefgen.pipeline import BuildOptions
-        from briefgen.pipeline import build as run_build
+    pdf_workers = start_pdf_workers(output_folder(project, output), output_format or ("pdf",), jobs, force,
+                                    briefs or (), audience or ())
+    with pdf_workers, progress_bar(is_terminal()) as on_progress:
+        def run_build() -> BuildResult:
+            from briefgen.model import CITATION_STYLES, OUTPUT_FORMATS
+            from briefgen.pipeline import BuildOptions, build
 
-        formats = tuple(output_format or OUTPUT_FORMATS)
-        for name in formats:
-            if name not in OUTPUT_FORMATS:
-                _usage(f"unknown format '{name}'; choose from {', '.join(OUTPUT_FORMATS)}")
-        if citation_style is not None and citation_style not in CITATION_STYLES:
-            _usage(f"unknown citation style '{citation_style}'; choose from {', '.join(CITATION_STYLES)}")
-        options = BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), formats=formats,  # type: ignore[arg-type]
-                               output_dir=output, citation_style=citation_style, jobs=jobs, force=force,  # type: ignore[arg-type]
-                               on_progress=on_progress)
-        result = _run(lambda: run_build(project, options, pdf_workers))
+            formats = tuple(output_format or OUTPUT_FORMATS)
+            for name in formats:
+                if name not in OUTPUT_FORMATS:
+                    _usage(f"unknown format '{name}'; choose from {', '.join(OUTPUT_FORMATS)}")
+            if citation_style is not None and citation_style not in CITATION_STYLES:
+                _usage(f"unknown citation style '{citation_style}'; choose from {', '.join(CITATION_STYLES)}")
+            options = BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()),
+                                   formats=formats, output_dir=output, citation_style=citation_style,  # type: ignore[arg-type]
+                                   jobs=jobs, force=force, on_progress=on_progress)
+            return build(project, options, pdf_workers)
+
+        result = _run(run_build)  # Ctrl-C while importing is handled like Ctrl-C while building
     _report(result.diagnostics)
     cwd = Path.cwd()
     for path in result.written:
