@@ -109,7 +109,8 @@ def test_ctrl_c_ends_the_workers_and_leaves_no_partial_file(tmp_path: Path) -> N
         time.sleep(0.05)
         workers = _children_of(process.pid)
     assert len(workers) == 2, "the build should have started two workers"
-    time.sleep(1.0)  # let them load WeasyPrint and start rendering
+    while not list(output.glob("*.pdf")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)  # interrupt once the first PDF is written, while the others are being made
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr
@@ -118,6 +119,7 @@ def test_ctrl_c_ends_the_workers_and_leaves_no_partial_file(tmp_path: Path) -> N
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text(), "a worker survived"
     assert not [path.name for path in output.iterdir() if path.name.endswith(".tmp")]
+    assert len(list(output.glob("*.pdf"))) < 6, "the build was interrupted, not finished"
 
 
 LAZY_PROBE = """
