@@ -1,5 +1,5 @@
-# The two commands of the README:  make briefs  and  make test.
-# Both install what they need first (system packages, then a virtual environment).
+# The commands of the README:  make briefs,  make test  and  make bench.
+# All three install what they need first (system packages, then a virtual environment).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,18 +7,24 @@ STAMP := $(VENV)/.installed
 # axe-core for the browser tests, from the npm registry (versions locked in package-lock.json)
 AXE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: briefs test lint system-deps docs-images clean
+.PHONY: briefs test bench lint system-deps docs-images clean
 
 briefs: $(STAMP)
 	$(BIN)/briefgen build
 
 test: $(STAMP) $(AXE_STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 
 # The first pages shown in the README: real renders of the example editions (PNG, 100 dpi).
 docs-images: $(STAMP)
 	$(BIN)/briefgen build -f png -o docs/first-pages
+
+# briefgen against the WeasyPrint CLI and pandoc (from the pypandoc-binary wheel); a few minutes.
+# Knobs: make bench BENCH_ARGS="--briefs 50 --runs 3"  (see benchmarks/bench.py --help)
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'pypandoc-binary>=1.15,<2'
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 system-deps:
 	scripts/install-system-deps

@@ -38,7 +38,7 @@ def project(make_project: Callable[..., Path]) -> Path:
 
 
 def names(folder: Path) -> list[str]:
-    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+    return sorted(path.name for path in folder.iterdir() if path.is_file()) if folder.exists() else []
 
 
 # --- version and help -------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def test_build_verbose_adds_timing(project: Path) -> None:
 
 def test_quiet_does_not_leak_into_the_next_command(project: Path) -> None:
     run_cli(["-q", "build", "-f", "html"], cwd=project)
-    assert "wrote output/" in run_cli(["build", "-f", "html"], cwd=project).stdout
+    assert "edition(s) built" in run_cli(["build", "-f", "html"], cwd=project).stdout
 
 
 class Terminal(io.StringIO):

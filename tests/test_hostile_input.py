@@ -80,7 +80,7 @@ def line_of(text: str, needle: str) -> int:
 
 
 def output_files(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())} if folder.is_dir() else {}
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()} if folder.is_dir() else {}
 
 
 def all_files(root: Path) -> dict[str, bytes]:
@@ -318,7 +318,7 @@ def test_symlinked_image_pointing_out_is_refused(make_project: Callable[..., Pat
     (project / "briefs/sections/logo.png").symlink_to(outside / "secret.png")
     result = build_html(project, "-a", "press")
     assert_clean_error(result, "briefs/sections/one.md:6:", "image 'logo.png'", "outside the project")
-    assert not (project / "output").exists() or all(secret_leaks(p) == [] for p in (project / "output").iterdir())
+    assert not (project / "output").exists() or all(secret_leaks(p) == [] for p in (project / "output").iterdir() if p.is_file())
 
 
 def test_image_through_a_symlinked_folder_pointing_out_is_refused(make_project: Callable[..., Path],
@@ -700,7 +700,7 @@ def test_hostile_build_refuses_a_section_file_linked_from_outside(hostile: Hosti
 
 
 def test_hostile_build_leaks_no_secret_into_any_output(hostile: HostileBuild) -> None:
-    written = sorted(hostile.output.iterdir())
+    written = sorted(p for p in hostile.output.iterdir() if p.is_file())
     assert hostile.output / "b--community-groups.pdf" in written, hostile.result.output
     assert [leak for path in written for leak in secret_leaks(path)] == []
     passwd = passwd_first_line()
@@ -850,7 +850,9 @@ def test_build_writes_only_inside_the_output_folder(make_project: Callable[..., 
     assert result.exit_code == 0, result.output
     after = all_files(tmp_path)
     changed = sorted(name for name in after if before.get(name) != after[name])
-    assert changed == [f"project/deep/new/out/b--{a}.html" for a in ("community-groups", "county-officials", "press")]
+    outputs = [name for name in changed if "/.briefgen-cache/" not in name]
+    assert outputs == [f"project/deep/new/out/b--{a}.html" for a in ("community-groups", "county-officials", "press")]
+    assert all(name.startswith("project/deep/new/out/.briefgen-cache/") for name in changed if name not in outputs)
 
 
 def test_a_symlink_in_the_output_folder_is_not_followed(make_project: Callable[..., Path], tmp_path: Path) -> None:

@@ -9,11 +9,14 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
 from briefgen import __version__
+
+if TYPE_CHECKING:
+    from briefgen.pipeline import BuildResult
 
 app = typer.Typer(
     name="briefgen",
@@ -108,39 +111,61 @@ def build(
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Download images linked from other web sites.")] = False,
     pdf_variant: Annotated[str, typer.Option("--pdf-variant", help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival).")
                            ] = "pdf/ua-1",
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="Worker processes (default: one per CPU).",
+                                                show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild every edition, even unchanged ones.")] = False,
     project: ProjectOption = Path("."),
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Build editions: <output>/<brief-id>--<audience-id>.html, .pdf, .handout.pdf and .png.
 
+    An edition whose inputs are unchanged since the last build is not rebuilt
+    (the cache is kept in <output>/.briefgen-cache/).
+
     Example: briefgen build 287g-police-ice -a county-officials -f pdf -f handout
     """
-    from briefgen.console import detail, say
-    from briefgen.model import CITATION_STYLES, DEFAULT_FORMATS, OUTPUT_FORMATS, PDF_VARIANTS
-    from briefgen.pipeline import BuildOptions
-    from briefgen.pipeline import build as run_build
+    if jobs is not None and jobs < 1:
+        _usage(f"--jobs must be 1 or more, not {jobs}")
+    from briefgen.console import detail, is_quiet, say
+    from briefgen.outputs import output_folder
+    from briefgen.pdf_workers import start_pdf_workers
+    from briefgen.progress import is_terminal, progress_bar
 
-    formats = tuple(dict.fromkeys(output_format or DEFAULT_FORMATS))
-    for name in formats:
-        if name not in OUTPUT_FORMATS:
-            _usage(f"unknown format '{name}'; choose from {', '.join(OUTPUT_FORMATS)}")
-    if pdf_variant not in PDF_VARIANTS:
-        _usage(f"unknown PDF variant '{pdf_variant}'; choose from {', '.join(PDF_VARIANTS)}")
-    if citation_style is not None and citation_style not in CITATION_STYLES:
-        _usage(f"unknown citation style '{citation_style}'; choose from {', '.join(CITATION_STYLES)}")
-    options = BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), formats=formats,  # type: ignore[arg-type]
-                           output_dir=output, citation_style=citation_style,  # type: ignore[arg-type]
-                           allow_remote=allow_remote, pdf_variant=pdf_variant)  # type: ignore[arg-type]
+    # Started before the rest of briefgen is imported: the workers load WeasyPrint meanwhile.
+    pdf_workers = start_pdf_workers(output_folder(project, output), output_format or ("pdf",), jobs, force,
+                                    briefs or (), audience or ())
     started = time.perf_counter()
-    result = _run(lambda: run_build(project, options))
+    with pdf_workers, progress_bar(is_terminal() and not is_quiet()) as on_progress:
+        def run_build() -> BuildResult:
+            from briefgen.model import CITATION_STYLES, DEFAULT_FORMATS, OUTPUT_FORMATS, PDF_VARIANTS
+            from briefgen.pipeline import BuildOptions, build
+
+            formats = tuple(dict.fromkeys(output_format or DEFAULT_FORMATS))
+            for name in formats:
+                if name not in OUTPUT_FORMATS:
+                    _usage(f"unknown format '{name}'; choose from {', '.join(OUTPUT_FORMATS)}")
+            if pdf_variant not in PDF_VARIANTS:
+                _usage(f"unknown PDF variant '{pdf_variant}'; choose from {', '.join(PDF_VARIANTS)}")
+            if citation_style is not None and citation_style not in CITATION_STYLES:
+                _usage(f"unknown citation style '{citation_style}'; choose from {', '.join(CITATION_STYLES)}")
+            options = BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()),
+                                   formats=formats, output_dir=output, citation_style=citation_style,  # type: ignore[arg-type]
+                                   allow_remote=allow_remote, pdf_variant=pdf_variant,  # type: ignore[arg-type]
+                                   jobs=jobs, force=force, on_progress=on_progress)
+            return build(project, options, pdf_workers)
+
+        result = _run(run_build)  # Ctrl-C while importing is handled like Ctrl-C while building
     _report(result.diagnostics)
     cwd = Path.cwd()
     for path in result.written:
         say(f"wrote {_display(path, cwd)}")
     for report in result.reports:
         say(_describe_edition(report))
-    summary = f"{len(result.reports)} edition(s) built"
+    up_to_date = len(result.up_to_date)
+    summary = f"{len(result.reports) - up_to_date} edition(s) built"
+    if up_to_date:
+        summary += f", {up_to_date} up to date"
     if result.failed:
         summary += f", {len(result.failed)} failed: {', '.join(result.failed)}"
         typer.echo(summary, err=True)
@@ -667,6 +692,8 @@ def _describe_edition(report) -> str:  # type: ignore[no-untyped-def]
             text += f" (target ≤ {audience.max_pages}{mark})"
     if report.handout_pages is not None:
         text += f", handout {report.handout_pages} page{'s' if report.handout_pages != 1 else ''}"
+    if report.is_up_to_date:
+        text += " — up to date"
     return text
 
 

@@ -8,6 +8,14 @@ from pathlib import Path
 
 from briefgen.errors import BriefgenError, SourceLocation
 
+CACHE_DIR = ".briefgen-cache"
+"""The build cache's folder inside the output folder."""
+
+
+def output_folder(project_dir: Path, output_dir: Path | None) -> Path:
+    """``-o/--output``, or the project's ``output/`` folder."""
+    return output_dir.resolve() if output_dir else project_dir.resolve() / "output"
+
 
 def prepare_output_dir(path: Path) -> Path:
     try:

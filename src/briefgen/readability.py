@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from markdown_it.token import Token
 
+from briefgen.hyphenation import hyphenator
 from briefgen.model import Edition
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*%?")
@@ -83,27 +84,22 @@ def measure(text: str, language: str) -> Readability:
     if not words:
         return Readability(0, 0, 0, language)
     sentences = [s for s in _SENTENCE_END.split(text) if _WORD.search(s)]
-    dictionary = _dictionary(language)
-    syllables = sum(_syllables(word, dictionary, language) for word in words)
+    syllables = sum(_syllables(word, language) for word in words)
     return Readability(len(words), len(sentences), syllables, language)
 
 
-def _syllables(word: str, dictionary: object, language: str) -> int:
+@lru_cache(maxsize=65536)
+def _syllables(word: str, language: str) -> int:
     """The larger of two counts: hyphenation points miss syllables at word edges
-    ("coun-ty" is one point), vowel groups miss hiatus ("re-in-state")."""
+    ("coun-ty" is one point), vowel groups miss hiatus ("re-in-state").
+
+    Cached: the same words recur in every edition of a build."""
     if word[0].isdigit():
         return max(1, len(word.replace(",", "").replace(".", "")) // 2)
+    dictionary = hyphenator(language)
     lower = word.lower()
     by_hyphenation = len(dictionary.positions(lower)) + 1  # type: ignore[attr-defined]
     groups = len(_VOWEL_GROUP.findall(lower))
     if language.startswith("en") and lower.endswith("e") and not lower.endswith(("le", "ee")) and groups > 1:
         groups -= 1
     return max(by_hyphenation, groups, 1)
-
-
-@lru_cache(maxsize=8)
-def _dictionary(language: str) -> object:
-    import pyphen
-
-    tag = pyphen.language_fallback(language.replace("-", "_")) or "en"
-    return pyphen.Pyphen(lang=tag, left=1, right=1)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,11 +44,8 @@ _TYPES = {
 }
 
 
-def load_bibliography(path: Path, diagnostics: Diagnostics,
-                      is_allowed: Callable[[Path], bool] = lambda path: True) -> Bibliography:
+def load_bibliography(path: Path, diagnostics: Diagnostics) -> Bibliography:
     location = SourceLocation(path)
-    if path.exists() and not is_allowed(path):
-        return Bibliography(location, {}, is_readable=False)
     if not path.exists():
         diagnostics.error(location, "the bibliography file is missing",
                           "create references.bib in the project folder (it may be empty)")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from briefgen.errors import Diagnostics, SourceLocation, UsageError
 from briefgen.load.audiences import load_audiences
-from briefgen.load.bibliography import load_bibliography
 from briefgen.load.briefs import load_brief
 from briefgen.load.sections import load_section
-from briefgen.model import Brief, Project, Section
+from briefgen.model import Bibliography, Brief, Project, Section
 
 BRIEFS_DIR = "briefs"
 SECTIONS_DIR = "briefs/sections"
@@ -17,9 +17,14 @@ AUDIENCES_DIR = "briefs/audiences"
 BIBLIOGRAPHY = "references.bib"
 
 
-def load_project(root: Path, diagnostics: Diagnostics) -> Project:
+def load_project(root: Path, diagnostics: Diagnostics,
+                 read_bibliography: Callable[[Path, Diagnostics], Bibliography] | None = None) -> Project:
     """Everything the project holds. A file with errors is left out and its errors recorded,
-    so the editions that do not need it can still be built."""
+    so the editions that do not need it can still be built.
+
+    ``read_bibliography`` replaces the BibTeX loader (a build reads it through its cache)."""
+    if read_bibliography is None:
+        from briefgen.load.bibliography import load_bibliography as read_bibliography
     root = root.resolve()
     briefs_dir = root / BRIEFS_DIR
     if not root.is_dir():
@@ -53,8 +58,14 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
                    broken_sections=frozenset(broken_sections),
                    audiences=load_audiences(root / AUDIENCES_DIR, diagnostics,
                                             lambda paths: inside_project(paths, root, diagnostics)),
-                   bibliography=load_bibliography(root / BIBLIOGRAPHY, diagnostics, is_allowed=lambda path: bool(
-                       inside_project([path], root, diagnostics))))
+                   bibliography=_read_allowed_bibliography(root / BIBLIOGRAPHY, root, diagnostics, read_bibliography))
+
+
+def _read_allowed_bibliography(path: Path, root: Path, diagnostics: Diagnostics,
+                               read: Callable[[Path, Diagnostics], Bibliography]) -> Bibliography:
+    if path.exists() and not inside_project([path], root, diagnostics):
+        return Bibliography(SourceLocation(path), {}, is_readable=False)
+    return read(path, diagnostics)
 
 
 def inside_project(paths: list[Path], root: Path, diagnostics: Diagnostics) -> list[Path]:

@@ -1,0 +1,234 @@
+"""The build cache, kept in ``<output>/.briefgen-cache/``.
+
+``editions/<edition>.json`` records, for each edition built, the content hash of its inputs
+(:mod:`briefgen.fingerprints`), the files written (size and modification time, to notice
+one deleted or edited by hand), its reading level and page count, and its diagnostics, so
+an unchanged edition is reported, warnings included, without being rebuilt.
+
+``references.json`` holds the parsed ``references.bib``, keyed by the file's content hash:
+a 5,000-entry bibliography is parsed once, not on every run. JSON, never pickle: a cache
+folder is data and must not be able to run code.
+
+A missing, unreadable or outdated cache file is simply a cache miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from briefgen.errors import Diagnostic, Diagnostics, Severity, SourceLocation
+from briefgen.fingerprints import code_fingerprint
+from briefgen.model import Bibliography, DateParts, Name, Reference
+from briefgen.outputs import CACHE_DIR
+from briefgen.readability import Readability
+
+_EDITIONS = "editions"
+_REFERENCES = "references.json"
+
+
+@dataclass(frozen=True, slots=True)
+class OutputStamp:
+    """What a written file looked like right after briefgen wrote it."""
+
+    file: str
+    """Its name in the output folder."""
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> OutputStamp | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return cls(path.name, stat.st_size, stat.st_mtime_ns)
+
+
+@dataclass(frozen=True, slots=True)
+class CachedEdition:
+    key: str
+    outputs: Mapping[str, OutputStamp]
+    """Output format → the stamp of the file written for it."""
+    reading: Readability
+    pages: int | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class BuildCache:
+    def __init__(self, output_dir: Path, is_forced: bool = False) -> None:
+        self.output_dir = output_dir
+        self.folder = output_dir / CACHE_DIR
+        self.is_forced = is_forced
+        self._pending_references: str | None = None
+
+    # --- editions -------------------------------------------------------------------
+
+    def lookup(self, name: str) -> CachedEdition | None:
+        """The record of the last build of ``name``, or None (``--force`` ignores every record)."""
+        if self.is_forced:
+            return None
+        try:
+            data = json.loads((self.folder / _EDITIONS / f"{name}.json").read_text(encoding="utf-8"))
+            return CachedEdition(
+                key=data["key"],
+                outputs={fmt: OutputStamp(*stamp) for fmt, stamp in data["outputs"].items()},
+                reading=Readability(*data["reading"]),
+                pages=data["pages"],
+                diagnostics=tuple(_diagnostic_from_json(item) for item in data["diagnostics"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def missing_formats(self, name: str, entry: CachedEdition | None, key: str, formats: Iterable[str]) -> list[str]:
+        """The requested formats that must be (re)built: all of them unless the inputs are unchanged
+        and the file written last time is still there, untouched."""
+        if entry is None or entry.key != key:
+            return list(formats)
+        return [fmt for fmt in formats
+                if fmt not in entry.outputs or OutputStamp.of(self.output_dir / entry.outputs[fmt].file) != entry.outputs[fmt]]
+
+    def store(self, name: str, key: str, previous: CachedEdition | None, written: Mapping[str, Path],
+              reading: Readability, pages: int | None, diagnostics: Iterable[Diagnostic]) -> None:
+        """Record a build of ``name`` (``written``: format → file); formats not rebuilt this time
+        stay recorded if still current."""
+        outputs = dict(previous.outputs) if previous is not None and previous.key == key else {}
+        for fmt, path in written.items():
+            stamp = OutputStamp.of(path)
+            if stamp is not None:
+                outputs[fmt] = stamp
+        if pages is None and previous is not None and previous.key == key:
+            pages = previous.pages
+        data = {"key": key, "outputs": {fmt: [s.file, s.size, s.mtime_ns] for fmt, s in sorted(outputs.items())},
+                "reading": [reading.words, reading.sentences, reading.syllables], "pages": pages,
+                "diagnostics": [_diagnostic_to_json(d) for d in diagnostics]}
+        self._write(self.folder / _EDITIONS / f"{name}.json", json.dumps(data, ensure_ascii=False))
+
+    # --- the parsed bibliography ----------------------------------------------------------
+
+    def load_bibliography(self, path: Path, diagnostics: Diagnostics) -> Bibliography:
+        """``references.bib`` parsed, from the cache when the file's bytes are unchanged.
+
+        bibtexparser is only imported when the file has to be parsed.
+        """
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+        key = None
+        if data is not None and len(data) <= _MAX_BIB_BYTES:
+            key = hashlib.sha256(code_fingerprint().encode() + str(path.resolve()).encode() + b"\0" + data).hexdigest()
+            cached = self._read_bibliography(key)  # exact by construction: even --force reuses it
+            if cached is not None:
+                bibliography, found = cached
+                diagnostics.extend(found)
+                return bibliography
+        from briefgen.load.bibliography import load_bibliography
+
+        found = Diagnostics()
+        bibliography = load_bibliography(path, found)
+        diagnostics.extend(found)
+        if key is not None and bibliography.is_readable:
+            self._pending_references = json.dumps({"key": key, "bibliography": _bibliography_to_json(bibliography),
+                                                   "diagnostics": [_diagnostic_to_json(d) for d in found.items]},
+                                                  ensure_ascii=False)
+        return bibliography
+
+    def save_bibliography(self) -> None:
+        """Write the parsed bibliography, once the output folder is known to be writable."""
+        if self._pending_references is not None:
+            self._write(self.folder / _REFERENCES, self._pending_references)
+            self._pending_references = None
+
+    def _read_bibliography(self, key: str) -> tuple[Bibliography, list[Diagnostic]] | None:
+        try:
+            data = json.loads((self.folder / _REFERENCES).read_text(encoding="utf-8"))
+            if data.get("key") != key:
+                return None
+            return (_bibliography_from_json(data["bibliography"]),
+                    [_diagnostic_from_json(item) for item in data["diagnostics"]])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _write(self, target: Path, text: str) -> None:
+        """Atomically, like the editions; a cache that cannot be written is only a slower next build."""
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, target)
+        except OSError:
+            return
+
+
+_MAX_BIB_BYTES = 5 * 1024 * 1024
+"""The loader's own size limit: a larger file is refused by the loader, not cached."""
+
+
+# --- JSON forms ------------------------------------------------------------------------------
+
+
+def _diagnostic_to_json(diagnostic: Diagnostic) -> list[Any]:
+    location = diagnostic.location
+    return [diagnostic.severity.value, str(location.path) if location else None, location.line if location else 0,
+            diagnostic.message, diagnostic.hint, diagnostic.rule]
+
+
+def _diagnostic_from_json(item: list[Any]) -> Diagnostic:
+    severity, path, line, message, hint, rule = item
+    return Diagnostic(Severity(severity), SourceLocation(Path(path), line) if path is not None else None, message, hint, rule)
+
+
+_NAME_FIELDS = tuple(f.name for f in fields(Name))
+_DATE_FIELDS = tuple(f.name for f in fields(DateParts))
+_REFERENCE_FIELDS = tuple(f.name for f in fields(Reference))
+
+
+def _bibliography_to_json(bibliography: Bibliography) -> dict[str, Any]:
+    def reference(ref: Reference) -> list[Any]:
+        values: list[Any] = []
+        for name in _REFERENCE_FIELDS:
+            value = getattr(ref, name)
+            if isinstance(value, SourceLocation):
+                value = value.line
+            elif isinstance(value, DateParts):
+                value = [getattr(value, f) for f in _DATE_FIELDS]
+            elif isinstance(value, tuple):
+                value = [[getattr(person, f) for f in _NAME_FIELDS] for person in value]
+            values.append(value)
+        return values
+
+    return {"path": str(bibliography.path.path), "fields": _REFERENCE_FIELDS,
+            "references": [reference(ref) for ref in bibliography.references.values()]}
+
+
+def _bibliography_from_json(data: dict[str, Any]) -> Bibliography:
+    if tuple(data["fields"]) != _REFERENCE_FIELDS:
+        raise ValueError("the cache was written for another Reference model")
+    path = Path(data["path"])
+    convert = [_FROM_JSON.get(name) for name in _REFERENCE_FIELDS]
+    location = _REFERENCE_FIELDS.index("location")
+    references: dict[str, Reference] = {}
+    for values in data["references"]:
+        values = [value if how is None else how(value) for how, value in zip(convert, values, strict=True)]
+        values[location] = SourceLocation(path, values[location])
+        reference = Reference(*values)
+        references[reference.id] = reference
+    return Bibliography(SourceLocation(path), references)
+
+
+def _names_from_json(value: list[list[str]]) -> tuple[Name, ...]:
+    return tuple(Name(*person) for person in value)
+
+
+def _date_from_json(value: list[Any]) -> DateParts:
+    return DateParts(*value)
+
+
+_FROM_JSON = {"author": _names_from_json, "editor": _names_from_json, "issued": _date_from_json,
+              "accessed": _date_from_json}

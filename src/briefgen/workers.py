@@ -1,0 +1,267 @@
+"""A small pool of worker processes for the expensive step of a build.
+
+Each worker is started once, runs ``warm_up`` (importing WeasyPrint, ~0.6 s) while the
+main process is still loading the project, then runs ``run(job)`` for every job it is
+sent. Jobs are pulled lazily from an iterator, so the main process prepares the next job
+while the workers are busy and never holds more than a few jobs in memory.
+
+Workers ignore Ctrl-C; the main process ends them (the pool is a context manager), so an
+interrupted build leaves no process behind. A worker that dies (killed, out of memory)
+fails only the job it was running; a fresh worker takes its place.
+"""
+
+from __future__ import annotations
+
+import signal
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+Key = TypeVar("Key")
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerFailure:
+    """A job that did not return a result: ``run`` raised, or the worker process died."""
+
+    message: str
+
+
+def start_method() -> str:
+    """``fork`` where the platform has it: a forked worker starts in milliseconds and shares the
+    modules already imported; elsewhere ``spawn``. (multiprocessing is imported only when a pool
+    is needed: a one-edition HTML build never pays for it.)"""
+    import multiprocessing
+
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+class WorkerPool(Generic[Job, Result]):
+    def __init__(self, size: int, run: Callable[[Job], Result], warm_up: Callable[[], None] | None = None) -> None:
+        if size < 1:
+            raise ValueError("a worker pool needs at least one worker")
+        import multiprocessing
+
+        self._context = multiprocessing.get_context(start_method())
+        self._run = run
+        self._warm_up = warm_up
+        self._workers: list[_Worker] = []
+        try:
+            for _ in range(size):
+                self._workers.append(self._start())
+        except BaseException:
+            self.terminate()
+            raise
+
+    @property
+    def size(self) -> int:
+        return len(self._workers)
+
+    def _start(self) -> _Worker:
+        parent, child = self._context.Pipe(duplex=True)
+        process = self._context.Process(target=_serve, args=(child, self._run, self._warm_up), daemon=True,
+                                        name="briefgen-worker")
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def map_unordered(self, jobs: Iterable[tuple[Key, Job]]) -> Iterator[tuple[Key, Result | WorkerFailure]]:
+        """Run every job; yield ``(key, result)`` as each finishes.
+
+        While all workers are busy, up to one job per worker is taken from ``jobs`` ahead of
+        time, so a worker that finishes gets its next job at once.
+        """
+        from multiprocessing.connection import wait
+
+        source = iter(jobs)
+        waiting: deque[tuple[Key, Job]] = deque()
+        busy: dict[_Worker, Key] = {}
+        is_exhausted = False
+
+        def next_job() -> tuple[Key, Job] | None:
+            nonlocal is_exhausted
+            if waiting:
+                return waiting.popleft()
+            if not is_exhausted:
+                item = next(source, None)
+                if item is not None:
+                    return item
+                is_exhausted = True
+            return None
+
+        def dispatch(worker: _Worker) -> None:
+            item = next_job()
+            if item is not None:
+                worker.connection.send(item)
+                busy[worker] = item[0]
+
+        for worker in list(self._workers):
+            dispatch(worker)
+        while busy:
+            while not is_exhausted and len(waiting) < len(self._workers):
+                item = next(source, None)
+                if item is None:
+                    is_exhausted = True
+                else:
+                    waiting.append(item)
+            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
+            for worker in list(busy):
+                if worker.connection not in ready and worker.process.sentinel not in ready:
+                    continue
+                key = busy.pop(worker)
+                try:
+                    received_key, result = worker.connection.recv()
+                    assert received_key == key
+                except (EOFError, OSError):
+                    worker.process.join(1)
+                    yield key, WorkerFailure(f"the worker process stopped unexpectedly (exit code {worker.process.exitcode})")
+                    worker = self._replace(worker)
+                else:
+                    yield key, result
+                dispatch(worker)
+
+    def _replace(self, dead: _Worker) -> _Worker:
+        dead.connection.close()
+        fresh = self._start()
+        self._workers[self._workers.index(dead)] = fresh
+        return fresh
+
+    def close(self) -> None:
+        """Ask every worker to stop, and wait for it."""
+        for worker in self._workers:
+            try:
+                worker.connection.send(None)
+            except OSError:
+                pass
+        for worker in self._workers:
+            worker.process.join(5)
+        self.terminate()
+
+    def terminate(self) -> None:
+        """End every worker now (Ctrl-C, or an error in the main process)."""
+        for worker in self._workers:
+            if worker.process.is_alive():
+                worker.process.terminate()
+        for worker in self._workers:
+            worker.process.join(5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.connection.close()
+        self._workers = []
+
+    def __enter__(self) -> WorkerPool[Job, Result]:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.terminate()
+
+
+@dataclass(eq=False, slots=True)
+class _Worker:
+    process: Any
+    connection: Connection
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def _serve(connection: Connection, run: Callable[[Any], Any], warm_up: Callable[[], None] | None) -> None:
+    """A worker's life: warm up, then run jobs until told to stop (``None``) or the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    warm_up_failure = None
+    if warm_up is not None:
+        try:
+            warm_up()
+        except Exception as error:  # reported with the first job, as that job's failure
+            warm_up_failure = WorkerFailure(_describe(error))
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        key, job = message
+        if warm_up_failure is not None:
+            result: Any = warm_up_failure
+        else:
+            try:
+                result = run(job)
+            except Exception as error:  # one edition's failure must not stop the others
+                result = WorkerFailure(_describe(error))
+        connection.send((key, result))
+
+
+def _describe(error: Exception) -> str:
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}: {error}{where}"
+
+
+class OnDemandPool(Generic[Job, Result]):
+    """A :class:`WorkerPool` started either ahead of time or when the first job comes, and
+    ended with the ``with`` block that opened it."""
+
+    def __init__(self, size: int, run: Callable[[Job], Result], warm_up: Callable[[], None] | None = None) -> None:
+        self.size, self._run, self._warm_up = size, run, warm_up
+        self._pool: WorkerPool[Job, Result] | None = None
+
+    def start(self, size: int | None = None) -> None:
+        """Start now, with ``size`` workers (at most the pool's size)."""
+        if self._pool is None:
+            self._pool = WorkerPool(max(1, min(size or self.size, self.size)), self._run, self._warm_up)
+
+    def run_where_needed(self, items: Iterable[tuple[Item, Job | None]],
+                         count: int) -> Iterator[tuple[Item, Result | WorkerFailure | None]]:
+        """Each item with the result of its job, as jobs finish; an item without a job comes back
+        with None (in order, as soon as it is reached). ``count`` is the number of jobs, to size
+        the pool; with none, a pool started ahead of time is ended at once."""
+        if count == 0:
+            self.terminate()
+            yield from ((item, None) for item, _job in items)
+            return
+        self.start(count)
+        assert self._pool is not None
+        waiting: dict[int, Item] = {}
+        passed: deque[Item] = deque()
+
+        def jobs() -> Iterator[tuple[int, Job]]:
+            for number, (item, job) in enumerate(items):
+                if job is None:
+                    passed.append(item)
+                else:
+                    waiting[number] = item
+                    yield number, job
+
+        for number, result in self._pool.map_unordered(jobs()):
+            while passed:
+                yield passed.popleft(), None
+            yield waiting.pop(number), result
+        while passed:
+            yield passed.popleft(), None
+
+    def terminate(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
+
+    def __enter__(self) -> OnDemandPool[Job, Result]:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        if self._pool is not None:
+            self._pool.__exit__(kind, error, trace)
+            self._pool = None
