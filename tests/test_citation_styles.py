@@ -198,3 +198,16 @@ def test_refs_command(make_project) -> None:
     assert numbered.stdout.startswith("[1] U.S. Government Accountability Office.")
     unknown = run_cli(["refs", "gao2012"], cwd=project)
     assert unknown.exit_code == 2 and "no entry 'gao2012' in references.bib; did you mean 'gao2021'?" in unknown.stderr
+
+
+def test_spanish_sources_use_spanish_labels_quotes_and_dates() -> None:
+    references, _ = load("jabref")
+    (chapter,) = make_style("numeric", table_for(references, ["Schoen2018"]), messages_for("es")).entries()
+    text = chapter.html.striptags()
+    assert "«Sanctuary, Cooperation and the Secure Communities Era». En Immigration Policy" in text
+    assert "editado por Kelly O'Brien y Pieter van der Berg, Jr., págs. 101–130, 2.ª ed." in text
+    thesis_refs, _ = load("zotero-bbt")
+    (thesis,) = make_style("author-date", table_for(thesis_refs, ["garcia2022LocalPolicing"]), messages_for("es")).entries()
+    assert "Tesis doctoral" in thesis.html and "PhD" not in thesis.html
+    (book,) = make_style("numeric", table_for(references, ["Smith2017"]), messages_for("es")).entries()
+    assert book.html.striptags().endswith("Example Press, junio de 2017.")

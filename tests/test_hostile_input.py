@@ -1317,3 +1317,31 @@ def test_an_error_in_a_file_an_edition_reads_keeps_that_edition_unwritten(
         assert f"edition '{name}' is not built: {broken} has errors" in result.stderr
     for name in written:
         assert (project / "output" / f"{name}.html").exists(), name
+
+
+@pytest.mark.parametrize(("name", "data", "fragment"), [
+    pytest.param("broken.png", b"\x89PNG\r\n\x1a\nnot really a png", "cannot be read as an image", id="damaged-png"),
+    pytest.param("named.jpg", b"GIF89a-but-truncated", "cannot be read as an image", id="wrong-content"),
+    pytest.param("linking.svg", b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                 b'<image xlink:href="file:///etc/passwd"/></svg>', "refers to another file or site", id="svg-file-link"),
+    pytest.param("styled.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(http://127.0.0.1/x.css);'
+                 b'</style></svg>', "refers to another file or site", id="svg-import"),
+])
+def test_a_bad_image_is_a_located_error_before_any_rendering(make_project: Callable[..., Path], name: str, data: bytes,
+                                                               fragment: str) -> None:
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]),
+                            "briefs/sections/one.md": section_md("One", f"Text.\n\n![A picture]({name})\n"),
+                            f"briefs/sections/{name}": data})
+    result = run_cli(["build", "-f", "html", "-a", "press"], cwd=project)
+    assert_clean_error(result, "briefs/sections/one.md:6:", f"image '{name}' {fragment}")
+
+
+def test_a_self_contained_svg_and_a_good_png_are_embedded(make_project: Callable[..., Path]) -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]),
+                            "briefs/sections/one.md": section_md("One", "![A square](square.svg) ![A dot](dot.png)\n"),
+                            "briefs/sections/square.svg": svg, "briefs/sections/dot.png": tiny_png()})
+    result = run_cli(["build", "-f", "html", "-a", "press"], cwd=project)
+    assert result.exit_code == 0, result.output
+    html = (project / "output" / "b--press.html").read_text(encoding="utf-8")
+    assert 'src="data:image/svg+xml;base64,' in html and 'src="data:image/png;base64,' in html

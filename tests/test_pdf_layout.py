@@ -194,8 +194,13 @@ def test_unknown_pdf_variant_is_a_usage_error(make_project) -> None:
 
 
 def test_image_without_alt_text_is_an_error_in_a_tagged_pdf(make_project) -> None:
-    png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                        "1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082")
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "navy").save(buffer, format="PNG")
+    png = buffer.getvalue()
     project = make_project({"briefs/b.yaml": brief_yaml(["one"]),
                             "briefs/sections/one.md": section_md("One", "Text.\n\n![](chart.png)\n"),
                             "briefs/sections/chart.png": png})

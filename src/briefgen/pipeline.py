@@ -252,7 +252,15 @@ def build(project_dir: Path, options: BuildOptions, pdf_workers: PdfWorkers | No
             progress.advance()
     for planned in plan:
         report_edition(planned, options, result)
+    for brief_id in unreadable_briefs(project, options.briefs):
+        result.failed.append(f"{brief_id} (its manifest has errors)")
     return result
+
+
+def unreadable_briefs(project: Project, wanted: tuple[str, ...]) -> list[str]:
+    """Briefs whose manifest exists but could not be read (its errors are reported)."""
+    found = sorted(path.stem for path in (project.root / BRIEFS_DIR).glob("*.yaml") if path.stem not in project.briefs)
+    return [brief_id for brief_id in found if not wanted or brief_id in wanted]
 
 
 def plan_editions(project: Project, options: BuildOptions, markdown: MarkdownCache, cache: BuildCache,

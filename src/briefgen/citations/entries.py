@@ -19,8 +19,6 @@ from briefgen.model import DateParts, Name, Reference
 MAX_LISTED_NAMES = 10
 _QUOTED = frozenset({"article-journal", "article-newspaper", "article-magazine", "chapter", "paper-conference",
                      "webpage", "entry-encyclopedia", "post", "manuscript", "thesis", "document", "legislation"})
-_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis", "techreport": "Technical report",
-           "resreport": "Research report"}
 _PERIODICAL = frozenset({"article-journal", "article-newspaper", "article-magazine"})
 
 
@@ -127,11 +125,11 @@ def format_entry(reference: Reference, messages: Messages, *, year_suffix: str =
     names = reference.author or reference.editor
     creators = (family_first_names if author_date else given_first_names)(names, reference.et_al, messages)
     if creators and not reference.author and reference.editor:
-        creators += " (ed.)" if len(reference.editor) == 1 else " (eds.)"
+        creators += f" ({messages['editor_abbrev'] if len(reference.editor) == 1 else messages['editors_abbrev']})"
     date_text = date_label(reference.issued, messages) + year_suffix
     title_first = author_date and not creators  # APA: a work with no author is listed by its title
     if title_first and reference.title:
-        parts.append(_title(reference))
+        parts.append(_title(reference, messages))
     if author_date:
         if creators:
             parts.append(escape(creators) + _stop(creators))
@@ -139,7 +137,7 @@ def format_entry(reference: Reference, messages: Messages, *, year_suffix: str =
     elif creators:
         parts.append(escape(creators) + _stop(creators))
     if reference.title and not title_first:
-        parts.append(_title(reference))
+        parts.append(_title(reference, messages))
     details = _details(reference, messages, with_date=not author_date, date_text=date_text)
     if details:
         parts.append(escape(details) + _stop(details))
@@ -170,11 +168,13 @@ def date_label(date: DateParts, messages: Messages) -> str:
     return str(date.year) if date.year else messages["no_date"]
 
 
-def _title(reference: Reference) -> Markup:
+def _title(reference: Reference, messages: Messages) -> Markup:
     title = reference.title
     if reference.type in _QUOTED:
         end = "" if title.endswith(("?", "!", ".")) else "."
-        return Markup("“{}{}”").format(title, end)
+        if messages["punctuation_inside_quotes"] == "True":  # “Title.” (English); «Title». (Spanish)
+            return Markup("{}{}{}{}").format(messages["quote_open"], title, end, messages["quote_close"])
+        return Markup("{}{}{}{}").format(messages["quote_open"], title, messages["quote_close"], end)
     return Markup("<cite>{}</cite>").format(title) + _stop(title)
 
 
@@ -198,12 +198,13 @@ def _details(reference: Reference, messages: Messages, *, with_date: bool, date_
                 book += ", " + messages["edited_by"] + " " + given_first_names(reference.editor, False, messages)
             items.append(book)
         if reference.page:
-            items.append(f"pp. {reference.page}")
+            items.append(f"{messages['pages_abbrev']} {reference.page}")
     elif reference.container_title:
         items.append(reference.container_title)
     if reference.edition:
-        items.append(reference.edition if not reference.edition.isdigit() else f"{_ordinal(reference.edition)} ed.")
-    genre = _GENRES.get(reference.genre.lower(), reference.genre)
+        items.append(reference.edition if not reference.edition.isdigit()
+                     else messages.format("edition_format", ordinal=_ordinal(reference.edition), number=reference.edition))
+    genre = messages.labels.get(f"genre_{reference.genre.lower()}", reference.genre)
     if genre and reference.number:
         items.append(f"{genre} {reference.number}")
     elif reference.number:

@@ -158,7 +158,7 @@ def _make_reference(entry: Entry, fields: dict[str, str], at: SourceLocation, di
     if csl_type == "document" and fields.get("url"):
         csl_type = "webpage"
     if entry_type in ("phdthesis", "mastersthesis") and not fields.get("type"):
-        fields = {**fields, "type": "PhD thesis" if entry_type == "phdthesis" else "Master's thesis"}
+        fields = {**fields, "type": entry_type}  # named in the edition's language by the formatter
 
     def text(*names: str) -> str:
         for name in names:

@@ -10,7 +10,9 @@ page as a data URI, so the HTML is self-contained and the PDF renderer needs no 
 from __future__ import annotations
 
 import base64
+import io
 import ipaddress
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -68,7 +70,12 @@ class ResourcePolicy:
         if path.stat().st_size > MAX_IMAGE_BYTES:
             diagnostics.error(location, f"image '{src}' is larger than {MAX_IMAGE_BYTES // 2**20} MiB", "make it smaller")
             return None
-        return _data_uri(media_type, path.read_bytes())
+        data = path.read_bytes()
+        problem = image_problem(media_type, data)
+        if problem:
+            diagnostics.error(location, f"image '{src}' {problem}", "re-export the image, or use a PNG or JPEG")
+            return None
+        return _data_uri(media_type, data)
 
     def _load_remote(self, src: str, location: SourceLocation, diagnostics: Diagnostics) -> str | None:
         host = urlparse(src).hostname or ""
@@ -91,7 +98,31 @@ class ResourcePolicy:
         if len(data) > MAX_IMAGE_BYTES:
             diagnostics.error(location, f"image '{src}' is larger than {MAX_IMAGE_BYTES // 2**20} MiB", "use a smaller image")
             return None
+        problem = image_problem(media_type, data)
+        if problem:
+            diagnostics.error(location, f"image '{src}' {problem}", "use another image, or copy a good one into the project")
+            return None
         return _data_uri(media_type, data)
+
+
+_SVG_OUTSIDE_REFERENCE = re.compile(
+    r"""(?:href\s*=\s*["']\s*(?!#|data:)[^"'\s]|url\(\s*["']?\s*(?!#|data:)[^)\s]|@import)""", re.IGNORECASE)
+
+
+def image_problem(media_type: str, data: bytes) -> str:
+    """What is wrong with an image's bytes, or "" when it can be shown as it is."""
+    if media_type == "image/svg+xml":
+        if _SVG_OUTSIDE_REFERENCE.search(data.decode("utf-8", "replace")):
+            return "refers to another file or site; an SVG must carry everything it shows"
+        return ""
+    from PIL import Image, UnidentifiedImageError  # Pillow: WeasyPrint's own image library
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return "cannot be read as an image (the file is damaged or not what its name says)"
+    return ""
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
