@@ -379,13 +379,15 @@ def main() -> None:
 
 
 def _editions_using(project: Path, section_id: str) -> int:
+    """Editions that read the section's default file (a Spanish edition reads its translation)."""
     from briefgen.assemble import select_sections
     from briefgen.errors import Diagnostics
     from briefgen.load.project import load_project
 
     loaded = load_project(project, Diagnostics())
     return sum(1 for brief in loaded.briefs.values() for audience_id in brief.audiences or loaded.audiences
-               if any(s.id == section_id for s in select_sections(loaded, brief, loaded.audiences[audience_id], Diagnostics())))
+               if any(s.id == section_id and not s.language
+                      for s in select_sections(loaded, brief, loaded.audiences[audience_id], Diagnostics())))
 
 
 _SPIN = "x = 0\nfor i in range(6_000_000):\n    x += i * i\n"

@@ -60,14 +60,14 @@ def test_large_print_is_at_least_18_points() -> None:
 
 
 @pytest.mark.parametrize("theme", THEMES)
-def test_embedded_fonts_are_woff2_subsets_of_every_face(theme: str) -> None:
-    css = font_faces_css(theme, "Ünïcode ¿qué? — “quoted” ñ", "woff2")
+def test_embedded_fonts_are_woff_subsets_of_every_face(theme: str) -> None:
+    css = font_faces_css(theme, "Ünïcode ¿qué? — “quoted” ñ", "woff")
     faces = re.findall(r'font-family: "([^"]+)"; font-style: (\w+); font-weight: (\d+); '
-                       r'src: url\(data:font/woff2;base64,([^)]+)\) format\("woff2"\)', css)
+                       r'src: url\(data:font/woff;base64,([^)]+)\) format\("woff"\)', css)
     assert [(f, s, int(w)) for f, s, w, _ in faces] == [(face.family, face.style, face.weight) for face in THEME_FACES[theme]]
     for family, _style, weight, data in faces:
         font = TTFont(io.BytesIO(base64.b64decode(data)))
-        assert font.flavor == "woff2"
+        assert font.flavor == "woff"
         assert "fvar" not in font, "variable fonts are pinned to one weight"
         cmap = font.getBestCmap()
         assert all(ord(c) in cmap for c in "ñ¿“”—Ü"), f"{family} {weight} lacks a character of the text"
@@ -78,8 +78,8 @@ def test_embedded_fonts_are_woff2_subsets_of_every_face(theme: str) -> None:
 def test_font_subsetting_is_deterministic() -> None:
     from briefgen.render import fonts
 
-    first = font_faces_css("standard", "Same text.", "woff2")
+    first = font_faces_css("standard", "Same text.", "woff")
     for cached in (fonts._face_bytes, getattr(fonts, "_subset", None)):  # subset again, not from the cache
         if cached is not None and hasattr(cached, "cache_clear"):
             cached.cache_clear()
-    assert first == font_faces_css("standard", "Same text.", "woff2")
+    assert first == font_faces_css("standard", "Same text.", "woff")

@@ -86,7 +86,7 @@ def render_handout_html(edition: Edition, project: Project, diagnostics: Diagnos
         css=Markup(theme_css(edition.audience.theme) + "\n" + theme_css("handout", base=False)),
         page_css=Markup(page_css(edition, messages)),
     )
-    fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff2")
+    fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff")
     return page.replace(FONTS_MARKER, fonts, 1)
 
 

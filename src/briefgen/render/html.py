@@ -74,14 +74,14 @@ def render_html(edition: Edition, table: CitationTable, project: Project, diagno
                 is_for_pdf: bool = False, allow_remote: bool = False, embed_fonts: bool = True) -> str:
     """The edition as one self-contained page, its fonts subset to the page's characters.
 
-    The shareable page embeds WOFF2 fonts and a small-screen stylesheet; the page the PDF
+    The shareable page embeds WOFF fonts and a small-screen stylesheet; the page the PDF
     is made from embeds TrueType fonts (which WeasyPrint subsets again) and leaves out the
     screen-only rules, whose media queries WeasyPrint does not read.
     """
     page = _render_page(edition, table, project, diagnostics, is_for_pdf, allow_remote)
     if not embed_fonts:
         return page.replace(FONTS_MARKER, "", 1)
-    fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff2")
+    fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff")
     return page.replace(FONTS_MARKER, fonts, 1)
 
 
