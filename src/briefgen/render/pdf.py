@@ -81,8 +81,8 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
     """Lay out ``html`` and write the PDF.
 
     ``date`` (the edition's checked date) stands in for the clock wherever a library would
-    read it. With ``toc_after_pages`` set, a longer document is laid out again with its
-    table of contents shown (page numbers need a finished layout).
+    read it. With ``toc_after_pages`` set, a document longer than that shows its table of
+    contents (laid out with it first; a short one is laid out again without).
     """
     fetcher = ProjectFetcher(allowed_roots)
     logger = logging.getLogger("weasyprint")
@@ -92,10 +92,16 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
     try:
         with _source_date(date), time_limit.time_limit(time_limit.MAX_RENDER_SECONDS):
             page = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
-            document = page.render(pdf_variant=variant)
-            has_toc = toc_after_pages is not None and len(document.pages) > toc_after_pages
+            # Most briefs are longer than the threshold: lay out with the table of contents first,
+            # and again without it only when the edition turns out short (one layout, not two).
+            has_toc = toc_after_pages is not None
             if has_toc:
                 document = page.render(pdf_variant=variant, stylesheets=[weasyprint.CSS(string=_TOC_CSS)])
+                without_toc = page.render(pdf_variant=variant) if len(document.pages) <= toc_after_pages + 1 else None
+                if without_toc is not None and len(without_toc.pages) <= toc_after_pages:
+                    document, has_toc = without_toc, False
+            else:
+                document = page.render(pdf_variant=variant)
             pdf = document.write_pdf(pdf_variant=variant)
     except time_limit.RenderTimeout:
         raise BriefgenError.at(location, f"laying out the PDF took longer than {time_limit.MAX_RENDER_SECONDS:g} seconds",
