@@ -27,6 +27,8 @@ class PdfJob:
     location: SourceLocation
     variant: str = "pdf/ua-1"
     date: dt.date | None = None
+    words: int = 0
+    """The edition's length, to guess whether it needs a table of contents."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ def render_pdf_job(job: PdfJob) -> PdfOutcome:
     diagnostics = Diagnostics()
     try:
         pdf = render_pdf(job.html, job.base_dir, list(job.allowed_roots), job.location, diagnostics,
-                         job.variant, job.date)  # type: ignore[arg-type]
+                         job.variant, job.date, words=job.words)  # type: ignore[arg-type]
     except BriefgenError as error:  # a limit was reached: this edition fails, the worker goes on
         return PdfOutcome(b"", 0, tuple([*diagnostics.items, *error.diagnostics]))
     return PdfOutcome(pdf.data, pdf.pages, tuple(diagnostics.items))

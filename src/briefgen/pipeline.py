@@ -113,9 +113,9 @@ def render_pages(edition: Edition, project: Project, options: BuildOptions, form
     return EditionPages(table, html, pdf_page, measure_edition(edition))
 
 
-def pdf_job(edition: Edition, project: Project, options: BuildOptions, page: str) -> PdfJob:
+def pdf_job(edition: Edition, project: Project, options: BuildOptions, page: str, words: int) -> PdfJob:
     return PdfJob(page, project.root, package_roots(project), edition.brief.location, options.pdf_variant,
-                  edition_date(edition))
+                  edition_date(edition), words)
 
 
 def package_roots(project: Project) -> tuple[Path, ...]:
@@ -184,7 +184,7 @@ def build_edition(project: Project, brief: Brief, audience: Audience, cache: Mar
     pages = render_pages(edition, project, options, options.formats, diagnostics)
     pdf = None
     if pages.pdf_page is not None:
-        pdf = render_pdf_job(pdf_job(edition, project, options, pages.pdf_page))
+        pdf = render_pdf_job(pdf_job(edition, project, options, pages.pdf_page, pages.reading.words))
         diagnostics.extend(list(pdf.diagnostics))
     made = edition_files(edition, project, options, options.formats, pages, pdf, diagnostics)
     if diagnostics.has_errors:
@@ -313,7 +313,8 @@ def render_planned(planned: PlannedEdition, project: Project, options: BuildOpti
                    ) -> tuple[tuple[PlannedEdition, EditionPages], PdfJob | None]:
     """Cite and render the pages; the PDF job when a PDF (or its picture) is wanted and all is well."""
     pages = render_pages(planned.edition, project, options, planned.formats, planned.diagnostics)
-    job = pdf_job(planned.edition, project, options, pages.pdf_page) if pages.pdf_page is not None else None
+    job = (pdf_job(planned.edition, project, options, pages.pdf_page, pages.reading.words)
+           if pages.pdf_page is not None else None)
     return (planned, pages), job
 
 

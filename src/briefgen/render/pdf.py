@@ -30,6 +30,8 @@ from briefgen.model import PdfVariant
 from briefgen.render import time_limit
 from briefgen.render.resources import is_inside
 
+WORDS_PER_PAGE = 300
+"""About what one page of an edition holds, to guess its length before laying it out."""
 TOC_AFTER_PAGES = 4
 """An edition longer than this many pages gets a table of contents after its summary."""
 
@@ -77,12 +79,13 @@ class RenderedPdf:
 
 def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: SourceLocation,
                diagnostics: Diagnostics, variant: PdfVariant = "pdf/ua-1",
-               date: dt.date | None = None, toc_after_pages: int | None = TOC_AFTER_PAGES) -> RenderedPdf:
+               date: dt.date | None = None, toc_after_pages: int | None = TOC_AFTER_PAGES,
+               words: int = 0) -> RenderedPdf:
     """Lay out ``html`` and write the PDF.
 
     ``date`` (the edition's checked date) stands in for the clock wherever a library would
     read it. With ``toc_after_pages`` set, a document longer than that shows its table of
-    contents (laid out with it first; a short one is laid out again without).
+    contents; ``words`` (the edition's length) guesses which layout to try first.
     """
     fetcher = ProjectFetcher(allowed_roots)
     logger = logging.getLogger("weasyprint")
@@ -92,16 +95,19 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
     try:
         with _source_date(date), time_limit.time_limit(time_limit.MAX_RENDER_SECONDS):
             page = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
-            # Most briefs are longer than the threshold: lay out with the table of contents first,
-            # and again without it only when the edition turns out short (one layout, not two).
-            has_toc = toc_after_pages is not None
-            if has_toc:
-                document = page.render(pdf_variant=variant, stylesheets=[weasyprint.CSS(string=_TOC_CSS)])
-                without_toc = page.render(pdf_variant=variant) if len(document.pages) <= toc_after_pages + 1 else None
-                if without_toc is not None and len(without_toc.pages) <= toc_after_pages:
-                    document, has_toc = without_toc, False
+            # Lay out first the way the edition will most likely end (with a table of contents when
+            # its words would fill more than the threshold), and a second time only when wrong.
+            with_toc = [weasyprint.CSS(string=_TOC_CSS)]
+            if toc_after_pages is not None and words > WORDS_PER_PAGE * toc_after_pages:
+                document, has_toc = page.render(pdf_variant=variant, stylesheets=with_toc), True
+                if len(document.pages) <= toc_after_pages + 1:
+                    without_toc = page.render(pdf_variant=variant)
+                    if len(without_toc.pages) <= toc_after_pages:
+                        document, has_toc = without_toc, False
             else:
-                document = page.render(pdf_variant=variant)
+                document, has_toc = page.render(pdf_variant=variant), False
+                if toc_after_pages is not None and len(document.pages) > toc_after_pages:
+                    document, has_toc = page.render(pdf_variant=variant, stylesheets=with_toc), True
             pdf = document.write_pdf(pdf_variant=variant)
     except time_limit.RenderTimeout:
         raise BriefgenError.at(location, f"laying out the PDF took longer than {time_limit.MAX_RENDER_SECONDS:g} seconds",
