@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import bibtexparser
-from bibtexparser.library import Library
+from bibtexparser import Library
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ImplicitComment, ParsingFailedBlock
 
