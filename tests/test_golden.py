@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.render.html import theme_css
 from conftest import BUILTIN_AUDIENCES, FIXTURES_DIR, GOLDEN_DIR, CliResult, run_cli
 
 BASIC = FIXTURES_DIR / "basic"
@@ -19,7 +20,13 @@ _EMBEDDED_FONT = re.compile(r"(url\(data:font/[a-z0-9]+;base64,)[A-Za-z0-9+/=]+\
 
 
 def without_font_data(html: str) -> str:
-    """Embedded fonts are binary and tested on their own: the golden files keep a placeholder."""
+    """Embedded fonts are binary and tested on their own, and so are the theme stylesheets
+    (test_themes.py): the golden files keep a placeholder for each, so that they record the
+    page itself and a change of style does not rewrite every one of them."""
+    for theme, base in (("standard", True), ("large-print", True), ("screen", False)):
+        css = theme_css(theme, base=base)
+        assert html.count(css) <= 1
+        html = html.replace(css, f"/* the {theme} stylesheet{' on base.css' if base else ''} */")
     return _EMBEDDED_FONT.sub(r"\1…)", html)
 
 
@@ -41,7 +48,9 @@ def test_basic_fixture_builds_cleanly(basic_html: tuple[CliResult, Path]) -> Non
 def test_basic_edition_matches_golden(basic_html: tuple[CliResult, Path], audience: str, update_golden: bool) -> None:
     _result, output = basic_html
     name = f"basic--{audience}.html"
-    actual = without_font_data((output / name).read_text(encoding="utf-8"))
+    page = (output / name).read_text(encoding="utf-8")
+    assert theme_css("standard") in page and theme_css("screen", base=False) in page, "the stylesheets are inlined"
+    actual = without_font_data(page)
     golden = GOLDEN_DIR / name
     if update_golden:
         GOLDEN_DIR.mkdir(exist_ok=True)

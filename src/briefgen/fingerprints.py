@@ -106,7 +106,7 @@ def edition_key(edition: Edition, project: Project, hashes: InputHashes, options
                      + hashes.file(section.section.location.path))
     linked = sorted({q.brief for q in edition.further_questions if q.brief})
     parts.append("links " + repr([(b, project.briefs[b].title if b in project.briefs else None) for b in linked]))
-    texts = list(_texts(edition))
+    texts = list(edition.texts())
     cited = sorted({item.key for text in texts for citation in iter_citations(text.tokens) for item in citation.items})
     parts.append(f"bibliography readable={project.bibliography.is_readable}")
     for key in [*cited, *sorted(k for k in brief.nocite if k != "*")]:
@@ -122,13 +122,6 @@ def edition_key(edition: Edition, project: Project, hashes: InputHashes, options
 def _audience_values(audience: Audience) -> list[tuple[str, object]]:
     return [(field.name, getattr(audience, field.name)) for field in dataclasses.fields(audience)
             if field.name not in ("location", "is_builtin")]
-
-
-def _texts(edition: Edition) -> Iterator[EditionText]:
-    for text in (edition.intro, edition.summary, *edition.key_takeaways, *(s.text for s in edition.sections),
-                 edition.call_to_action, edition.disclaimer):
-        if text is not None:
-            yield text
 
 
 def _image_sources(tokens: Iterable[Token]) -> Iterator[str]:

@@ -252,6 +252,12 @@ class Edition:
     key_takeaways: tuple[EditionText, ...]
     disclaimer: EditionText | None
 
+    def texts(self, include_disclaimer: bool = True) -> list[EditionText]:
+        """Every piece of Markdown the audience reads, in reading order (the disclaimer last)."""
+        texts = [self.intro, self.summary, *self.key_takeaways, *(s.text for s in self.sections), self.call_to_action,
+                 self.disclaimer if include_disclaimer else None]
+        return [text for text in texts if text is not None]
+
     @property
     def name(self) -> str:
         """The output file name without extension: ``<brief-id>--<audience-id>``."""

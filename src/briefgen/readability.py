@@ -73,10 +73,9 @@ def plain_text(tokens: Iterable[Token], cell_separator: str = "\n\n") -> str:
 
 
 def measure_edition(edition: Edition) -> Readability:
-    """The reading level of what this audience reads: intro, summary, takeaways, sections."""
-    texts = [edition.intro, edition.summary, *edition.key_takeaways, *(s.text for s in edition.sections),
-             edition.call_to_action]
-    return measure("\n\n".join(plain_text(t.tokens) for t in texts if t is not None), edition.language)
+    """The reading level of what this audience reads (all but the disclaimer)."""
+    texts = edition.texts(include_disclaimer=False)
+    return measure("\n\n".join(plain_text(t.tokens) for t in texts), edition.language)
 
 
 def measure(text: str, language: str) -> Readability:

@@ -27,10 +27,7 @@ class CheckedEdition:
     @property
     def texts(self) -> list[EditionText]:
         """Every piece of Markdown the audience reads, in reading order (disclaimer last)."""
-        edition = self.edition
-        texts = [edition.intro, edition.summary, *edition.key_takeaways, *(s.text for s in edition.sections),
-                 edition.call_to_action, edition.disclaimer]
-        return [text for text in texts if text is not None]
+        return self.edition.texts()
 
 
 def check_edition(project: Project, brief: Brief, audience: Audience, cache: MarkdownCache, count_pages: bool,

@@ -64,10 +64,8 @@ def check_evidence(editions: Sequence[CheckedEdition], diagnostics: Diagnostics)
     for checked in editions:
         edition = checked.edition
         dates = checked_dates(edition.brief.checked, edition.language)
-        texts = [edition.intro, edition.summary, *edition.key_takeaways, *(s.text for s in edition.sections)]
-        for text in texts:
-            if text is not None:
-                check_text(text, dates, diagnostics)
+        for text in edition.texts(include_disclaimer=False):
+            check_text(text, dates, diagnostics)
 
 
 def check_text(text: EditionText, checked: Sequence[str], diagnostics: Diagnostics) -> None:

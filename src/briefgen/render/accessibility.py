@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from markdown_it.token import Token
 
 from briefgen.errors import Diagnostics
-from briefgen.model import Edition, EditionText
+from briefgen.model import Edition
 
 
 def check_alt_text(edition: Edition, diagnostics: Diagnostics, *, is_required: bool) -> None:
     """Every image needs a text alternative: an error when ``is_required`` (PDF/UA), else a warning."""
     report = diagnostics.error if is_required else diagnostics.warning
-    for text in _texts(edition):
+    for text in edition.texts():
         for token in _walk(text.tokens):
             if token.type != "image" or (token.content or "").strip():
                 continue
@@ -23,14 +23,6 @@ def check_alt_text(edition: Edition, diagnostics: Diagnostics, *, is_required: b
                    + (" (required in a pdf/ua-1 PDF)" if is_required else ""),
                    "describe what it shows between the brackets: ![what the image shows](...)",
                    rule="structure/image-alt")
-
-
-def _texts(edition: Edition) -> Iterator[EditionText]:
-    for text in (edition.intro, edition.summary, edition.disclaimer, edition.call_to_action, *edition.key_takeaways):
-        if text is not None:
-            yield text
-    for section in edition.sections:
-        yield section.text
 
 
 def _walk(tokens: tuple[Token, ...] | list[Token]) -> Iterator[Token]:

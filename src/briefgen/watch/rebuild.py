@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -239,12 +239,8 @@ class LiveEditions:
 
 
 def image_dependencies(edition: Edition) -> frozenset[Path]:
-    texts: Iterable[EditionText | None] = (edition.intro, edition.summary, *edition.key_takeaways,
-                                           *(s.text for s in edition.sections), edition.call_to_action, edition.disclaimer)
     found = set()
-    for text in texts:
-        if text is None:
-            continue
+    for text in edition.texts():
         for token in _inline_children(text):
             source = str(token.attrGet("src") or "") if token.type == "image" else ""
             if source and "://" not in source and not source.startswith(("data:", "/")):
