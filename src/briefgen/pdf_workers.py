@@ -29,6 +29,8 @@ class PdfJob:
     date: dt.date | None = None
     words: int = 0
     """The edition's length, to guess whether it needs a table of contents."""
+    seconds: float | None = None
+    """The layout's time limit, decided where the job is made (a worker may not share its settings)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,8 @@ def render_pdf_job(job: PdfJob) -> PdfOutcome:
     diagnostics = Diagnostics()
     try:
         pdf = render_pdf(job.html, job.base_dir, list(job.allowed_roots), job.location, diagnostics,
-                         job.variant, job.date, words=job.words)  # type: ignore[arg-type]
+                         job.variant, job.date, words=job.words,
+                         seconds=job.seconds)  # type: ignore[arg-type]
     except BriefgenError as error:  # a limit was reached: this edition fails, the worker goes on
         return PdfOutcome(b"", 0, tuple([*diagnostics.items, *error.diagnostics]))
     return PdfOutcome(pdf.data, pdf.pages, tuple(diagnostics.items))

@@ -30,6 +30,7 @@ from briefgen.model import Audience, Brief, CitationStyle, Edition, OutputFormat
 from briefgen.outputs import output_folder, prepare_output_dir, write_all_atomic
 from briefgen.pdf_workers import PdfJob, PdfOutcome, PdfWorkers, default_jobs, render_pdf_job, start_pdf_workers
 from briefgen.readability import Readability, measure_edition
+from briefgen.render import time_limit
 from briefgen.render.accessibility import check_alt_text
 from briefgen.render.html import cite_edition, edition_date, render_html
 from briefgen.workers import WorkerFailure, WorkerPool, start_method
@@ -115,7 +116,7 @@ def render_pages(edition: Edition, project: Project, options: BuildOptions, form
 
 def pdf_job(edition: Edition, project: Project, options: BuildOptions, page: str, words: int) -> PdfJob:
     return PdfJob(page, project.root, package_roots(project), edition.brief.location, options.pdf_variant,
-                  edition_date(edition), words)
+                  edition_date(edition), words, time_limit.MAX_RENDER_SECONDS)
 
 
 def package_roots(project: Project) -> tuple[Path, ...]:

@@ -19,6 +19,7 @@ from markdown_it.token import Token
 from briefgen.check.editions import CheckedEdition
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import messages_for
+from briefgen.markdown.parser import walk_tokens
 from briefgen.model import EditionText
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -147,7 +148,7 @@ def _units(tokens: Sequence[Token]) -> Iterator[_Unit]:
 
 
 def _is_citing(token: Token, cited_notes: set[int]) -> bool:
-    for child in _walk(token.children or []):
+    for child in walk_tokens(token.children or []):
         if child.type == "citation":
             return True
         if child.type == "footnote_ref" and child.meta and child.meta.get("id") in cited_notes:
@@ -170,14 +171,8 @@ def _cited_footnotes(tokens: Sequence[Token]) -> set[int]:
 
 def _plain(token: Token) -> str:
     """Visible words only: text, not code, link targets or citations."""
-    return "".join(child.content if child.type == "text" else " " for child in _walk(token.children or []))
+    return "".join(child.content if child.type == "text" else " " for child in walk_tokens(token.children or []))
 
-
-def _walk(tokens: list[Token]) -> Iterator[Token]:
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from _walk(token.children)
 
 
 def _line_in(inlines: Sequence[Token], matched: str) -> int:

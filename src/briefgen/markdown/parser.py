@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -109,7 +110,7 @@ def _attach_lines(state: StateCore) -> None:
         if block.type != "inline" or not block.children:
             continue
         first = block.map[0] if block.map else 0
-        for child in _walk(block.children):
+        for child in walk_tokens(block.children):
             offset = child.meta.get("offset") if child.meta else None
             line = first + (block.content.count("\n", 0, offset) if isinstance(offset, int) else 0)
             if child.type == "citation":
@@ -133,11 +134,12 @@ def _neutralise_link(children: list[Token], opening: Token) -> None:
                 break
 
 
-def _walk(tokens: list[Token]):  # type: ignore[no-untyped-def]
+def walk_tokens(tokens: Iterable[Token]) -> Iterator[Token]:
+    """Every token, and the inline tokens inside each, in document order."""
     for token in tokens:
         yield token
         if token.children:
-            yield from _walk(token.children)
+            yield from walk_tokens(token.children)
 
 
 def _shift_headings(state: StateCore) -> None:

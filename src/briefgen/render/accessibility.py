@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from markdown_it.token import Token
-
 from briefgen.errors import Diagnostics
+from briefgen.markdown.parser import walk_tokens
 from briefgen.model import Edition
 
 
@@ -14,7 +11,7 @@ def check_alt_text(edition: Edition, diagnostics: Diagnostics, *, is_required: b
     """Every image needs a text alternative: an error when ``is_required`` (PDF/UA), else a warning."""
     report = diagnostics.error if is_required else diagnostics.warning
     for text in edition.texts():
-        for token in _walk(text.tokens):
+        for token in walk_tokens(text.tokens):
             if token.type != "image" or (token.content or "").strip():
                 continue
             line = int(token.meta.get("line", 0)) if token.meta else 0
@@ -24,9 +21,3 @@ def check_alt_text(edition: Edition, diagnostics: Diagnostics, *, is_required: b
                    "describe what it shows between the brackets: ![what the image shows](...)",
                    rule="structure/image-alt")
 
-
-def _walk(tokens: tuple[Token, ...] | list[Token]) -> Iterator[Token]:
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from _walk(token.children)

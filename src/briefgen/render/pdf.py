@@ -80,7 +80,7 @@ class RenderedPdf:
 def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: SourceLocation,
                diagnostics: Diagnostics, variant: PdfVariant = "pdf/ua-1",
                date: dt.date | None = None, toc_after_pages: int | None = TOC_AFTER_PAGES,
-               words: int = 0) -> RenderedPdf:
+               words: int = 0, seconds: float | None = None) -> RenderedPdf:
     """Lay out ``html`` and write the PDF.
 
     ``date`` (the edition's checked date) stands in for the clock wherever a library would
@@ -93,7 +93,8 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
     logger.addHandler(collect)
     propagate, logger.propagate = logger.propagate, False
     try:
-        with _source_date(date), time_limit.time_limit(time_limit.MAX_RENDER_SECONDS):
+        limit = time_limit.MAX_RENDER_SECONDS if seconds is None else seconds
+        with _source_date(date), time_limit.time_limit(limit):
             page = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
             # Lay out first the way the edition will most likely end (with a table of contents when
             # its words would fill more than the threshold), and a second time only when wrong.
@@ -110,7 +111,7 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
                     document, has_toc = page.render(pdf_variant=variant, stylesheets=with_toc), True
             pdf = document.write_pdf(pdf_variant=variant)
     except time_limit.RenderTimeout:
-        raise BriefgenError.at(location, f"laying out the PDF took longer than {time_limit.MAX_RENDER_SECONDS:g} seconds",
+        raise BriefgenError.at(location, f"laying out the PDF took longer than {limit:g} seconds",
                                "look for a very long table or paragraph in this edition and split it") from None
     finally:
         logger.removeHandler(collect)

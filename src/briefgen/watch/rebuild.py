@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -25,7 +25,8 @@ from briefgen.assemble import MarkdownCache, check_audience_ids
 from briefgen.assemble import edition_source_files as static_dependencies
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, SourceLocation
 from briefgen.load.project import BIBLIOGRAPHY, BRIEFS_DIR, load_project
-from briefgen.model import Audience, Brief, Edition, EditionText, OutputFormat, Project
+from briefgen.markdown.parser import walk_tokens
+from briefgen.model import Audience, Brief, Edition, OutputFormat, Project
 from briefgen.outputs import prepare_output_dir, write_all_atomic
 from briefgen.pipeline import BuildOptions, build_edition, select_audiences, select_briefs
 
@@ -241,19 +242,11 @@ class LiveEditions:
 def image_dependencies(edition: Edition) -> frozenset[Path]:
     found = set()
     for text in edition.texts():
-        for token in _inline_children(text):
+        for token in walk_tokens(text.tokens):
             source = str(token.attrGet("src") or "") if token.type == "image" else ""
             if source and "://" not in source and not source.startswith(("data:", "/")):
                 found.add((text.source.location.path.parent / source).resolve())
     return frozenset(found)
-
-
-def _inline_children(text: EditionText) -> Iterator:  # type: ignore[type-arg]
-    stack = [child for token in text.tokens if token.type == "inline" for child in token.children or ()]
-    while stack:
-        token = stack.pop()
-        yield token
-        stack.extend(token.children or ())
 
 
 def _forget_package_files() -> None:
