@@ -25,6 +25,7 @@ from briefgen.citations.entries import date_label, format_entry, has_creator, sh
 from briefgen.citations.resolve import CitationTable, CitedPlace
 from briefgen.citations.syntax import Citation, CitationItem
 from briefgen.i18n import Messages
+from briefgen.markdown.parser import render_phrase
 from briefgen.model import CitationStyle, Reference
 
 
@@ -63,6 +64,10 @@ class Style:
     def _known(self, citation: Citation) -> list[CitationItem]:
         return [item for item in citation.items if item.key in self.table.numbers]
 
+    def _is_narrative(self, citation: Citation) -> bool:
+        """The author is named in the text: the first written item, when its key is known."""
+        return citation.is_narrative and citation.items[0].key in self.table.numbers
+
     def _reference(self, key: str) -> Reference:
         return self.table.references[self.table.number(key) - 1]
 
@@ -70,18 +75,28 @@ class Style:
         return RenderedEntry(entry_anchor(reference.id), label, html, self.table.cited_in.get(reference.id, ()))
 
 
-def _locator(item: CitationItem) -> str:
-    return f"{item.label} {item.locator}".strip()
+def locator_text(item: CitationItem) -> str:
+    """``pp. 3–5``: the term as written, then the value with its ranges in en dashes (as
+    citeproc prints them; ``\\-`` keeps a hyphen)."""
+    value = re.sub(r"(?<!\\)-+", "–", item.locator).replace("\\-", "-")
+    return f"{item.label} {value}".strip()
 
 
-def _decorated(item: CitationItem, core: Markup) -> Markup:
+def prefix_html(item: CitationItem, language: str = "en") -> Markup:
+    return Markup(render_phrase(item.prefix, language))
+
+
+def suffix_html(item: CitationItem, language: str = "en") -> Markup:
+    """The suffix as printed after the key or locator; it carries its own leading comma or space."""
+    return Markup(render_phrase(item.suffix, language))
+
+
+def _decorated(item: CitationItem, core: Markup, language: str = "en") -> Markup:
     """``see`` + core + ``, pp. 3–5`` + suffix: the parts an author wrote around a key."""
-    text = (escape(item.prefix) + " " if item.prefix else Markup("")) + core
+    text = (prefix_html(item, language) + Markup(" ") if item.prefix else Markup("")) + core
     if item.locator:
-        text += Markup(", ") + escape(_locator(item))
-    if item.suffix:
-        text += (Markup("") if item.suffix.startswith((",", ";", ".")) else Markup(" ")) + escape(item.suffix)
-    return text
+        text += Markup(", ") + escape(locator_text(item))
+    return text + suffix_html(item, language)
 
 
 def _link(key: str, text: str | Markup) -> Markup:
@@ -95,10 +110,9 @@ class NumericStyle(Style):
         items = self._known(citation)
         if not items:
             return Markup('<span class="citation citation-unknown">[?]</span>')
-        if citation.is_narrative:
-            item = items[0]
+        if self._is_narrative(citation):
             return Markup('<span class="citation">{} {}</span>').format(
-                short_author(self._reference(item.key), self.messages), self._group([item]))
+                short_author(self._reference(items[0].key), self.messages), self._group(items))
         return Markup('<span class="citation">{}</span>').format(self._group(items))
 
     def _group(self, items: Sequence[CitationItem]) -> Markup:
@@ -110,7 +124,8 @@ class NumericStyle(Style):
                 parts.append(_link(first_key, str(first)) if first == last
                              else _link(first_key, str(first)) + Markup("–") + _link(last_key, str(last)))
             return Markup("[") + Markup(", ").join(parts) + Markup("]")
-        rendered = [_decorated(item, _link(item.key, str(self.table.number(item.key)))) for item in items]
+        rendered = [_decorated(item, _link(item.key, str(self.table.number(item.key))), self.messages.language)
+                    for item in items]
         return Markup("[") + Markup("; ").join(rendered) + Markup("]")
 
     def _key(self, number: int) -> str:
@@ -150,16 +165,15 @@ class AuthorDateStyle(Style):
         items = self._known(citation)
         if not items:
             return Markup('<span class="citation citation-unknown">(?)</span>')
-        if citation.is_narrative:
-            item = items[0]
-            reference = self._reference(item.key)
-            inside = _decorated(item, _link(item.key, self._year(reference)))
-            return Markup('<span class="citation">{} ({})</span>').format(short_author(reference, self.messages), inside)
         rendered = []
-        for item in items:
+        for index, item in enumerate(items):
             reference = self._reference(item.key)
-            author = Markup("") if item.suppress_author else escape(short_author(reference, self.messages)) + Markup(", ")
-            rendered.append(_decorated(item, author + _link(item.key, self._year(reference))))
+            is_named = item.suppress_author or index == 0 and self._is_narrative(citation)
+            author = Markup("") if is_named else escape(short_author(reference, self.messages)) + Markup(", ")
+            rendered.append(_decorated(item, author + _link(item.key, self._year(reference)), self.messages.language))
+        if self._is_narrative(citation):
+            return Markup('<span class="citation">{} ({})</span>').format(
+                short_author(self._reference(items[0].key), self.messages), Markup("; ").join(rendered))
         return Markup('<span class="citation">(') + Markup("; ").join(rendered) + Markup(")</span>")
 
     def entries(self) -> list[RenderedEntry]:
@@ -203,13 +217,13 @@ class NotesStyle(Style):
             else:
                 self.seen.add(item.key)
                 core = _link(item.key, format_entry(reference, self.messages).striptags().rstrip("."))
-            parts.append(_decorated(item, core))
+            parts.append(_decorated(item, core, self.messages.language))
         note = Markup("; ").join(parts) + Markup(".")
         self.notes.append(note)
         number = len(self.notes)
         call = Markup('<a class="note-call" id="note-ref-{0}" href="#note-{0}"><sup>{0}</sup></a>'
                       '<span class="footnote">{1}</span>').format(number, note)
-        if citation.is_narrative:
+        if self._is_narrative(citation):
             return Markup('<span class="citation">{}{}</span>').format(short_author(self._reference(items[0].key),
                                                                                   self.messages), call)
         return Markup('<span class="citation">{}</span>').format(call)

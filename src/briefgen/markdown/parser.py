@@ -51,6 +51,25 @@ def markdown_parser(language: str = "en") -> MarkdownIt:
     return md
 
 
+@lru_cache(maxsize=8)
+def _phrase_parser(language: str) -> MarkdownIt:
+    """Inline Markdown for the short phrases around a citation key: emphasis, code, smart
+    typography; no links, images or raw HTML (a citation is a link already)."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": _QUOTES.get(language[:2], _QUOTES["en"])})
+    md.enable(["strikethrough", "replacements", "smartquotes"])
+    md.disable(["link", "image", "autolink", "html_inline"])
+    return md
+
+
+def render_phrase(text: str, language: str = "en") -> str:
+    """A citation's prefix or suffix (Markdown) as safe HTML; leading and trailing spaces kept."""
+    if not text.strip():
+        return escape_html(text)
+    stripped = text.strip()
+    html = _phrase_parser(language).renderInline(stripped)
+    return text[:len(text) - len(text.lstrip())] + html + text[len(text.rstrip()):]
+
+
 _SCRIPT_SCHEME = re.compile(r"^\s*(javascript|vbscript)\s*:", re.IGNORECASE)
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp"})
