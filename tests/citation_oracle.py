@@ -156,7 +156,7 @@ def read_with_pandoc(snippets: list[str]) -> list[list[tuple[ReadItem, ...]]]:
     return result
 
 
-_PROBE_ITEM = re.compile(r"^(?P<prefix>.*?)⟦k¦(?P<type>[^¦⟧]*)(?:¦(?P<locator>[^⟧]*))?⟧(?P<suffix>.*)$", re.DOTALL)
+_PROBE_ITEM = re.compile(r"^(?P<prefix>.*?)⟦k¦(?P<type>[^«⟧]*)(?:«(?P<locator>.*)»)?⟧(?P<suffix>.*)$", re.DOTALL)
 
 
 def _items(cite: dict, probe: dict) -> tuple[ReadItem, ...]:

@@ -26,32 +26,58 @@ def the_citation(text: str) -> Citation:
     return found[0]
 
 
+def page(value: str, label: str = "p.", **fields: object) -> CitationItem:
+    return CitationItem(**{"key": "a", "locator": value, "label": label, "locator_type": "page", **fields})  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(("text", "items", "is_narrative"), [
     pytest.param("Text [@gao2021].", (CitationItem("gao2021"),), False, id="single"),
     pytest.param("Text [@a; @b].", (CitationItem("a"), CitationItem("b")), False, id="group"),
     pytest.param("Text [@a;@b].", (CitationItem("a"), CitationItem("b")), False, id="group-without-spaces"),
     pytest.param("Text [see @a, pp. 3-5; also @b].",
-                 (CitationItem("a", prefix="see", locator="3–5", label="pp."), CitationItem("b", prefix="also")), False,
+                 (page("3-5", "pp.", prefix="see"), CitationItem("b", prefix="also")), False,
                  id="prefix-locator-range-and-second-prefix"),
-    pytest.param("Text [@a, p. 4].", (CitationItem("a", locator="4", label="p."),), False, id="page-locator"),
-    pytest.param("Text [@a, 33].", (CitationItem("a", locator="33"),), False, id="bare-number-locator"),
-    pytest.param("Text [@a, chap. 2].", (CitationItem("a", locator="2", label="chap."),), False, id="chapter-locator"),
-    pytest.param("Text [@a, § 4].", (CitationItem("a", locator="4", label="§"),), False, id="section-sign-locator"),
-    pytest.param("Text [@a, p. 33, emphasis added].",
-                 (CitationItem("a", locator="33", label="p.", suffix=", emphasis added"),), False,
+    pytest.param("Text [@a, p. 4].", (page("4"),), False, id="page-locator"),
+    pytest.param("Text [@a, 33].", (page("33", ""),), False, id="bare-number-locator"),
+    pytest.param("Text [@a, chap. 2].", (CitationItem("a", locator="2", label="chap.", locator_type="chapter"),), False,
+                 id="chapter-locator"),
+    pytest.param("Text [@a, § 4].", (CitationItem("a", locator="4", label="§", locator_type="section"),), False,
+                 id="section-sign-locator"),
+    pytest.param("Text [@a, p. 33, emphasis added].", (page("33", suffix=", emphasis added"),), False,
                  id="locator-then-suffix"),
-    pytest.param("Text [@a, and elsewhere].", (CitationItem("a", suffix="and elsewhere"),), False, id="suffix-only"),
+    pytest.param("Text [@a, and elsewhere].", (CitationItem("a", suffix=", and elsewhere"),), False,
+                 id="suffix-only-keeps-its-comma"),
+    pytest.param("Text [@a and elsewhere].", (CitationItem("a", suffix=" and elsewhere"),), False,
+                 id="suffix-without-comma"),
+    pytest.param("Text [@MyPaper, Equation 1].", (CitationItem("MyPaper", suffix=", Equation 1"),), False,
+                 id="word-and-number-is-a-suffix"),
     pytest.param("Text [e.g., @a].", (CitationItem("a", prefix="e.g.,"),), False, id="prefix-with-punctuation"),
     pytest.param("Smith says [-@a].", (CitationItem("a", suppress_author=True),), False, id="suppress-author"),
+    pytest.param("Smith says -@a.", (CitationItem("a", suppress_author=True),), False, id="suppress-author-outside-brackets"),
     pytest.param("@a says so.", (CitationItem("a"),), True, id="narrative-at-start"),
     pytest.param("As @a said.", (CitationItem("a"),), True, id="narrative-trailing-period-not-in-key"),
-    pytest.param("As @a [p. 4] says.", (CitationItem("a", locator="4", label="p."),), True, id="narrative-with-locator"),
+    pytest.param("As @a [p. 4] says.", (page("4"),), True, id="narrative-with-locator"),
+    pytest.param("As @a [and others] says.", (CitationItem("a", suffix=", and others"),), True, id="narrative-with-suffix"),
+    pytest.param("As @a [p. 33; @b] says.", (page("33"), CitationItem("b")), True, id="narrative-then-more-items"),
+    pytest.param("As @a [@b] says.", (CitationItem("a"), CitationItem("b")), True, id="narrative-then-a-group"),
     pytest.param("As “@a” says.", (CitationItem("a"),), True, id="narrative-in-quotes"),
     pytest.param("Text [@doe:2019].", (CitationItem("doe:2019"),), False, id="key-with-colon"),
-    pytest.param("Text [@{weird key}].", (CitationItem("weird key"),), False, id="braced-key"),
+    pytest.param("Text [@{https://example.com/bib?name=x&y}, p. 3].",
+                 (CitationItem("https://example.com/bib?name=x&y", locator="3", label="p.", locator_type="page"),), False,
+                 id="braced-key"),
+    pytest.param("Text [@Foo_bar--baz].", (CitationItem("Foo_bar", suffix="--baz"),), False,
+                 id="repeated-punctuation-ends-a-key"),
+    pytest.param("Text [@peña2019].", (CitationItem("peña2019"),), False, id="key-with-accent"),
+    pytest.param("Text [@müller2010, p. 4].", (CitationItem("müller2010", locator="4", label="p.", locator_type="page"),),
+                 False, id="key-with-umlaut"),
+    pytest.param("Text [see @пункт3 p. 34-35].",
+                 (CitationItem("пункт3", prefix="see", locator="34-35", label="p.", locator_type="page"),), False,
+                 id="cyrillic-key-and-locator-without-comma"),
+    pytest.param("As @peña2019 shows.", (CitationItem("peña2019"),), True, id="narrative-key-with-accent"),
     pytest.param("Text **[@a]**.", (CitationItem("a"),), False, id="inside-emphasis"),
     pytest.param("| x |\n|---|\n| [@a] |\n", (CitationItem("a"),), False, id="inside-table-cell"),
     pytest.param("- item [@a]\n", (CitationItem("a"),), False, id="inside-list-item"),
+    pytest.param("Text [@a, p. 4\\; and more].", (page("4", suffix="\\; and more"),), False, id="escaped-semicolon"),
 ])
 def test_citation_forms(text: str, items: tuple[CitationItem, ...], is_narrative: bool) -> None:
     citation = the_citation(text)
@@ -121,11 +147,11 @@ def test_unclosed_bracket_without_a_key_is_just_text(text: str) -> None:
 
 @pytest.mark.parametrize(("content", "expected"), [
     pytest.param("@a", (CitationItem("a"),), id="one"),
-    pytest.param("see @a, p. 3; @b", (CitationItem("a", prefix="see", locator="3", label="p."), CitationItem("b")),
-                 id="two"),
+    pytest.param("see @a, p. 3; @b", (page("3", prefix="see"), CitationItem("b")), id="two"),
     pytest.param("not a group", None, id="no-key"),
     pytest.param("@a; plain text", None, id="second-part-not-an-item"),
     pytest.param("foo@a", None, id="email-like-prefix"),
+    pytest.param("@{weird key}", None, id="braced-key-with-a-space"),
 ])
 def test_parse_group(content: str, expected: tuple[CitationItem, ...] | None) -> None:
     assert parse_group(content) == expected

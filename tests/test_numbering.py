@@ -152,7 +152,7 @@ def seven() -> CitationTable:
     pytest.param("[@k2, 33]", "[2, 33]", id="bare-locator"),
     pytest.param("[@k2, chap. 3]", "[2, chap. 3]", id="chapter-locator"),
     pytest.param("[see @k2, p. 4]", "[see 2, p. 4]", id="prefix-and-locator"),
-    pytest.param("[@k2, and elsewhere]", "[2 and elsewhere]", id="suffix"),
+    pytest.param("[@k2, and elsewhere]", "[2, and elsewhere]", id="suffix-keeps-its-comma"),
     pytest.param("[-@k2]", "[2]", id="suppress-author"),
     pytest.param("@k3 says", "Author3 [3]", id="narrative"),
     pytest.param("@k3 [p. 7] says", "Author3 [3, p. 7]", id="narrative-with-locator"),

@@ -231,12 +231,15 @@ class Locator:
 class _Token:
     text: str
     kind: str
-    """``space``, ``str`` (a word or a single punctuation mark), ``math`` or ``code``."""
+    """``space``, ``str`` (a word or a single punctuation mark), ``emph``, ``math`` or ``code``."""
     start: int
 
 
 def _is_punctuation(char: str) -> bool:
     return unicodedata.category(char).startswith("P")
+
+
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(?=\S)(.*?\S)\1(?![*_])", re.DOTALL)
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -264,6 +267,10 @@ def _tokens(text: str) -> list[_Token]:
             else:
                 tokens.append(_Token(text[index + ticks:close], "code", index))
                 index = close + ticks
+        elif char in "*_" and (emphasis := _EMPHASIS.match(text, index)) \
+                and not (char == "_" and index > 0 and text[index - 1].isalnum()):
+            tokens.append(_Token(re.sub(r"[*_]", "", emphasis.group(2)), "emph", index))
+            index = emphasis.end()
         elif char == "$" and (math := re.match(r"\$(?=\S)((?:[^$\\]|\\.)*?\S)\$(?!\d)", text[index:])):
             tokens.append(_Token(math.group(1), "math", index))
             index += math.end()
@@ -477,8 +484,8 @@ def _with_comma(suffix: str, tokens: list[_Token]) -> str:
     if not tokens or tokens[0].kind == "space":
         return suffix
     first = tokens[0]
-    starts_markup = first.text in "*_\"'" and len(suffix) > 1 and not suffix[1].isspace()
-    if first.kind == "str" and _is_punctuation(first.text[0]) and not starts_markup:
+    is_quoted = first.text in "\"'" and re.match(r"([\"'])\S.*?\S?\1", suffix) is not None
+    if first.kind == "str" and _is_punctuation(first.text[0]) and not is_quoted:
         return suffix
     return ", " + suffix
 
@@ -540,7 +547,7 @@ def _narrative(state: StateInline, silent: bool) -> bool:
     start = state.pos
     if start > 0:
         before = state.src[start - 1]
-        if before.isalnum() or before in "._%+-/:=\\@":
+        if before.isalnum() or before in "._%+-/:=\\@" and not state.src.endswith("--", 0, start):
             return False
         word_start = max(state.src.rfind(" ", 0, start), state.src.rfind("\n", 0, start)) + 1
         if "://" in state.src[word_start:start] or state.src[word_start:start].startswith("www."):
