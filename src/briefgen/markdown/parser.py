@@ -1,7 +1,8 @@
 """One configured markdown-it parser, and parsing that keeps source lines.
 
 Raw HTML is off (``<script>`` comes out as text), typography is on (smart quotes,
-dashes), tables, strikethrough and footnotes are on, plus pandoc fenced divs and citations.
+dashes), tables, strikethrough and footnotes are on, plus pandoc fenced divs, bracketed spans
+(``[text]{.class}``, classes only) and citations.
 Headings inside a section move one level down (``##`` → ``<h3>``, under the section's
 ``<h2>``) and get ids prefixed with the section id, so ids never clash in the page.
 """
@@ -18,6 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from briefgen.citations.syntax import Citation, citation_plugin
@@ -43,6 +45,8 @@ def markdown_parser(language: str = "en") -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(fenced_div_plugin)
     md.use(citation_plugin)
+    # pandoc's bracketed spans, classes only: [@a]{.class} is a span around a narrative citation
+    md.use(attrs_plugin, after=(), spans=True, allowed=["class"])
     md.core.ruler.push("briefgen_lines", _attach_lines)
     md.core.ruler.push("briefgen_headings", _shift_headings)
     md.add_render_rule("citation", _render_citation)
@@ -53,20 +57,27 @@ def markdown_parser(language: str = "en") -> MarkdownIt:
 
 @lru_cache(maxsize=8)
 def _phrase_parser(language: str) -> MarkdownIt:
-    """Inline Markdown for the short phrases around a citation key: emphasis, code, smart
-    typography; no links, images or raw HTML (a citation is a link already)."""
+    """Inline Markdown for the short phrases around a citation key: emphasis, code, links,
+    smart typography; no images or raw HTML."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": _QUOTES.get(language[:2], _QUOTES["en"])})
     md.enable(["strikethrough", "replacements", "smartquotes"])
-    md.disable(["link", "image", "autolink", "html_inline"])
+    md.disable(["image", "html_inline"])
+    md.validateLink = is_parseable_link  # type: ignore[method-assign]
     return md
 
 
 def render_phrase(text: str, language: str = "en") -> str:
-    """A citation's prefix or suffix (Markdown) as safe HTML; leading and trailing spaces kept."""
+    """A citation's prefix or suffix (Markdown) as safe HTML; leading and trailing spaces kept.
+    Links follow the same rule as in the text: only to the web, mail or inside the project."""
     if not text.strip():
         return escape_html(text)
-    stripped = text.strip()
-    html = _phrase_parser(language).renderInline(stripped)
+    md = _phrase_parser(language)
+    tokens = md.parseInline(text.strip(), {})
+    children = tokens[0].children or [] if tokens else []
+    for child in list(children):
+        if child.type == "link_open" and not is_safe_link(str(child.attrGet("href") or "")):
+            _neutralise_link(children, child)
+    html = md.renderer.render(tokens, md.options, {})
     return text[:len(text) - len(text.lstrip())] + html + text[len(text.rstrip()):]
 
 
