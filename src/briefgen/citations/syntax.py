@@ -239,7 +239,7 @@ def _is_punctuation(char: str) -> bool:
     return unicodedata.category(char).startswith("P")
 
 
-_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(?=\S)(.*?\S)\1(?![*_])", re.DOTALL)
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(?=[^\s*_])([^*_]*?[^\s*_])\1(?![*_])")
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -418,7 +418,7 @@ class _LocatorParser:
                 closing = braces[braces.index(opening) + 1]
                 middle = None if self.char(index + 1, lambda c: c in braces) else inner(index + 1)
                 after = middle[2] if middle else index + 1
-                if self.char(after, lambda c: c == closing):
+                if self.char(after, closing.__eq__):
                     found = (bool(middle and middle[0]), opening + (middle[1] if middle else "") + closing, after + 1)
             elif not self.char(index, lambda c: c in braces):
                 found = inner(index)
