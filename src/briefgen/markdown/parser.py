@@ -58,10 +58,9 @@ def markdown_parser(language: str = "en") -> MarkdownIt:
 @lru_cache(maxsize=8)
 def _phrase_parser(language: str) -> MarkdownIt:
     """Inline Markdown for the short phrases around a citation key: emphasis, code, links,
-    smart typography; no images or raw HTML."""
+    smart typography; no raw HTML (and images become their description, see render_phrase)."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": _QUOTES.get(language[:2], _QUOTES["en"])})
     md.enable(["strikethrough", "replacements", "smartquotes"])
-    md.disable(["image", "html_inline"])
     md.validateLink = is_parseable_link  # type: ignore[method-assign]
     return md
 
@@ -77,6 +76,9 @@ def render_phrase(text: str, language: str = "en") -> str:
     for child in list(children):
         if child.type == "link_open" and not is_safe_link(str(child.attrGet("href") or "")):
             _neutralise_link(children, child)
+        elif child.type == "image":
+            child.type, child.tag, child.attrs, child.nesting = "text", "", {}, 0
+            child.content, child.children = md.renderer.renderInlineAsText(child.children or [], md.options, {}), None
     html = md.renderer.render(tokens, md.options, {})
     return text[:len(text) - len(text.lstrip())] + html + text[len(text.rstrip()):]
 
