@@ -1,7 +1,8 @@
 """pandoc as the oracle for citation syntax: what pandoc reads in a piece of Markdown.
 
 Two passes over a batch of snippets (each wrapped in its own fenced div, so one pandoc run
-serves the whole corpus):
+serves the whole corpus; pandoc's example lists are off, since ``(@a)`` in one snippet would
+turn every later ``@a`` into an example number, and briefgen has no example lists):
 
 - ``pandoc -f markdown -t json``: the citations, their keys, modes, prefixes and suffixes;
 - ``pandoc --citeproc`` with ``fixtures/citations/probe.csl``: a style that prints, for each
@@ -28,6 +29,7 @@ import pypandoc
 
 PROBE_CSL = Path(__file__).resolve().parent / "fixtures" / "citations" / "probe.csl"
 PANDOC = pypandoc.get_pandoc_path()
+_READER = "markdown-example_lists"
 _KEPT_TAGS = {"em", "strong", "code", "sup", "sub", "s"}
 
 
@@ -142,12 +144,12 @@ def _cites_by_snippet(document: dict, count: int) -> list[list[dict]]:
 def read_with_pandoc(snippets: list[str]) -> list[list[tuple[ReadItem, ...]]]:
     """For each snippet, its citations (in document order) as pandoc and citeproc read them."""
     batch = _batch(snippets)
-    parsed = _cites_by_snippet(_run(["-f", "markdown", "-t", "json"], batch), len(snippets))
+    parsed = _cites_by_snippet(_run(["-f", _READER, "-t", "json"], batch), len(snippets))
     keys = sorted({citation["citationId"] for cites in parsed for cite in cites for citation in cite["c"][0]})
     with tempfile.TemporaryDirectory() as folder:
         bibliography = Path(folder) / "refs.json"
         bibliography.write_text(json.dumps([{"id": key, "type": "book", "title": "k"} for key in keys]))
-        probed = _cites_by_snippet(_run(["-f", "markdown", "-t", "json", "--citeproc", "--csl", str(PROBE_CSL),
+        probed = _cites_by_snippet(_run(["-f", _READER, "-t", "json", "--citeproc", "--csl", str(PROBE_CSL),
                                          "--bibliography", str(bibliography)], batch), len(snippets))
     result = []
     for cites, probes in zip(parsed, probed, strict=True):
