@@ -30,7 +30,7 @@ def read_with_briefgen(text: str) -> list[tuple[oracle.ReadItem, ...]]:
 
 
 def _read_items(citation: Citation) -> tuple[oracle.ReadItem, ...]:
-    from briefgen.citations.styles import prefix_html, suffix_html
+    from briefgen.citations.styles import locator_value, prefix_html, suffix_html
     items = []
     for index, item in enumerate(citation.items):
         if item.suppress_author:
@@ -43,7 +43,7 @@ def _read_items(citation: Citation) -> tuple[oracle.ReadItem, ...]:
             key=item.key, mode=mode, prefix=oracle.normal_html(prefix_html(item)).strip(),
             suffix=oracle.normal_html(suffix_html(item)).rstrip(),
             locator_type=item.locator_type if item.locator or item.locator_type else None,
-            locator=oracle.normal_locator(item.locator)))
+            locator=oracle.normal_locator(locator_value(item))))
     return tuple(items)
 
 

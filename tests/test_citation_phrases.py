@@ -54,6 +54,7 @@ def plain(html: str) -> str:
     pytest.param("[see @a p. 334-335]", "[see 1, p. 334–335]", "(see Alpha, 2001, p. 334–335)",
                  id="locator-without-comma"),
     pytest.param("[@a, pp. 93--101]", "[1, pp. 93–101]", "(Alpha, 2001, pp. 93–101)", id="latex-range"),
+    pytest.param("[@a, 12,13]", "[1, 12, 13]", "(Alpha, 2001, 12, 13)", id="page-list-spaced"),
     pytest.param("[@a, 1:12]", "[1, 1:12]", "(Alpha, 2001, 1:12)", id="colon-locator"),
     pytest.param("[@a, § 3(a)(ii)]", "[1, § 3(a)(ii)]", "(Alpha, 2001, § 3(a)(ii))", id="legal-section"),
     pytest.param("[@a, 123(4)]", "[1, 123(4)]", "(Alpha, 2001, 123(4))", id="legal-subsection"),

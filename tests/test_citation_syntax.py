@@ -78,6 +78,10 @@ def page(value: str, label: str = "p.", **fields: object) -> CitationItem:
     pytest.param("| x |\n|---|\n| [@a] |\n", (CitationItem("a"),), False, id="inside-table-cell"),
     pytest.param("- item [@a]\n", (CitationItem("a"),), False, id="inside-list-item"),
     pytest.param("Text [@a, p. 4\\; and more].", (page("4", suffix="\\; and more"),), False, id="escaped-semicolon"),
+    pytest.param("Text [@a, p.\\ 4].", (page("4"),), False, id="non-breaking-space-after-term"),
+    pytest.param("Text [*@a*].", (CitationItem("a"),), True, id="key-in-emphasis-is-narrative"),
+    pytest.param("Text [see `@x` @a].", (CitationItem("a", prefix="see `@x`"),), False, id="key-in-code-is-prefix"),
+    pytest.param("Text [@a, p. **32**].", (page("32"),), False, id="emphasised-locator"),
 ])
 def test_citation_forms(text: str, items: tuple[CitationItem, ...], is_narrative: bool) -> None:
     citation = the_citation(text)

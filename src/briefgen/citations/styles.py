@@ -75,11 +75,18 @@ class Style:
         return RenderedEntry(entry_anchor(reference.id), label, html, self.table.cited_in.get(reference.id, ()))
 
 
-def locator_text(item: CitationItem) -> str:
-    """``pp. 3–5``: the term as written, then the value with its ranges in en dashes (as
-    citeproc prints them; ``\\-`` keeps a hyphen)."""
+def locator_value(item: CitationItem) -> str:
+    """The locator's value as citeproc prints it: ranges with en dashes (``\\-`` keeps a
+    hyphen); for pages, one space after each comma of a list (``12,13`` → ``12, 13``)."""
     value = re.sub(r"(?<!\\)-+", "–", item.locator).replace("\\-", "-")
-    return f"{item.label} {value}".strip()
+    if item.locator_type == "page":
+        value = re.sub(r"\s*,\s*", ", ", value)
+    return value
+
+
+def locator_text(item: CitationItem) -> str:
+    """``pp. 3–5``: the term as written, then the value."""
+    return f"{item.label} {locator_value(item)}".strip()
 
 
 def prefix_html(item: CitationItem, language: str = "en") -> Markup:

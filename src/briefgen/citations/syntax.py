@@ -195,6 +195,9 @@ def _parse_item(source: _Source, start: int, end: int) -> CitationItem | None:
         if char == "[" and index in source.pairs and source.pairs[index] < end:
             index = source.pairs[index] + 1
             continue
+        if char in "*_`" and (skipped := _inline_span_end(text, index, end)) is not None:
+            index = skipped  # a key inside emphasis or code is not this item's key (pandoc reads the span first)
+            continue
         if char == "@" and not (index > start and _is_key_char(text[index - 1])):
             key = read_key(text, index + 1, end)
             if key is not None:
@@ -203,6 +206,18 @@ def _parse_item(source: _Source, start: int, end: int) -> CitationItem | None:
                 return _item(key[0], prefix.strip(), _suffix_text(text[key[1]:end]), suppress)
         index += 1
     return None
+
+
+def _inline_span_end(text: str, index: int, end: int) -> int | None:
+    """Where an emphasis or code span starting at ``index`` ends, if it closes before ``end``."""
+    if text[index] == "`":
+        ticks = len(text[index:end]) - len(text[index:end].lstrip("`"))
+        close = text.find("`" * ticks, index + ticks, end)
+        return None if close == -1 else close + ticks
+    if text[index] == "_" and index > 0 and text[index - 1].isalnum():
+        return None
+    match = _EMPHASIS.match(text, index, end)
+    return match.end() if match else None
 
 
 def _suffix_text(raw: str) -> str:
@@ -255,6 +270,9 @@ def _tokens(text: str) -> list[_Token]:
                 stop += 1
             tokens.append(_Token(" ", "space", index))
             index = stop
+        elif char == "\\" and text.startswith(" ", index + 1):
+            tokens.append(_Token("\u00a0", "space", index))
+            index += 2
         elif char == "\\" and index + 1 < length and _is_punctuation(text[index + 1]):
             tokens.append(_Token(text[index + 1], "str", index))
             index += 2
