@@ -211,13 +211,32 @@ def _parse_item(source: _Source, start: int, end: int) -> CitationItem | None:
 def _inline_span_end(text: str, index: int, end: int) -> int | None:
     """Where an emphasis or code span starting at ``index`` ends, if it closes before ``end``."""
     if text[index] == "`":
-        ticks = len(text[index:end]) - len(text[index:end].lstrip("`"))
-        close = text.find("`" * ticks, index + ticks, end)
-        return None if close == -1 else close + ticks
+        close = _code_span_close(text, index, end)
+        return None if close is None else close[1]
     if text[index] == "_" and index > 0 and text[index - 1].isalnum():
         return None
     match = _EMPHASIS.match(text, index, end)
     return match.end() if match else None
+
+
+def _backtick_run(text: str, index: int, end: int) -> int:
+    stop = index
+    while stop < end and text[stop] == "`":
+        stop += 1
+    return stop - index
+
+
+def _code_span_close(text: str, index: int, end: int) -> tuple[int, int] | None:
+    """The closing run of a code span opened at ``index`` (same number of backticks): where it
+    starts and ends, or None. Runs of another length are skipped, as CommonMark does."""
+    ticks = _backtick_run(text, index, end)
+    at = index + ticks
+    while (at := text.find("`", at, end)) != -1:
+        run = _backtick_run(text, at, end)
+        if run == ticks:
+            return at, at + run
+        at += run
+    return None
 
 
 def _suffix_text(raw: str) -> str:
@@ -277,14 +296,14 @@ def _tokens(text: str) -> list[_Token]:
             tokens.append(_Token(text[index + 1], "str", index))
             index += 2
         elif char == "`":
-            ticks = len(text[index:]) - len(text[index:].lstrip("`"))
-            close = text.find("`" * ticks, index + ticks)
-            if close == -1:
+            close = _code_span_close(text, index, length)
+            if close is None:
+                ticks = _backtick_run(text, index, length)
                 tokens.append(_Token("`" * ticks, "str", index))
                 index += ticks
             else:
-                tokens.append(_Token(text[index + ticks:close], "code", index))
-                index = close + ticks
+                tokens.append(_Token(text[index + _backtick_run(text, index, length):close[0]], "code", index))
+                index = close[1]
         elif char in "*_" and (emphasis := _EMPHASIS.match(text, index)) \
                 and not (char == "_" and index > 0 and text[index - 1].isalnum()):
             tokens.append(_Token(re.sub(r"[*_]", "", emphasis.group(2)), "emph", index))
