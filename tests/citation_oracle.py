@@ -16,7 +16,6 @@ tags, everything else as text, white space collapsed.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import subprocess
@@ -163,7 +162,7 @@ _PROBE_ITEM = re.compile(r"^(?P<prefix>.*?)⟦k¦(?P<type>[^«⟧]*)(?:«(?P<loc
 
 def _items(cite: dict, probe: dict) -> tuple[ReadItem, ...]:
     citations = cite["c"][0]
-    rendered = [part for part in _inline_text(probe["c"][1]).split("‖")]
+    rendered = _inline_text(probe["c"][1]).split("‖")
     assert len(rendered) == len(citations), (rendered, citations)
     items = []
     for citation, text in zip(citations, rendered, strict=True):
@@ -175,7 +174,3 @@ def _items(cite: dict, probe: dict) -> tuple[ReadItem, ...]:
                               suffix=normal_text(match["suffix"]).rstrip(),
                               locator_type=locator_type, locator=normal_locator(match["locator"] or "")))
     return tuple(items)
-
-
-def escape_markers(text: str) -> str:
-    return html.escape(text)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-oracle = pytest.importorskip("citation_oracle", reason="pandoc (pypandoc-binary) is not installed", exc_type=ImportError)
+pytest.importorskip("pypandoc", reason="pandoc (the pypandoc-binary test dependency) is not installed")
 
+import citation_oracle as oracle  # noqa: E402
 from briefgen.citations.resolve import iter_citations  # noqa: E402
 from briefgen.citations.syntax import Citation  # noqa: E402
 from briefgen.errors import Diagnostics, SourceLocation  # noqa: E402
