@@ -24,8 +24,10 @@ from typing import Any
 
 from briefgen.errors import Diagnostic, Diagnostics, Severity, SourceLocation
 from briefgen.fingerprints import code_fingerprint
+from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.model import Bibliography, DateParts, Name, Reference
 from briefgen.outputs import CACHE_DIR
+from briefgen.project_files import FileRefused, read_file
 from briefgen.readability import Readability
 
 _EDITIONS = "editions"
@@ -114,14 +116,16 @@ class BuildCache:
     def load_bibliography(self, path: Path, diagnostics: Diagnostics) -> Bibliography:
         """``references.bib`` parsed, from the cache when the file's bytes are unchanged.
 
-        bibtexparser is only imported when the file has to be parsed.
+        bibtexparser is only imported when the file has to be parsed. The file is checked
+        (a regular file within the size limit) before its bytes are read for the hash; one that
+        fails is left to the loader, which reports why.
         """
         try:
-            data = path.read_bytes()
-        except OSError:
+            data: bytes | None = read_file(path, None, MAX_FILE_BYTES)
+        except FileRefused:
             data = None
         key = None
-        if data is not None and len(data) <= _MAX_BIB_BYTES:
+        if data is not None:
             key = hashlib.sha256(code_fingerprint().encode() + str(path.resolve()).encode() + b"\0" + data).hexdigest()
             cached = self._read_bibliography(key)  # exact by construction: even --force reuses it
             if cached is not None:
@@ -164,10 +168,6 @@ class BuildCache:
             os.replace(temporary, target)
         except OSError:
             return
-
-
-_MAX_BIB_BYTES = 5 * 1024 * 1024
-"""The loader's own size limit: a larger file is refused by the loader, not cached."""
 
 
 # --- JSON forms ------------------------------------------------------------------------------
