@@ -19,10 +19,12 @@ connection time and follows redirects on its own, which is exactly what must be 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
@@ -157,9 +159,17 @@ class RemoteImages:
         return connection, (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
     def _request(self, url: str, deadline: float) -> tuple[str, bytes] | str:
-        """The media type and bytes, or the address a redirect leads to."""
+        """The media type and bytes, or the address a redirect leads to. A watchdog cuts the
+        connection at the deadline, whatever it is waiting for (a socket timeout alone bounds
+        each wait, not a server that sends one byte at a time)."""
         connection, target = self._connect(url, deadline)
+        watchdog: threading.Timer | None = None
         try:
+            connection.connect()
+            sock = connection.sock
+            watchdog = threading.Timer(_remaining(deadline), _cut, (sock,))
+            watchdog.daemon = True
+            watchdog.start()
             connection.request("GET", target, headers={"User-Agent": "briefgen", "Accept": "image/*",
                                                        "Accept-Encoding": "identity"})
             response = connection.getresponse()
@@ -177,24 +187,27 @@ class RemoteImages:
             media_type = response.headers.get_content_type()
             chunks: list[bytes] = []
             size = 0
-            while True:
-                if connection.sock is not None:
-                    connection.sock.settimeout(_remaining(deadline))
-                chunk = response.read(min(_CHUNK, MAX_REMOTE_BYTES + 1 - size))
-                if not chunk:
-                    break
+            while chunk := response.read1(min(_CHUNK, MAX_REMOTE_BYTES + 1 - size)):
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > MAX_REMOTE_BYTES:
                     raise _too_large(size)
+            _remaining(deadline)  # cut off by the watchdog: not a whole image
             return media_type, b"".join(chunks)
-        except TimeoutError:
-            raise
         except (OSError, http.client.HTTPException) as error:  # ssl.SSLError is an OSError
+            _remaining(deadline)  # a timeout, or the watchdog's cut, is reported as the deadline
             raise RemoteRefused(f"cannot be downloaded ({error or type(error).__name__})",
                                 "check the address, or copy the image in") from None
         finally:
+            if watchdog is not None:
+                watchdog.cancel()
             connection.close()
+
+
+def _cut(sock: socket.socket | None) -> None:
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _too_large(size: int) -> RemoteRefused:

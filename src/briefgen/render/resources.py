@@ -136,8 +136,8 @@ def raster_problem(media_type: str, data: bytes) -> str:
                 if width * height > MAX_IMAGE_PIXELS:
                     return _too_many_pixels(f"{width}×{height}")
                 image.verify()
-        except Image.DecompressionBombError:
-            return _too_many_pixels("far more")
+        except Image.DecompressionBombError:  # so many that Pillow refuses to open it
+            return _too_many_pixels(_declared_size(data, formats))
         except Exception:  # noqa: BLE001 - any failure to read the header is the author's damaged file
             found = raster_type(data)
             if found and found != media_type:
@@ -163,6 +163,23 @@ def raster_type(data: bytes) -> str | None:
             except Exception:  # noqa: BLE001,S112 - not this format; try the next
                 continue
     return _other_format(data)
+
+
+def _declared_size(data: bytes, formats: tuple[str, ...]) -> str:
+    """Width × height from the header, for an image Pillow's own bomb check refuses to open:
+    its format plugin reads the header without that check (and without decoding)."""
+    from PIL import Image
+
+    for name in formats:
+        factory, accept = Image.OPEN.get(name, (None, None))
+        if factory is None or (accept is not None and not accept(data[:16])):
+            continue
+        try:
+            width, height = factory(io.BytesIO(data), "").size
+        except Exception:  # noqa: BLE001,S112 - only for the message
+            continue
+        return f"{width}×{height}"
+    return "far more"
 
 
 def _other_format(data: bytes) -> str | None:
