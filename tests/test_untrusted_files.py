@@ -477,6 +477,19 @@ def test_refs_reads_a_bibliography_linked_inside_the_project(make_project: Calla
     assert "GAO-21-186" in result.stdout
 
 
+def test_a_hostile_build_cache_in_a_shared_project_is_a_cache_miss(make_project: Callable[..., Path]) -> None:
+    """A project may arrive with its output folder: FIFOs and /dev/zero as cache records are not
+    read, and the build goes on as if there were no cache."""
+    project = make_project(BASE)
+    cache = project / "output/.briefgen-cache"
+    (cache / "editions").mkdir(parents=True)
+    os.mkfifo(cache / "references.json")
+    (cache / "editions/b--press.json").symlink_to("/dev/zero")
+    result = run_process(BUILD_HTML, project)
+    assert result.exit_code == 0, result.output
+    assert (project / "output/b--press.html").is_file()
+
+
 # =====================================================================================================
 # --allow-remote
 # =====================================================================================================

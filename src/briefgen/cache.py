@@ -76,7 +76,7 @@ class BuildCache:
         if self.is_forced:
             return None
         try:
-            data = json.loads((self.folder / _EDITIONS / f"{name}.json").read_text(encoding="utf-8"))
+            data = json.loads(_read_record(self.folder / _EDITIONS / f"{name}.json"))
             return CachedEdition(
                 key=data["key"],
                 outputs={fmt: OutputStamp(*stamp) for fmt, stamp in data["outputs"].items()},
@@ -84,7 +84,7 @@ class BuildCache:
                 pages=data["pages"],
                 diagnostics=tuple(_diagnostic_from_json(item) for item in data["diagnostics"]),
             )
-        except (OSError, ValueError, KeyError, TypeError):
+        except (FileRefused, OSError, ValueError, KeyError, TypeError):
             return None
 
     def missing_formats(self, name: str, entry: CachedEdition | None, key: str, formats: Iterable[str]) -> list[str]:
@@ -151,12 +151,12 @@ class BuildCache:
 
     def _read_bibliography(self, key: str) -> tuple[Bibliography, list[Diagnostic]] | None:
         try:
-            data = json.loads((self.folder / _REFERENCES).read_text(encoding="utf-8"))
+            data = json.loads(_read_record(self.folder / _REFERENCES))
             if data.get("key") != key:
                 return None
             return (_bibliography_from_json(data["bibliography"]),
                     [_diagnostic_from_json(item) for item in data["diagnostics"]])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (FileRefused, OSError, ValueError, KeyError, TypeError):
             return None
 
     def _write(self, target: Path, text: str) -> None:
@@ -168,6 +168,16 @@ class BuildCache:
             os.replace(temporary, target)
         except OSError:
             return
+
+
+_MAX_RECORD_BYTES = 64 * 1024 * 1024
+"""A cache file larger than this is not briefgen's (the parsed 5 MiB bibliography is far smaller)."""
+
+
+def _read_record(path: Path) -> str:
+    """A cache file's text. The output folder may come with a shared project, so it is read
+    like any untrusted file: a regular file, bounded, never blocking (a FIFO is a cache miss)."""
+    return read_file(path, None, _MAX_RECORD_BYTES).decode("utf-8")
 
 
 # --- JSON forms ------------------------------------------------------------------------------
