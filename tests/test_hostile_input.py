@@ -2,7 +2,7 @@
 
 - Safe by default: images come only from inside the project (no absolute paths, ``..``,
   symlinks out, ``file:``/``ftp:``, remote or cloud-metadata addresses); remote images only with
-  ``--allow-remote`` and then with a size limit, image types only and no redirects; raw HTML and
+  ``--allow-remote`` and then with a size limit and image types only (more in test_untrusted_files.py); raw HTML and
   script links never reach the page; bibliography and YAML text is escaped in the body, in
   attributes and in the PDF metadata; ids cannot walk out of their folders; nothing is written
   outside the output folder; file size and div nesting are bounded.
@@ -434,14 +434,14 @@ def test_allow_remote_gives_up_on_a_silent_server(make_project: Callable[..., Pa
 ])
 def test_allow_remote_never_contacts_a_metadata_address(make_project: Callable[..., Path],
                                                         monkeypatch: pytest.MonkeyPatch, src: str) -> None:
-    """Refused before any connection: the opener is replaced by one that only records."""
-    attempts: list[str] = []
+    """Refused before any connection: connecting is replaced by a recorder that refuses."""
+    attempts: list[object] = []
 
-    def record(self: object, request: object, *args: object, **kwargs: object) -> object:
-        attempts.append(getattr(request, "full_url", str(request)))
-        raise urllib.error.URLError("the test blocks all network access")
+    def record(address: object, *args: object, **kwargs: object) -> object:
+        attempts.append(address)
+        raise ConnectionRefusedError("the test blocks all network access")
 
-    monkeypatch.setattr(urllib.request.OpenerDirector, "open", record)
+    monkeypatch.setattr(socket, "create_connection", record)
     project = remote_project(make_project, src)
     result = build_html(project, "-a", "press", "--allow-remote")
     assert_clean_error(result, "briefs/sections/one.md:6:", f"image '{src}'", "link-local or cloud-metadata")

@@ -682,6 +682,26 @@ def test_a_slow_drip_server_hits_the_deadline_for_the_whole_image(server: Server
     assert time.monotonic() - started < 5
 
 
+def test_a_resolver_that_never_answers_hits_the_deadline(monkeypatch: pytest.MonkeyPatch,
+                                                         no_connections: list[tuple[str, int]]) -> None:
+    """The system resolver has no timeout: name resolution counts against the image's deadline."""
+    monkeypatch.setattr(remote, "REMOTE_TIMEOUT_SECONDS", 0.5)
+    release = threading.Event()
+
+    def stuck(host: str, port: int) -> list[str]:
+        release.wait(10)
+        return ["93.184.216.34"]
+
+    images = RemoteImages(resolve=stuck)
+    started = time.monotonic()
+    try:
+        with pytest.raises(RemoteRefused, match=r"took longer than 0\.5 s to download"):
+            images.fetch("https://slow-dns.example.org/chart.png")
+    finally:
+        release.set()
+    assert time.monotonic() - started < 5 and no_connections == []
+
+
 def test_the_build_deadline_covers_all_remote_images(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(remote, "REMOTE_TIMEOUT_SECONDS", 1.0)
     monkeypatch.setattr(remote, "REMOTE_BUILD_SECONDS", 1.5)

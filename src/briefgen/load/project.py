@@ -66,7 +66,9 @@ def load_project_bibliography(root: Path, diagnostics: Diagnostics,
     """The project's ``references.bib``; a link that leads out of the project (or anything but a
     regular file) is an error and nothing is read. Used by every command that reads it."""
     if read is None:
-        from briefgen.load.bibliography import load_bibliography as read
+        from briefgen.load.bibliography import load_bibliography
+
+        read = load_bibliography
     root = root.resolve()
     path = root / BIBLIOGRAPHY
     if (path.exists() or path.is_symlink()) and not inside_project([path], root, diagnostics):

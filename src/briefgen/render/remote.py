@@ -77,7 +77,7 @@ def is_public_address(ip: Address) -> bool:
 
 def resolve_host(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to (the system resolver)."""
-    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
 class RemoteImages:
@@ -144,7 +144,10 @@ class RemoteImages:
             raise RemoteRefused(f"points at a private, loopback, link-local or cloud-metadata address ({host})",
                                 _PUBLIC_HINT)
         try:
-            addresses = [ipaddress.ip_address(a.split("%")[0]) for a in (self.resolve or resolve_host)(host, port)]
+            found = _within(deadline, self.resolve or resolve_host, host, port)
+            addresses = [ipaddress.ip_address(a.split("%")[0]) for a in found]
+        except TimeoutError:
+            raise
         except (OSError, UnicodeError, ValueError) as error:
             raise RemoteRefused(f"cannot be downloaded (the host '{host}' is not found: {error})",
                                 "check the address, or copy the image in") from None
@@ -202,6 +205,28 @@ class RemoteImages:
             if watchdog is not None:
                 watchdog.cancel()
             connection.close()
+
+
+def _within(deadline: float, resolve: Callable[[str, int], list[str]], host: str, port: int) -> list[str]:
+    """``resolve(host, port)`` within the deadline: the system resolver has no timeout of its own,
+    so it runs in a thread that is left behind (a daemon) if it does not answer in time."""
+    answer: list[list[str]] = []
+    failure: list[Exception] = []
+
+    def run() -> None:
+        try:
+            answer.append(resolve(host, port))
+        except Exception as error:  # noqa: BLE001 - handed back to the caller below
+            failure.append(error)
+
+    thread = threading.Thread(target=run, daemon=True, name="briefgen-resolve")
+    thread.start()
+    thread.join(_remaining(deadline))
+    if failure:
+        raise failure[0]
+    if not answer:
+        raise TimeoutError
+    return answer[0]
 
 
 def _cut(sock: socket.socket | None) -> None:
