@@ -74,7 +74,8 @@ class ResourcePolicy:
             return None
         problem = image_problem(media_type, data)
         if problem:
-            diagnostics.error(location, f"image '{src}' {problem}", "re-export the image, or use a PNG or JPEG")
+            diagnostics.error(location, f"image '{src}' {problem}", _SCALE_HINT if problem.startswith(_TOO_MANY)
+                              else "re-export the image, or use a PNG or JPEG")
             return None
         return _data_uri(media_type, data)
 
@@ -189,8 +190,12 @@ def _other_format(data: bytes) -> str | None:
     return None
 
 
+_TOO_MANY = "has too many pixels"
+_SCALE_HINT = "scale it down (a full page at 300 dpi needs under 9 megapixels)"
+
+
 def _too_many_pixels(size: str) -> str:
-    return (f"has too many pixels ({size}; the limit is {MAX_IMAGE_PIXELS // 1_000_000} megapixels)")
+    return (f"{_TOO_MANY} ({size}; the limit is {MAX_IMAGE_PIXELS // 1_000_000} megapixels)")
 
 
 def _data_uri(media_type: str, data: bytes) -> str:
