@@ -24,8 +24,10 @@ from typing import Any
 
 from briefgen.errors import Diagnostic, Diagnostics, Severity, SourceLocation
 from briefgen.fingerprints import code_fingerprint
+from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.model import Bibliography, DateParts, Name, Reference
 from briefgen.outputs import CACHE_DIR
+from briefgen.project_files import FileRefused, read_file
 from briefgen.readability import Readability
 
 _EDITIONS = "editions"
@@ -74,7 +76,7 @@ class BuildCache:
         if self.is_forced:
             return None
         try:
-            data = json.loads((self.folder / _EDITIONS / f"{name}.json").read_text(encoding="utf-8"))
+            data = json.loads(_read_record(self.folder / _EDITIONS / f"{name}.json"))
             return CachedEdition(
                 key=data["key"],
                 outputs={fmt: OutputStamp(*stamp) for fmt, stamp in data["outputs"].items()},
@@ -82,7 +84,7 @@ class BuildCache:
                 pages=data["pages"],
                 diagnostics=tuple(_diagnostic_from_json(item) for item in data["diagnostics"]),
             )
-        except (OSError, ValueError, KeyError, TypeError):
+        except (FileRefused, OSError, ValueError, KeyError, TypeError):
             return None
 
     def missing_formats(self, name: str, entry: CachedEdition | None, key: str, formats: Iterable[str]) -> list[str]:
@@ -114,14 +116,16 @@ class BuildCache:
     def load_bibliography(self, path: Path, diagnostics: Diagnostics) -> Bibliography:
         """``references.bib`` parsed, from the cache when the file's bytes are unchanged.
 
-        bibtexparser is only imported when the file has to be parsed.
+        bibtexparser is only imported when the file has to be parsed. The file is checked
+        (a regular file within the size limit) before its bytes are read for the hash; one that
+        fails is left to the loader, which reports why.
         """
         try:
-            data = path.read_bytes()
-        except OSError:
+            data: bytes | None = read_file(path, None, MAX_FILE_BYTES)
+        except FileRefused:
             data = None
         key = None
-        if data is not None and len(data) <= _MAX_BIB_BYTES:
+        if data is not None:
             key = hashlib.sha256(code_fingerprint().encode() + str(path.resolve()).encode() + b"\0" + data).hexdigest()
             cached = self._read_bibliography(key)  # exact by construction: even --force reuses it
             if cached is not None:
@@ -147,12 +151,12 @@ class BuildCache:
 
     def _read_bibliography(self, key: str) -> tuple[Bibliography, list[Diagnostic]] | None:
         try:
-            data = json.loads((self.folder / _REFERENCES).read_text(encoding="utf-8"))
+            data = json.loads(_read_record(self.folder / _REFERENCES))
             if data.get("key") != key:
                 return None
             return (_bibliography_from_json(data["bibliography"]),
                     [_diagnostic_from_json(item) for item in data["diagnostics"]])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (FileRefused, OSError, ValueError, KeyError, TypeError):
             return None
 
     def _write(self, target: Path, text: str) -> None:
@@ -166,8 +170,14 @@ class BuildCache:
             return
 
 
-_MAX_BIB_BYTES = 5 * 1024 * 1024
-"""The loader's own size limit: a larger file is refused by the loader, not cached."""
+_MAX_RECORD_BYTES = 64 * 1024 * 1024
+"""A cache file larger than this is not briefgen's (the parsed 5 MiB bibliography is far smaller)."""
+
+
+def _read_record(path: Path) -> str:
+    """A cache file's text. The output folder may come with a shared project, so it is read
+    like any untrusted file: a regular file, bounded, never blocking (a FIFO is a cache miss)."""
+    return read_file(path, None, _MAX_RECORD_BYTES).decode("utf-8")
 
 
 # --- JSON forms ------------------------------------------------------------------------------

@@ -343,8 +343,7 @@ def refs(
     from briefgen.citations.styles import STYLES, make_style
     from briefgen.errors import Diagnostics
     from briefgen.i18n import messages_for
-    from briefgen.load.bibliography import load_bibliography
-    from briefgen.load.project import BIBLIOGRAPHY
+    from briefgen.load.project import BIBLIOGRAPHY, load_project_bibliography
     from briefgen.load.yaml_fields import did_you_mean
 
     if style not in STYLES:
@@ -354,7 +353,7 @@ def refs(
     if language.split("-")[0] not in available_languages():
         _usage(f"no labels for language '{language}'; choose from {', '.join(available_languages())}")
     diagnostics = Diagnostics()
-    bibliography = load_bibliography(project / BIBLIOGRAPHY, diagnostics)
+    bibliography = load_project_bibliography(project, diagnostics)
     wanted = list(keys or bibliography.references)
     for key in wanted:
         if key not in bibliography.references:

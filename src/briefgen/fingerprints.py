@@ -21,7 +21,10 @@ from markdown_it.token import Token
 
 from briefgen import __version__
 from briefgen.citations.resolve import iter_citations
+from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.model import Audience, Edition, EditionText, Project, Reference
+from briefgen.project_files import FileRefused, read_file, referenced_path
+from briefgen.render.resources import MAX_IMAGE_BYTES
 
 KEY_SCHEMA = "briefgen-edition-1"
 OUTPUT_LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "pyphen", "bibtexparser", "pylatexenc",
@@ -71,12 +74,15 @@ class InputHashes:
         self._files: dict[Path, str] = {}
         self._references: dict[str, str] = {}
 
-    def file(self, path: Path) -> str:
+    def file(self, path: Path, limit: int = MAX_FILE_BYTES) -> str:
+        """The content hash of a project file, read only after :func:`read_file`'s checks (inside
+        the project, a regular file, within ``limit``); a refused file hashes as its reason, and
+        the stage that reads it reports the error."""
         if path not in self._files:
             try:
-                self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError:
-                self._files[path] = "unreadable"
+                self._files[path] = hashlib.sha256(read_file(path, self.project.root, limit)).hexdigest()
+            except FileRefused as refused:
+                self._files[path] = f"refused: {refused.reason}"
         return self._files[path]
 
     def reference(self, key: str) -> str:
@@ -133,6 +139,7 @@ def _image_sources(tokens: Iterable[Token]) -> Iterator[str]:
 
 
 def _image_digest(source: str, text: EditionText, hashes: InputHashes) -> str:
-    if "://" in source or source.startswith(("/", "data:", "\\")):
+    path = referenced_path(source, text.source.location.path)
+    if path is None:
         return "outside"
-    return hashes.file((text.source.location.path.parent / source).resolve())
+    return hashes.file(path, MAX_IMAGE_BYTES)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.assemble import MarkdownCache, assemble_edition, check_audience_ids, edition_source_files
 from briefgen.cache import BuildCache, CachedEdition
@@ -35,6 +36,9 @@ from briefgen.render.accessibility import check_alt_text
 from briefgen.render.html import cite_edition, edition_date, render_html
 from briefgen.workers import WorkerFailure, WorkerPool, start_method
 
+if TYPE_CHECKING:
+    from briefgen.render.remote import RemoteImages
+
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
@@ -47,6 +51,9 @@ class BuildOptions:
     citation_style: CitationStyle | None = None
     allow_remote: bool = False
     """Download images that sections link to on other sites (off: only project files)."""
+    remote_images: RemoteImages | None = field(default=None, compare=False, repr=False)
+    """The build's remote image fetcher (each image downloaded once per build); made by
+    :func:`build` when ``allow_remote`` is on and none is given."""
     embed_fonts: bool = True
     """Embed the theme's fonts in the HTML edition (``check`` skips it: nothing is written)."""
     pdf_variant: PdfVariant = "pdf/ua-1"
@@ -58,7 +65,8 @@ class BuildOptions:
     """Called with (editions done, editions to build) as the build goes."""
 
 
-_NOT_IN_EDITION_KEY = frozenset({"briefs", "audiences", "formats", "output_dir", "jobs", "force", "on_progress"})
+_NOT_IN_EDITION_KEY = frozenset({"briefs", "audiences", "formats", "output_dir", "jobs", "force", "on_progress",
+                                 "remote_images"})
 """Options that choose *which* editions and files to build, not what an edition contains; every
 other option (present or future) is part of each edition's cache key."""
 
@@ -106,11 +114,16 @@ def render_pages(edition: Edition, project: Project, options: BuildOptions, form
     table = cite_edition(edition, project, diagnostics)
     wants_pdf = "pdf" in formats or "png" in formats
     check_alt_text(edition, diagnostics, is_required=wants_pdf and options.pdf_variant == "pdf/ua-1")
-    html = (render_html(edition, table, project, diagnostics, allow_remote=options.allow_remote,
+    remote = options.remote_images
+    if remote is None and options.allow_remote:
+        from briefgen.render.remote import RemoteImages
+
+        remote = RemoteImages()
+    html = (render_html(edition, table, project, diagnostics, remote_images=remote,
                         embed_fonts=options.embed_fonts) if "html" in formats else None)
     pdf_page = None
     if wants_pdf and not diagnostics.has_errors:
-        pdf_page = render_html(edition, table, project, diagnostics, is_for_pdf=True, allow_remote=options.allow_remote)
+        pdf_page = render_html(edition, table, project, diagnostics, is_for_pdf=True, remote_images=remote)
     return EditionPages(table, html, pdf_page, measure_edition(edition))
 
 
@@ -233,6 +246,10 @@ def build(project_dir: Path, options: BuildOptions, pdf_workers: PdfWorkers | No
     """Build the editions ``options`` asks for. ``pdf_workers``: a pool the caller started early
     (see :func:`start_pdf_workers`); by default the build starts its own."""
     result = BuildResult()
+    if options.allow_remote and options.remote_images is None:
+        from briefgen.render.remote import RemoteImages
+
+        options = dataclasses.replace(options, remote_images=RemoteImages())  # one download per image per build
     output_dir = output_folder(project_dir, options.output_dir)
     cache = BuildCache(output_dir, is_forced=options.force)
     if pdf_workers is None:
@@ -324,12 +341,31 @@ def build_editions(stale: list[PlannedEdition], project: Project, options: Build
     """Every edition to build, written, as each is done. The HTML pages are made here while the
     PDF workers make the PDFs; a large HTML-only build is spread over worker processes."""
     if is_for_html_workers(stale, options):
+        if options.remote_images is not None:  # downloaded here, once, before the workers are forked
+            fetch_remote_images(stale, options.remote_images)
         yield from build_pages_in_workers(stale, options, output_dir, cache, project)
         return
     pdf_jobs = sum(1 for planned in stale if "pdf" in planned.formats or "png" in planned.formats)
     rendered = (render_planned(planned, project, options) for planned in stale)
     for (planned, pages), pdf in pdf_workers.run_where_needed(rendered, pdf_jobs):
         yield planned, write_edition(planned, project, options, pages, pdf, output_dir, cache)
+
+
+def fetch_remote_images(stale: list[PlannedEdition], remote: RemoteImages) -> None:
+    """Download every remote image the editions show (errors are kept and reported by each edition)."""
+    from briefgen.markdown.parser import walk_tokens
+    from briefgen.project_files import is_remote
+    from briefgen.render.remote import RemoteRefused
+
+    for planned in stale:
+        for text in planned.edition.texts():
+            for token in walk_tokens(text.tokens):
+                source = str(token.attrGet("src") or "") if token.type == "image" else ""
+                if is_remote(source):
+                    try:
+                        remote.fetch(source)
+                    except RemoteRefused:
+                        continue
 
 
 HTML_WORKERS_FROM = 16

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from briefgen.check.editions import CheckedEdition
 from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.model import Project, Reference
+from briefgen.project_files import FileRefused, read_file
 
 
 def check_citations(project: Project, editions: Sequence[CheckedEdition], is_whole_project: bool,
@@ -19,7 +21,7 @@ def check_citations(project: Project, editions: Sequence[CheckedEdition], is_who
     bibliography = project.bibliography
     if not bibliography.is_readable:
         return
-    field_lines = _FieldLines(bibliography.path.path)
+    field_lines = _FieldLines(bibliography.path.path, project.root)
     cited_by: dict[str, set[str]] = {}
     """reference id → ids of the briefs whose editions cite (or nocite) it"""
     for checked in editions:
@@ -69,10 +71,11 @@ def _safe_day(year: int, month: int, day: int | None) -> int:
 class _FieldLines:
     """The line of a field inside an entry of references.bib (the entry's line when not found)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, root: Path) -> None:
         try:
-            self.lines = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        except (OSError, UnicodeDecodeError):
+            text = read_file(path, root, MAX_FILE_BYTES).decode("utf-8-sig")  # the loader's own checks
+            self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        except (FileRefused, UnicodeDecodeError):
             self.lines = []
 
     def line_of(self, reference: Reference, name: str) -> SourceLocation:

@@ -8,6 +8,7 @@ GitHub: ``::error file=path,line=N,title=rule-id::message; hint`` (``::warning``
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,10 +21,11 @@ _GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severi
 
 def display_path(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` (the working folder) when inside it, with '/' separators."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    # abspath first: a symlink is shown where it is, not where it points (a link out of the project)
+    for candidate, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(root))), (path.resolve(), root.resolve())):
+        if candidate.is_relative_to(base):
+            return candidate.relative_to(base).as_posix()
+    return path.as_posix()
 
 
 def format_finding(finding: Diagnostic, root: Path, paint: Callable[[str, Severity], str] = lambda text, _s: text) -> str:

@@ -58,12 +58,20 @@ def load_project(root: Path, diagnostics: Diagnostics,
                    broken_sections=frozenset(broken_sections),
                    audiences=load_audiences(root / AUDIENCES_DIR, diagnostics,
                                             lambda paths: inside_project(paths, root, diagnostics)),
-                   bibliography=_read_allowed_bibliography(root / BIBLIOGRAPHY, root, diagnostics, read_bibliography))
+                   bibliography=load_project_bibliography(root, diagnostics, read_bibliography))
 
 
-def _read_allowed_bibliography(path: Path, root: Path, diagnostics: Diagnostics,
-                               read: Callable[[Path, Diagnostics], Bibliography]) -> Bibliography:
-    if path.exists() and not inside_project([path], root, diagnostics):
+def load_project_bibliography(root: Path, diagnostics: Diagnostics,
+                              read: Callable[[Path, Diagnostics], Bibliography] | None = None) -> Bibliography:
+    """The project's ``references.bib``; a link that leads out of the project (or anything but a
+    regular file) is an error and nothing is read. Used by every command that reads it."""
+    if read is None:
+        from briefgen.load.bibliography import load_bibliography
+
+        read = load_bibliography
+    root = root.resolve()
+    path = root / BIBLIOGRAPHY
+    if (path.exists() or path.is_symlink()) and not inside_project([path], root, diagnostics):
         return Bibliography(SourceLocation(path), {}, is_readable=False)
     return read(path, diagnostics)
 
@@ -72,7 +80,7 @@ def inside_project(paths: list[Path], root: Path, diagnostics: Diagnostics) -> l
     """The paths that really are inside the project; a link that leads out is an error."""
     kept = []
     for path in paths:
-        if path.exists() and not path.resolve().is_relative_to(root):
+        if (path.exists() or path.is_symlink()) and not path.resolve().is_relative_to(root):
             diagnostics.error(SourceLocation(path), "this file is a link to a file outside the project",
                               "copy the file into the project instead of linking to it")
         elif path.exists() and not path.is_file():

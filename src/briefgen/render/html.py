@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -26,6 +27,9 @@ from briefgen.model import Edition, EditionText, Project
 from briefgen.render.fonts import font_faces_css
 from briefgen.render.links import qr_code_svg, short_url, shorten_printed_urls
 from briefgen.render.resources import ResourcePolicy
+
+if TYPE_CHECKING:
+    from briefgen.render.remote import RemoteImages
 
 
 @lru_cache(maxsize=1)
@@ -71,14 +75,14 @@ FONTS_MARKER = "/* briefgen: fonts */"
 
 
 def render_html(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
-                is_for_pdf: bool = False, allow_remote: bool = False, embed_fonts: bool = True) -> str:
+                is_for_pdf: bool = False, remote_images: RemoteImages | None = None, embed_fonts: bool = True) -> str:
     """The edition as one self-contained page, its fonts subset to the page's characters.
 
     The shareable page embeds WOFF fonts and a small-screen stylesheet; the page the PDF
     is made from embeds TrueType fonts (which WeasyPrint subsets again) and leaves out the
     screen-only rules, whose media queries WeasyPrint does not read.
     """
-    page = _render_page(edition, table, project, diagnostics, is_for_pdf, allow_remote)
+    page = _render_page(edition, table, project, diagnostics, is_for_pdf, remote_images)
     if not embed_fonts:
         return page.replace(FONTS_MARKER, "", 1)
     fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff")
@@ -86,10 +90,10 @@ def render_html(edition: Edition, table: CitationTable, project: Project, diagno
 
 
 def _render_page(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
-                 is_for_pdf: bool, allow_remote: bool) -> str:
+                 is_for_pdf: bool, remote_images: RemoteImages | None) -> str:
     messages = messages_for(edition.language)
     style = make_style(edition.citation_style, table, messages)
-    fragment = fragment_renderer(edition, style, project, diagnostics, allow_remote)
+    fragment = fragment_renderer(edition, style, project, diagnostics, remote_images)
     html = {key: fragment(text) for key, text, _place in reading_order(edition, messages)}
     references = [
         # on paper, addresses print without "https://www." (the link keeps the full address); on screen, whole
@@ -138,10 +142,11 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
 
 
 def fragment_renderer(edition: Edition, style: Style, project: Project, diagnostics: Diagnostics,
-                      allow_remote: bool = False) -> Callable[[EditionText | None], Markup]:
-    """Markdown of the edition → HTML, with citations rendered by ``style`` and images embedded."""
+                      remote_images: RemoteImages | None = None) -> Callable[[EditionText | None], Markup]:
+    """Markdown of the edition → HTML, with citations rendered by ``style`` and images embedded
+    (remote images only through ``remote_images``, the build's fetcher)."""
     md = markdown_parser(edition.language)
-    policy = ResourcePolicy(project.root, allow_remote)
+    policy = ResourcePolicy(project.root, remote_images)
 
     def fragment(text: EditionText | None) -> Markup:
         if text is None:

@@ -27,8 +27,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError, Diagnostics, SourceLocation
 from briefgen.model import PdfVariant
+from briefgen.project_files import FileRefused, read_file
 from briefgen.render import time_limit
-from briefgen.render.resources import is_inside
+from briefgen.render.resources import MAX_IMAGE_BYTES
 
 WORDS_PER_PAGE = 300
 """About what one page of an edition holds, to guess its length before laying it out."""
@@ -55,8 +56,11 @@ class ProjectFetcher(URLFetcher):
             return super().fetch(url, headers)
         if parsed.scheme == "file":
             path = Path(unquote(parsed.path))
-            if is_inside(path, self.allowed_roots) and path.is_file():
-                return URLFetcherResponse(url, path.read_bytes())
+            for root in self.allowed_roots:
+                try:
+                    return URLFetcherResponse(url, read_file(path, root, MAX_IMAGE_BYTES))
+                except FileRefused:
+                    continue
         self.refused.append(url)
         raise ValueError(f"briefgen does not load '{url}'")
 

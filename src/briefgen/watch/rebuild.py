@@ -29,6 +29,7 @@ from briefgen.markdown.parser import walk_tokens
 from briefgen.model import Audience, Brief, Edition, OutputFormat, Project
 from briefgen.outputs import prepare_output_dir, write_all_atomic
 from briefgen.pipeline import BuildOptions, build_edition, select_audiences, select_briefs
+from briefgen.project_files import referenced_path
 
 PACKAGE_FOLDERS = ("templates", "themes", "i18n", "audiences")
 """briefgen's own files that shape every edition."""
@@ -244,8 +245,9 @@ def image_dependencies(edition: Edition) -> frozenset[Path]:
     for text in edition.texts():
         for token in walk_tokens(text.tokens):
             source = str(token.attrGet("src") or "") if token.type == "image" else ""
-            if source and "://" not in source and not source.startswith(("data:", "/")):
-                found.add((text.source.location.path.parent / source).resolve())
+            path = referenced_path(source, text.source.location.path) if source else None
+            if path is not None:
+                found.add(path.resolve())  # resolving reads links only: nothing is opened
     return frozenset(found)
 
 
