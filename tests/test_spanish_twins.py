@@ -78,3 +78,32 @@ def test_spanish_numbers_use_spanish_separators(spanish: Path) -> None:
 
 def test_numbers_are_compared_without_thousands_separators() -> None:
     assert numbers_in("1,001 and $10\u00a0000 and 10 000 and 2025") == {"1001", "10000", "2025"}
+
+
+FIELDS = ("intro", "summary", "key_takeaways", "call_to_action", "disclaimer")
+
+
+def _field_text(overrides, name: str) -> str:  # type: ignore[no-untyped-def]
+    value = getattr(overrides, name)
+    if value is None:
+        return ""
+    return " ".join(item.text for item in value) if isinstance(value, tuple) else value.text
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_spanish_manifest_text_states_the_english_numbers(field: str) -> None:
+    """The Spanish edition's own intro, summary … in each manifest against the English community edition's."""
+    from briefgen.load.project import load_project
+
+    diagnostics = Diagnostics()
+    project = load_project(REPO_ROOT, diagnostics)
+    for brief in project.briefs.values():
+        spanish, english = brief.editions.get(SPANISH_AUDIENCE), brief.editions.get("community-groups")
+        if spanish is None or english is None:
+            continue
+        spanish_text, english_text = _field_text(spanish, field), _field_text(english, field)
+        if field == "disclaimer":  # the English disclaimer is the brief's own
+            english_text = brief.disclaimer.text if brief.disclaimer else ""
+        assert not re.search(r"\d,\d{3}(?!\d)", spanish_text), f"{brief.id}: {field} writes a thousands comma"
+        missing = numbers_in(spanish_text) - numbers_in(english_text)
+        assert not missing, f"{brief.id}: the Spanish {field} states {sorted(missing)}, the English one does not"
