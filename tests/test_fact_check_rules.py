@@ -162,3 +162,10 @@ def test_the_example_stays_quiet_when_every_profile_asks_for_warnings(tmp_path: 
         existing = profile.read_text(encoding="utf-8") if profile.exists() else ""
         profile.write_text(existing + "\nabsolute_claims: warning\n", encoding="utf-8")
     assert findings(copy, ABSOLUTE) == []
+
+
+def test_edition_conflict_looks_only_at_sections_the_checked_editions_read() -> None:
+    everyone = findings(BEFORE, CONFLICT)
+    assert any(path == "briefs/sections/community-trust.md" for path, *_ in everyone)
+    # the press editions do not read community-trust: checking them alone leaves it out
+    assert findings(BEFORE, CONFLICT, "-a", "press") == []

@@ -23,10 +23,12 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
 from markdown_it.token import Token
 
 from briefgen.assemble import audience_matches
+from briefgen.check.editions import CheckedEdition
 from briefgen.check.evidence import IDENTIFIERS, TextUnit, blank, plain_words, text_units
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.markdown.parser import parse_markdown
@@ -55,9 +57,13 @@ class Passage:
     negations: tuple[str, ...]
 
 
-def check_edition_conflicts(project: Project, diagnostics: Diagnostics) -> None:
-    sections: list[Section] = [*project.sections.values(), *project.translations.values()]
-    for section in sections:
+def check_edition_conflicts(project: Project, editions: Sequence[CheckedEdition], diagnostics: Diagnostics) -> None:
+    """Each section file that a checked edition reads, once."""
+    sections: dict[Path, Section] = {}
+    for checked in editions:
+        for included in checked.edition.sections:
+            sections.setdefault(included.section.location.path, included.section)
+    for section in sections.values():
         for location, message in section_conflicts(section, tuple(project.audiences)):
             diagnostics.info(location, message,
                              "make sure every audience is told the same facts, then reword one block or leave it "

@@ -79,7 +79,7 @@ def check_project(project_dir: Path, options: CheckOptions) -> CheckResult:
     check_citations(project, result.editions, is_whole, options.recheck_after_days, diagnostics)
     check_evidence(result.editions, diagnostics)
     check_absolute_claims(result.editions, diagnostics)
-    check_edition_conflicts(project, diagnostics)
+    check_edition_conflicts(project, result.editions, diagnostics)
     check_audience_fit(result.editions, diagnostics)
     check_structure(project, result.editions, is_whole, diagnostics)
     result.findings = _tidy(diagnostics, options)
