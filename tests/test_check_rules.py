@@ -82,6 +82,15 @@ CASES = [
                  {"briefs/sections/one.md": section_md("One", "The county pays [@gao2021].\n\nIn 2024 the county spent\n"
                                                        "$3 million on overtime.\n")},
                  BIB, (), "briefs/sections/one.md", 6, "warning", 0, 1, id="uncited-claim"),
+    pytest.param("evidence/absolute-claim",
+                 {"briefs/sections/one.md": section_md("One", "The county pays [@gao2021].\n\nNo county has to sign.\n")},
+                 BIB, (), "briefs/sections/one.md", 6, "info", 0, 0, id="absolute-claim"),
+    pytest.param("evidence/edition-conflict",
+                 {"briefs/sections/one.md": section_md("One", "The county pays [@gao2021].\n\n"
+                                                       "::: {audience=\"!press\"}\n- **Schools.** Enrollment fell 10 percent "
+                                                       "[@gao2021].\n:::\n\n::: {audience=\"press\"}\n"
+                                                       "- **Schools.** Enrollment fell 12 percent [@gao2021].\n:::\n")},
+                 BIB, (), "briefs/sections/one.md", 11, "info", 0, 0, id="edition-conflict"),
     pytest.param("audience/reading-grade",
                  {"briefs/audiences/plain.yaml": "label: Plain readers\nreading_grade: 4\n",
                   "briefs/b.yaml": brief_yaml(["one"], extra="checked: 2026-01-24\naudiences: [plain]\n"),

@@ -21,10 +21,12 @@ Theme = Literal["standard", "large-print"]
 Paper = Literal["letter", "a4"]
 OutputFormat = Literal["html", "pdf", "handout", "png"]
 PdfVariant = Literal["pdf/ua-1", "pdf/a-3b"]
+FindingLevel = Literal["info", "warning"]
 
 CITATION_STYLES: tuple[CitationStyle, ...] = ("numeric", "author-date", "notes")
 THEMES: tuple[Theme, ...] = ("standard", "large-print")
 PAPERS: tuple[Paper, ...] = ("letter", "a4")
+FINDING_LEVELS: tuple[FindingLevel, ...] = ("info", "warning")
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf", "handout", "png")
 DEFAULT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf")
 """What ``build`` writes when no format is asked for."""
@@ -130,6 +132,8 @@ class Audience:
     citation_style: CitationStyle | None = None
     theme: Theme = "standard"
     paper: Paper = "letter"
+    absolute_claims: FindingLevel = "info"
+    """How ``briefgen check`` reports an uncited absolute claim ("no county", "nunca") in this edition."""
     is_builtin: bool = False
 
 

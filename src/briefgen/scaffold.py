@@ -26,7 +26,7 @@ _STARTER_SUMMARY = ("Replace this summary with the answer to the brief's questio
                     "  readers who stop here should still know the bottom line.")
 _NEW_SECTION_BODY = "Replace this paragraph with the text of the section.\n"
 _STARTER_SECTION_BODY = ("Replace this text with what your readers need to know. Keep sentences short,\n"
-                         "and cite a source from references.bib for every figure you give.\n")
+                         "and cite a source from references.bib for each figure you give.\n")
 
 
 def new_brief(root: Path, brief_id: str, today: dt.date, title: str = "", sections: Sequence[str] = ()) -> Path:

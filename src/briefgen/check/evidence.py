@@ -32,7 +32,7 @@ _DATE = (rf"(?:\d{{4}}-\d{{2}}-\d{{2}}"
 _CHECKED_PHRASE = re.compile(
     rf"\b(?:last\s+)?(?:checked|verified|reviewed|updated|verificad[oa]s?|revisad[oa]s?|comprobad[oa]s?)"
     rf"(?:\s+(?:on|in|as\s+of|el|en|a))?\s+{_DATE}", re.IGNORECASE)
-_IDENTIFIERS = re.compile(
+IDENTIFIERS = re.compile(
     r"\w*\([a-z]{1,3}\)(?:\([0-9a-z]{1,4}\))*"  # 287(g), (g)(1), 1357(g)(10)
     r"|\b\d+\s+(?:U\.\s?S\.\s?C\.|C\.\s?F\.\s?R\.|U\.\s?S\.|Stat\.|F\.\s?(?:Supp\.\s?)?(?:\dd|\d[a-z]{2})?)\s*§*\s*[\d.()a-z–-]*"
     r"|§+\s*[\d.()a-z–-]+"
@@ -70,14 +70,14 @@ def check_evidence(editions: Sequence[CheckedEdition], diagnostics: Diagnostics)
 
 
 def check_text(text: EditionText, checked: Sequence[str], diagnostics: Diagnostics) -> None:
-    cited_notes = _cited_footnotes(text.tokens)
-    for unit in _units(text.tokens):
-        if any(_is_citing(token, cited_notes) for token in unit.inlines):
+    cited_notes = cited_footnotes(text.tokens)
+    for unit in text_units(text.tokens):
+        if any(is_citing(token, cited_notes) for token in unit.inlines):
             continue
-        claim = find_claim(" ".join(_plain(token) for token in unit.inlines), checked)
+        claim = find_claim(" ".join(plain_words(token) for token in unit.inlines), checked)
         if claim is None:
             continue
-        line = text.source.location.line + unit.line + _line_in(unit.inlines, claim.matched)
+        line = text.source.location.line + unit.line + line_in(unit.inlines, claim.matched)
         diagnostics.warning(SourceLocation(text.source.location.path, line),
                             f"uncited claim: '{claim.snippet}' states a {claim.kind}, and its "
                             f"{unit.kind} cites no source",
@@ -86,11 +86,11 @@ def check_text(text: EditionText, checked: Sequence[str], diagnostics: Diagnosti
 
 def find_claim(text: str, checked: Sequence[str] = ()) -> Claim | None:
     """The first figure in ``text`` that needs a source, or None."""
-    cleaned = _blank(_CHECKED_PHRASE, text)
+    cleaned = blank(_CHECKED_PHRASE, text)
     for date in checked:
-        cleaned = _blank(re.compile(rf"(?:\bas\s+of\s+|\bby\s+|\bon\s+|\bal?\s+)?{re.escape(date)}", re.IGNORECASE),
+        cleaned = blank(re.compile(rf"(?:\bas\s+of\s+|\bby\s+|\bon\s+|\bal?\s+)?{re.escape(date)}", re.IGNORECASE),
                          cleaned)
-    cleaned = _blank(_IDENTIFIERS, _blank(_QUESTION, cleaned))
+    cleaned = blank(IDENTIFIERS, blank(_QUESTION, cleaned))
     found: list[tuple[int, str, re.Match[str]]] = []
     for kind, pattern in _CLAIMS:
         match = pattern.search(cleaned)
@@ -102,7 +102,7 @@ def find_claim(text: str, checked: Sequence[str] = ()) -> Claim | None:
     return Claim(kind, _snippet(text, match.start(), match.end()), match.group().strip())
 
 
-def _blank(pattern: re.Pattern[str], text: str) -> str:
+def blank(pattern: re.Pattern[str], text: str) -> str:
     """``text`` with every match of ``pattern`` replaced by as many spaces: positions stay put."""
     return pattern.sub(lambda match: " " * len(match.group()), text)
 
@@ -118,7 +118,7 @@ def checked_dates(checked: dt.date | None, language: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Unit:
+class TextUnit:
     kind: str
     """paragraph or table row"""
     line: int
@@ -126,7 +126,7 @@ class _Unit:
     inlines: tuple[Token, ...]
 
 
-def _units(tokens: Sequence[Token]) -> Iterator[_Unit]:
+def text_units(tokens: Sequence[Token]) -> Iterator[TextUnit]:
     """Paragraphs (in lists, quotes and footnotes too) and table body rows; never headings or header rows."""
     in_head = False
     row: list[Token] = []
@@ -141,13 +141,13 @@ def _units(tokens: Sequence[Token]) -> Iterator[_Unit]:
         elif token.type == "inline" and index > 0 and tokens[index - 1].type in ("td_open",) and not in_head:
             row.append(token)
         elif token.type == "tr_close" and not in_head and row:
-            yield _Unit("table row", row_line, tuple(row))
+            yield TextUnit("table row", row_line, tuple(row))
             row = []
         elif token.type == "inline" and index > 0 and tokens[index - 1].type == "paragraph_open":
-            yield _Unit("paragraph", token.map[0] if token.map else 0, (token,))
+            yield TextUnit("paragraph", token.map[0] if token.map else 0, (token,))
 
 
-def _is_citing(token: Token, cited_notes: set[int]) -> bool:
+def is_citing(token: Token, cited_notes: set[int]) -> bool:
     for child in walk_tokens(token.children or []):
         if child.type == "citation":
             return True
@@ -156,7 +156,7 @@ def _is_citing(token: Token, cited_notes: set[int]) -> bool:
     return False
 
 
-def _cited_footnotes(tokens: Sequence[Token]) -> set[int]:
+def cited_footnotes(tokens: Sequence[Token]) -> set[int]:
     cited: set[int] = set()
     current: int | None = None
     for token in tokens:
@@ -164,18 +164,18 @@ def _cited_footnotes(tokens: Sequence[Token]) -> set[int]:
             current = token.meta.get("id") if token.meta else None
         elif token.type == "footnote_close":
             current = None
-        elif current is not None and token.type == "inline" and _is_citing(token, set()):
+        elif current is not None and token.type == "inline" and is_citing(token, set()):
             cited.add(current)
     return cited
 
 
-def _plain(token: Token) -> str:
+def plain_words(token: Token) -> str:
     """Visible words only: text, not code, link targets or citations."""
     return "".join(child.content if child.type == "text" else " " for child in walk_tokens(token.children or []))
 
 
 
-def _line_in(inlines: Sequence[Token], matched: str) -> int:
+def line_in(inlines: Sequence[Token], matched: str) -> int:
     """Lines between the unit's first line and the one holding ``matched`` (0 when unknown)."""
     content = inlines[0].content if inlines else ""
     position = content.find(matched)

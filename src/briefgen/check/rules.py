@@ -31,6 +31,11 @@ RULES: tuple[Rule, ...] = (
          "a cited source whose urldate is older than the brief's 'checked' date by more than --recheck-after days"),
     Rule("evidence/uncited-claim", Severity.WARNING,
          "a paragraph, list item or table row that states a number, percentage, money amount or year with no citation"),
+    Rule("evidence/absolute-claim", Severity.INFO,
+         "a sentence with an absolute quantifier (no one, never, all, ningún, nunca …) that cites no source; "
+         "a warning for audiences whose profile sets 'absolute_claims: warning'"),
+    Rule("evidence/edition-conflict", Severity.INFO,
+         "parallel audience blocks of a section that differ in a number or a negation: a prompt to compare them"),
     Rule("audience/reading-grade", Severity.WARNING,
          "an edition whose Flesch–Kincaid grade is above its audience's reading_grade; names the hardest sections"),
     Rule("audience/max-pages", Severity.WARNING, "an edition longer than its audience's max_pages (with --pages only)"),

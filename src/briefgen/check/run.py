@@ -11,8 +11,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.assemble import MarkdownCache, check_audience_ids
+from briefgen.check.absolute_claims import check_absolute_claims
 from briefgen.check.audience_fit import check_audience_fit
 from briefgen.check.citations import check_citations
+from briefgen.check.edition_conflicts import check_edition_conflicts
 from briefgen.check.editions import CheckedEdition, check_edition
 from briefgen.check.evidence import check_evidence
 from briefgen.check.rules import BUILD, rules_matching
@@ -76,6 +78,8 @@ def check_project(project_dir: Path, options: CheckOptions) -> CheckResult:
     is_whole = options.is_whole_project and len(list((project.root / BRIEFS_DIR).glob("*.yaml"))) == len(project.briefs)
     check_citations(project, result.editions, is_whole, options.recheck_after_days, diagnostics)
     check_evidence(result.editions, diagnostics)
+    check_absolute_claims(result.editions, diagnostics)
+    check_edition_conflicts(project, result.editions, diagnostics)
     check_audience_fit(result.editions, diagnostics)
     check_structure(project, result.editions, is_whole, diagnostics)
     result.findings = _tidy(diagnostics, options)

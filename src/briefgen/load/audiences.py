@@ -16,10 +16,10 @@ from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.load.ids import check_id
 from briefgen.load.text_files import read_text
 from briefgen.load.yaml_fields import FieldReader, parse_yaml_mapping
-from briefgen.model import CITATION_STYLES, PAPERS, THEMES, Audience
+from briefgen.model import CITATION_STYLES, FINDING_LEVELS, PAPERS, THEMES, Audience
 
 AUDIENCE_KEYS = ("label", "description", "language", "include_tags", "exclude_tags", "key_takeaways_first",
-                 "reading_grade", "max_pages", "citation_style", "theme", "paper")
+                 "reading_grade", "max_pages", "citation_style", "theme", "paper", "absolute_claims")
 _LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
@@ -77,6 +77,7 @@ def load_audience(path: Path, diagnostics: Diagnostics, base: Audience | None, i
         "citation_style": fields.choice("citation_style", CITATION_STYLES),
         "theme": fields.choice("theme", THEMES),
         "paper": fields.choice("paper", PAPERS),
+        "absolute_claims": fields.choice("absolute_claims", FINDING_LEVELS),
     }
     fields.finish()
     if len(diagnostics.errors) > errors_before:
