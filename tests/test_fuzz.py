@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from briefgen.assemble import MarkdownCache, assemble_edition, keep_audience_blocks
+from briefgen.assemble import MarkdownCache, assemble_edition
+from briefgen.markdown.audience_blocks import keep_audience_blocks
 from briefgen.citations.entries import format_entry
 from briefgen.citations.resolve import check_reference
 from briefgen.citations.syntax import parse_group

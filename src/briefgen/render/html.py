@@ -22,7 +22,7 @@ from briefgen.citations.styles import Style, make_style
 from briefgen.errors import Diagnostics
 from briefgen.i18n import Messages, messages_for
 from briefgen.markdown.parser import markdown_parser
-from briefgen.model import Edition, EditionText, Project
+from briefgen.model import Edition, EditionText, FurtherQuestion, Project
 from briefgen.render.fonts import font_faces_css
 from briefgen.render.links import qr_code_svg, short_url, shorten_printed_urls
 from briefgen.render.resources import ResourcePolicy
@@ -99,10 +99,8 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
         for entry in style.entries()
     ]
     brief = edition.brief
-    further = [
-        {"question": q.question, "href": f"{q.brief}--{edition.audience.id}.html" if q.brief else ""}
-        for q in edition.further_questions
-    ]
+    further = [{"question": q.question, "href": further_question_href(q, edition, project, is_for_pdf)}
+               for q in edition.further_questions]
     date = edition_date(edition)
     qr_label = messages.format("qr_label", url=brief.url) if brief.url else ""
     return template_environment().get_template("brief.html.j2").render(
@@ -135,6 +133,19 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
         notes=style.notes,
         citation_style=style.name,
     )
+
+
+def further_question_href(question: FurtherQuestion, edition: Edition, project: Project, is_for_pdf: bool) -> str:
+    """Where a further question leads: in the HTML edition, the linked brief's HTML edition for
+    the same audience, beside this one; in the PDF, that brief's published ``url:``, else its
+    PDF edition beside this one. Always relative or published: never a path of the build machine."""
+    if not question.brief:
+        return ""
+    name = f"{question.brief}--{edition.audience.id}"
+    if not is_for_pdf:
+        return f"{name}.html"
+    target = project.briefs.get(question.brief)
+    return target.url if target is not None and target.url else f"{name}.pdf"
 
 
 def fragment_renderer(edition: Edition, style: Style, project: Project, diagnostics: Diagnostics,

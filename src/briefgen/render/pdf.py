@@ -95,7 +95,9 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
     try:
         limit = time_limit.MAX_RENDER_SECONDS if seconds is None else seconds
         with _source_date(date), time_limit.time_limit(limit):
-            page = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
+            # No base URL: the page embeds everything it shows, and a relative link (a further
+            # question's sibling PDF) must stay relative, not become file:///<build folder>/...
+            page = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
             # Lay out first the way the edition will most likely end (with a table of contents when
             # its words would fill more than the threshold), and a second time only when wrong.
             with_toc = [weasyprint.CSS(string=_TOC_CSS)]
