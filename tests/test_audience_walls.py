@@ -324,3 +324,32 @@ def test_example_pdfs_are_the_same_bytes_in_any_folder_and_name_none(tmp_path: P
             assert not value.startswith(("file:", "/")), link
             assert str(tmp_path) not in value, link
     assert str(tmp_path).encode() not in one
+
+
+# --- what else carries text across: the page description, the Sources list --------------------------------
+
+
+def test_page_description_and_pdf_subject_are_the_summary_this_audience_reads(make_project) -> None:
+    manifest = brief_yaml(["one"], extra="summary: |\n  Public summary [@gao2021].\n\n"
+                                         "  ::: {audience=\"county-officials\"}\n  SECRET SUMMARY PART.\n  :::\n")
+    project = project_with(make_project, "Text.\n", manifest=manifest)
+    result = run_cli(["build", "-a", "press", "-a", "county-officials"], cwd=project)
+    assert result.exit_code == 0, result.output
+    press = built_text(project, "b--press")
+    assert "SECRET" not in press
+    assert '<meta name="description" content="Public summary.">' in press
+    assert PdfReader(project / "output/b--press.pdf").metadata["/Subject"] == "Public summary."
+    assert "SECRET SUMMARY PART." in PdfReader(project / "output/b--county-officials.pdf").metadata["/Subject"]
+
+
+def test_a_source_cited_only_in_hidden_footnotes_is_not_in_the_sources(make_project) -> None:
+    body = ("Public text [@gao2021].[^pub]\n\n::: {audience=\"county-officials\"}\nOfficials.[^memo]\n\n"
+            "[^memo]: Memo [@moller2020].\n:::\n\n[^pub]: Public note.\n\n[^unused]: Cites [@doe2019].\n\n"
+            "::: {audience=\"county-officials\"}\nAlso [^unused].\n:::\n")
+    project = project_with(make_project, body)
+    assert run_cli(["build", "-f", "html", "-a", "press", "-a", "county-officials"], cwd=project).exit_code == 0
+    press = built_text(project, "b--press")
+    assert 'id="ref-gao2021"' in press
+    assert 'id="ref-moller2020"' not in press and 'id="ref-doe2019"' not in press
+    officials = built_text(project, "b--county-officials")
+    assert 'id="ref-moller2020"' in officials and 'id="ref-doe2019"' in officials

@@ -23,6 +23,7 @@ from briefgen.errors import Diagnostics
 from briefgen.i18n import Messages, messages_for
 from briefgen.markdown.parser import markdown_parser
 from briefgen.model import Edition, EditionText, FurtherQuestion, Project
+from briefgen.readability import plain_text
 from briefgen.render.fonts import font_faces_css
 from briefgen.render.links import qr_code_svg, short_url, shorten_printed_urls
 from briefgen.render.resources import ResourcePolicy
@@ -120,7 +121,7 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
         page_css=Markup(page_css(edition, messages)),
         title=edition.title,
         subtitle=edition.subtitle,
-        description=_plain(edition.summary.source.text if edition.summary else edition.subtitle, 300),
+        description=edition_description(edition),
         intro=html.get("intro", ""),
         summary=html.get("summary", ""),
         disclaimer=html.get("disclaimer", ""),
@@ -208,6 +209,17 @@ def page_css(edition: Edition, messages: Messages) -> str:
     running = css_string(edition.brief.organization or edition.brief.title)
     return (f"@page {{ size: {edition.audience.paper}; @bottom-right {{ content: {content}; }} "
             f"@top-left {{ content: {running}; }} }}")
+
+
+def edition_description(edition: Edition, limit: int = 300) -> str:
+    """The page's description (and the PDF's subject): the summary as this audience reads it,
+    its audience blocks applied, as plain text; else the subtitle. Never the summary's source,
+    which holds the blocks written for other audiences."""
+    if edition.summary is None:
+        return _plain(edition.subtitle, limit)
+    text = " ".join(plain_text(edition.summary.tokens, cell_separator=" ").split())
+    text = re.sub(r"\s+([.,;:!?])", r"\1", text)  # where a citation was left out
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _plain(markdown: str, limit: int) -> str:
