@@ -23,7 +23,6 @@ from briefgen.errors import Diagnostics
 from briefgen.i18n import Messages, messages_for
 from briefgen.markdown.parser import markdown_parser
 from briefgen.model import Edition, EditionText, FurtherQuestion, Project
-from briefgen.readability import plain_text
 from briefgen.render.fonts import font_faces_css
 from briefgen.render.links import qr_code_svg, short_url, shorten_printed_urls
 from briefgen.render.resources import ResourcePolicy
@@ -213,13 +212,17 @@ def page_css(edition: Edition, messages: Messages) -> str:
 
 def edition_description(edition: Edition, limit: int = 300) -> str:
     """The page's description (and the PDF's subject): the summary as this audience reads it,
-    its audience blocks applied, as plain text; else the subtitle. Never the summary's source,
-    which holds the blocks written for other audiences."""
+    from the Markdown of its blocks that this audience reads (never the blocks written for other
+    audiences), footnotes left out; else the subtitle."""
     if edition.summary is None:
         return _plain(edition.subtitle, limit)
-    text = " ".join(plain_text(edition.summary.tokens, cell_separator=" ").split())
-    text = re.sub(r"\s+([.,;:!?])", r"\1", text)  # where a citation was left out
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    blocks, in_footnotes = [], False
+    for token in edition.summary.tokens:
+        if token.type in ("footnote_block_open", "footnote_block_close"):
+            in_footnotes = token.type == "footnote_block_open"
+        elif token.type == "inline" and not in_footnotes:
+            blocks.append(token.content)
+    return _plain("\n\n".join(blocks), limit)
 
 
 def _plain(markdown: str, limit: int) -> str:
