@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.assemble import (
-    MarkdownCache,
-    assemble_edition,
-    audience_matches,
-    check_audience_ids,
-    keep_audience_blocks,
-    select_sections,
-)
+from briefgen.assemble import MarkdownCache, assemble_edition, check_audience_ids, select_sections
 from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.markdown.audience_blocks import audience_matches, keep_audience_blocks
 from briefgen.markdown.parser import markdown_parser, parse_markdown
 from briefgen.model import Audience, MarkdownText, SectionRef
 from conftest import builtin_audiences, make_brief, make_project_model, make_section, without_rule

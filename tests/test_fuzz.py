@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from briefgen.assemble import MarkdownCache, assemble_edition, keep_audience_blocks
+from briefgen.assemble import MarkdownCache, assemble_edition
 from briefgen.citations.entries import format_entry
 from briefgen.citations.resolve import check_reference
 from briefgen.citations.syntax import parse_group
@@ -26,6 +26,7 @@ from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import messages_for
 from briefgen.load.bibliography import decode_latex, parse_bibliography
 from briefgen.load.sections import load_section
+from briefgen.markdown.audience_blocks import keep_audience_blocks
 from briefgen.markdown.fenced_divs import MAX_DIV_DEPTH
 from briefgen.markdown.parser import markdown_parser, parse_markdown
 from briefgen.model import MarkdownText, Project

@@ -6,15 +6,14 @@ mistyped id is an error at its file and line, never silently ignored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-
-from markdown_it.token import Token
 
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import DEFAULT_LANGUAGE
 from briefgen.load.project import AUDIENCES_DIR, BIBLIOGRAPHY, BRIEFS_DIR, SECTIONS_DIR
 from briefgen.load.yaml_fields import did_you_mean
+from briefgen.markdown.audience_blocks import audience_expressions, audience_matches
 from briefgen.markdown.parser import ParsedMarkdown, parse_markdown
 from briefgen.model import (
     Audience,
@@ -31,20 +30,33 @@ from briefgen.model import (
 
 
 class MarkdownCache:
-    """Parse each piece of Markdown once per run, whatever the number of editions using it."""
+    """Parse each piece of Markdown once per run and per way of reading it: texts without
+    audience blocks (most of them) once for every edition, others once for each set of blocks
+    an audience reads."""
 
     def __init__(self) -> None:
-        self._parsed: dict[tuple[str, int, str, str, int], tuple[ParsedMarkdown, Diagnostics]] = {}
+        self._parsed: dict[tuple[str, int, str, str, int, tuple[bool, ...] | None],
+                           tuple[ParsedMarkdown, Diagnostics]] = {}
 
     def parse(self, source: MarkdownText, diagnostics: Diagnostics, id_prefix: str, language: str,
-              heading_shift: int = 1) -> ParsedMarkdown:
+              heading_shift: int = 1, audience: str | None = None) -> ParsedMarkdown:
+        """``audience``: parse the text as that audience reads it (None: every block)."""
         key = (str(source.location.path), source.location.line, id_prefix, language, heading_shift)
-        if key not in self._parsed:
-            found = Diagnostics()
-            self._parsed[key] = (parse_markdown(source, found, id_prefix, language, heading_shift), found)
-        parsed, found = self._parsed[key]
+        parsed, found = self._parse(source, key, None, None)
+        if audience is not None:
+            reads = tuple(audience_matches(expression, audience) for expression in audience_expressions(parsed.tokens))
+            if not all(reads):
+                parsed, found = self._parse(source, key, reads, audience)
         diagnostics.extend(found)
         return parsed
+
+    def _parse(self, source: MarkdownText, key: tuple[str, int, str, str, int], reads: tuple[bool, ...] | None,
+               audience: str | None) -> tuple[ParsedMarkdown, Diagnostics]:
+        full_key = (*key, reads)
+        if full_key not in self._parsed:
+            found = Diagnostics()
+            self._parsed[full_key] = (parse_markdown(source, found, key[2], key[3], key[4], audience), found)
+        return self._parsed[full_key]
 
 
 def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: MarkdownCache,
@@ -55,8 +67,8 @@ def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: 
     def text(source: MarkdownText | None, prefix: str, shift: int = 1) -> EditionText | None:
         if source is None:
             return None
-        parsed = cache.parse(source, diagnostics, prefix, language, shift)
-        return EditionText(source, tuple(keep_audience_blocks(parsed.tokens, audience.id)), parsed.env)
+        parsed = cache.parse(source, diagnostics, prefix, language, shift, audience.id)
+        return EditionText(source, parsed.tokens, parsed.env)
 
     sections = []
     for number, section in enumerate(select_sections(project, brief, audience, diagnostics), start=1):
@@ -146,39 +158,6 @@ def translated(project: Project, section: Section, language: str, diagnostics: D
     diagnostics.warning(section.location, f"no '{language}' translation of section '{section.id}'; using the default text",
                         f"add briefs/sections/{section.id}.{language.split('-')[0]}.md")
     return section
-
-
-def audience_matches(expression: str, audience_id: str) -> bool:
-    """``"a b"`` → only a and b; ``"!a"`` → everyone but a; ``"a !b"`` works too."""
-    ids = expression.split()
-    wanted = [i for i in ids if not i.startswith("!")]
-    unwanted = {i[1:] for i in ids if i.startswith("!")}
-    if audience_id in unwanted:
-        return False
-    return not wanted or audience_id in wanted
-
-
-def keep_audience_blocks(tokens: Iterable[Token], audience_id: str) -> list[Token]:
-    """Drop the fenced-div blocks this audience does not read (with everything inside)."""
-    kept: list[Token] = []
-    skip_depth = 0
-    depth_stack: list[bool] = []
-    for token in tokens:
-        if token.type == "div_open":
-            expression = token.meta.get("audience") if token.meta else None
-            hidden = skip_depth > 0 or (expression is not None and not audience_matches(str(expression), audience_id))
-            depth_stack.append(hidden)
-            if hidden:
-                skip_depth += 1
-                continue
-        elif token.type == "div_close":
-            hidden = depth_stack.pop() if depth_stack else False
-            if hidden:
-                skip_depth -= 1
-                continue
-        if skip_depth == 0:
-            kept.append(token)
-    return kept
 
 
 def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: MarkdownCache) -> None:

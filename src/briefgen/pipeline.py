@@ -33,6 +33,7 @@ from briefgen.pdf_workers import PdfJob, PdfOutcome, PdfWorkers, default_jobs, r
 from briefgen.readability import Readability, measure_edition
 from briefgen.render import time_limit
 from briefgen.render.accessibility import check_alt_text
+from briefgen.render.anchors import check_page
 from briefgen.render.html import cite_edition, edition_date, render_html
 from briefgen.workers import WorkerFailure, WorkerPool, start_method
 
@@ -124,6 +125,11 @@ def render_pages(edition: Edition, project: Project, options: BuildOptions, form
     pdf_page = None
     if wants_pdf and not diagnostics.has_errors:
         pdf_page = render_html(edition, table, project, diagnostics, is_for_pdf=True, remote_images=remote)
+    page = html if html is not None else pdf_page
+    if page is not None:
+        check_page(edition, project, page, diagnostics)
+    if diagnostics.has_errors:
+        pdf_page = None
     return EditionPages(table, html, pdf_page, measure_edition(edition))
 
 

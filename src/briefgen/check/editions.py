@@ -11,6 +11,7 @@ from briefgen.citations.resolve import CitationTable
 from briefgen.errors import Diagnostics
 from briefgen.model import Audience, Brief, Edition, EditionText, Project
 from briefgen.readability import Readability, measure_edition
+from briefgen.render.anchors import BROKEN_LINK
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,8 @@ def check_edition(project: Project, brief: Brief, audience: Audience, cache: Mar
 
     options = BuildOptions(formats=("html", "pdf") if count_pages else ("html",), embed_fonts=False)
     built = build_edition(project, brief, audience, cache, options)
-    diagnostics.extend(built.diagnostics)
+    # links that lead nowhere are reported by check_structure, once for all the editions they fail in
+    diagnostics.extend([d for d in built.diagnostics.items if d.rule != BROKEN_LINK])
     pages = built.report.pages if built.report else None
     is_built = built.is_built and not broken_inputs(project, brief, audience, files_with_errors)
     return CheckedEdition(built.edition, built.table, built.html or "", measure_edition(built.edition), pages,

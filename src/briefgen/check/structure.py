@@ -7,18 +7,12 @@ them too); this module adds what the build lets through.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
-
-from markdown_it.token import Token
 
 from briefgen.check.editions import CheckedEdition
 from briefgen.errors import Diagnostics, SourceLocation
-from briefgen.load.project import BRIEFS_DIR
-from briefgen.load.yaml_fields import did_you_mean
 from briefgen.model import Brief, EditionText, Project, SectionRef
-
-_HTML_ID = re.compile(r"""\sid=["']([^"']+)["']""")
+from briefgen.render.anchors import BROKEN_LINK, link_problems
 
 
 def check_structure(project: Project, editions: Sequence[CheckedEdition], is_whole_project: bool,
@@ -27,15 +21,17 @@ def check_structure(project: Project, editions: Sequence[CheckedEdition], is_who
         check_orphans(project, diagnostics)
     links = _BrokenLinks()
     for checked in editions:
-        check_further_questions(project, checked, links, diagnostics)
-        check_anchor_links(checked, links)
+        for problem in link_problems(checked.edition, project, checked.html):
+            links.add(problem.location, problem.message, problem.hint, checked.edition.name)
         for text in checked.texts:  # images without alt text: reported by the build itself (check_alt_text)
             check_headings(text, diagnostics)
     links.report(diagnostics)
 
 
 class _BrokenLinks:
-    """A link that leads nowhere in several editions is one finding that names them."""
+    """A link that leads nowhere in several editions is one finding that names them (the build
+    reports the same links per edition; :func:`briefgen.check.editions.check_edition` leaves
+    those out)."""
 
     def __init__(self) -> None:
         self.found: dict[tuple[SourceLocation, str, str], list[str]] = {}
@@ -47,7 +43,7 @@ class _BrokenLinks:
         for (location, message, hint), editions in self.found.items():
             names = sorted(set(editions))
             where = f"edition {names[0]}" if len(names) == 1 else "editions " + ", ".join(names)
-            diagnostics.error(location, message.format(where=where), hint, rule="structure/broken-link")
+            diagnostics.error(location, message.replace("{where}", where), hint, rule=BROKEN_LINK)
 
 
 def check_orphans(project: Project, diagnostics: Diagnostics) -> None:
@@ -71,42 +67,6 @@ def _all_refs(brief: Brief) -> Iterator[SectionRef]:
         yield from overrides.extra_sections
 
 
-def check_further_questions(project: Project, checked: CheckedEdition, links: _BrokenLinks,
-                            diagnostics: Diagnostics) -> None:
-    edition = checked.edition
-    for question in edition.further_questions:
-        if question.brief is None:
-            continue
-        target = project.briefs.get(question.brief)
-        if target is None:
-            if (project.root / BRIEFS_DIR / f"{question.brief}.yaml").is_file():
-                continue  # the manifest exists but has errors of its own
-            known = [b for b in project.briefs if b != edition.brief.id]
-            diagnostics.error(question.location, f"further question links to brief '{question.brief}', which does not exist",
-                              did_you_mean(question.brief, known) or "fix the brief id or remove 'brief:'",
-                              rule="structure/broken-link")
-        elif target.audiences is not None and edition.audience.id not in target.audiences:
-            links.add(question.location, f"further question links to brief '{question.brief}', which has no edition "
-                      "for the audience of {where}",
-                      f"add the audience to the audiences of '{question.brief}', or set further_questions for it "
-                      "under editions.<audience-id>", edition.name)
-
-
-def check_anchor_links(checked: CheckedEdition, links: _BrokenLinks) -> None:
-    """``[see the costs](#resources-and-costs)`` must land on something in this edition's page."""
-    ids = set(_HTML_ID.findall(checked.html))
-    for text in checked.texts:
-        for token, line in _inline_children(text):
-            if token.type != "link_open":
-                continue
-            href = str(token.attrGet("href") or "")
-            if not href.startswith("#") or href == "#" or href[1:] in ids:
-                continue
-            links.add(text.source.location.at_line(line), f"link to '{href}' leads nowhere in {{where}}",
-                      "link to a section id this audience's edition includes, or to a heading id "
-                      "('<section-id>--<heading-words>')", checked.edition.name)
-
-
 def check_headings(text: EditionText, diagnostics: Diagnostics) -> None:
     """The section title is the top heading (level 1): sub-headings start at '##' and go down one level at a time."""
     previous = 1
@@ -124,24 +84,3 @@ def check_headings(text: EditionText, diagnostics: Diagnostics) -> None:
                                 f"level {previous + 1}", f"use '{'#' * (previous + 1)}' here",
                                 rule="structure/heading-level")
         previous = level
-
-
-def _inline_children(text: EditionText) -> Iterator[tuple[Token, int]]:
-    """Every inline token with the file line of its block (1-based)."""
-    first = text.source.location.line
-    for block in text.tokens:
-        if block.type != "inline" or not block.children:
-            continue
-        yield from _walk(block.children, block, first + (block.map[0] if block.map else 0))
-
-
-def _walk(children: list[Token], block: Token, line: int) -> Iterator[tuple[Token, int]]:
-    for child in children:
-        if child.type == "link_open":
-            href = str(child.attrGet("href") or "")
-            position = block.content.find(f"({href}") if href else -1
-            yield child, line + (block.content.count("\n", 0, position) if position > 0 else 0)
-        else:
-            yield child, line
-        if child.children:
-            yield from _walk(child.children, block, line)

@@ -18,12 +18,16 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import image as image_rule
+from markdown_it.rules_inline import link as link_rule
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from briefgen.citations.syntax import Citation, citation_plugin
 from briefgen.errors import Diagnostics
+from briefgen.markdown.audience_blocks import audience_wall_plugin, hidden_link_label, hidden_reference_problem
 from briefgen.markdown.fenced_divs import fenced_div_plugin
 from briefgen.model import MarkdownText
 
@@ -47,6 +51,9 @@ def markdown_parser(language: str = "en") -> MarkdownIt:
     md.use(citation_plugin)
     # pandoc's bracketed spans, classes only: [@a]{.class} is a span around a narrative citation
     md.use(attrs_plugin, after=(), spans=True, allowed=["class"])
+    md.use(audience_wall_plugin)
+    md.inline.ruler.at("link", _with_offset(link_rule, "link_open"))
+    md.inline.ruler.at("image", _with_offset(image_rule, "image"))
     md.core.ruler.push("briefgen_lines", _attach_lines)
     md.core.ruler.push("briefgen_headings", _shift_headings)
     md.add_render_rule("citation", _render_citation)
@@ -120,11 +127,32 @@ def _render_image(self, tokens, idx, options, env) -> str:  # type: ignore[no-un
 
 
 
+def _with_offset(rule, token_type: str):  # type: ignore[no-untyped-def]
+    """Wrap markdown-it's link or image rule so that the token records where it starts (for its line)."""
+
+    def rule_with_offset(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        found = bool(rule(state, silent))
+        if found and not silent:
+            for token in state.tokens[count:]:
+                if token.type == token_type:
+                    token.meta = {**(token.meta or {}), "offset": start}
+                    break
+        return found
+
+    return rule_with_offset
+
+
 def parse_markdown(source: MarkdownText, diagnostics: Diagnostics, id_prefix: str = "", language: str = "en",
-                   heading_shift: int = 1) -> ParsedMarkdown:
-    """Parse Markdown; problems found while parsing become located diagnostics."""
+                   heading_shift: int = 1, audience: str | None = None) -> ParsedMarkdown:
+    """Parse Markdown; problems found while parsing become located diagnostics.
+
+    With ``audience``, the text is parsed as that audience reads it: the audience blocks it
+    does not read are left out before inline parsing, so footnotes, link references and
+    heading ids follow them (see :mod:`briefgen.markdown.audience_blocks`)."""
     env: dict[str, object] = {"first_line": source.location.line or 1, "id_prefix": id_prefix,
-                              "docId": id_prefix, "heading_shift": heading_shift, "problems": []}
+                              "docId": id_prefix, "heading_shift": heading_shift, "problems": [],
+                              "audience": audience}
     tokens = markdown_parser(language).parse(source.text, env)
     for line, message, hint in env["problems"]:  # type: ignore[attr-defined]
         diagnostics.error(source.location.at_line(_absolute(env, line)), message, hint)
@@ -150,10 +178,22 @@ def _attach_lines(state: StateCore) -> None:
                 child.meta["citation"] = Citation(citation.items, citation.is_narrative, _absolute(state.env, line))
             elif child.type == "citation_problem":
                 problems.append((line, child.meta["message"], child.meta["hint"]))
+            elif child.type == "hidden_footnote_ref":
+                label = child.meta["label"]
+                problems.append((line, *hidden_reference_problem("footnote", label, state.env["hidden_footnotes"][label])))
+            elif child.type == "image" and (label := hidden_link_label(str(child.attrGet("src") or ""))) is not None:
+                problems.append((line, *hidden_reference_problem("link reference", label, state.env["hidden_links"][label])))
+                child.type, child.tag, child.attrs, child.children = "text", "", {}, None
             elif child.type == "image":
                 child.meta = {**(child.meta or {}), "line": _absolute(state.env, line)}
-            elif child.type == "link_open" and not is_safe_link(str(child.attrGet("href") or "")):
-                _neutralise_link(block.children, child)
+            elif child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                child.meta = {**(child.meta or {}), "line": _absolute(state.env, line)}
+                if (label := hidden_link_label(href)) is not None:
+                    problems.append((line, *hidden_reference_problem("link reference", label, state.env["hidden_links"][label])))
+                    _neutralise_link(block.children, child)
+                elif not is_safe_link(href):
+                    _neutralise_link(block.children, child)
 
 
 def _neutralise_link(children: list[Token], opening: Token) -> None:

@@ -23,7 +23,7 @@ from briefgen.citations.styles import Style, make_style
 from briefgen.errors import Diagnostics
 from briefgen.i18n import Messages, messages_for
 from briefgen.markdown.parser import markdown_parser
-from briefgen.model import Edition, EditionText, Project
+from briefgen.model import Edition, EditionText, FurtherQuestion, Project
 from briefgen.render.fonts import font_faces_css
 from briefgen.render.links import qr_code_svg, short_url, shorten_printed_urls
 from briefgen.render.resources import ResourcePolicy
@@ -103,10 +103,8 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
         for entry in style.entries()
     ]
     brief = edition.brief
-    further = [
-        {"question": q.question, "href": f"{q.brief}--{edition.audience.id}.html" if q.brief else ""}
-        for q in edition.further_questions
-    ]
+    further = [{"question": q.question, "href": further_question_href(q, edition, project, is_for_pdf)}
+               for q in edition.further_questions]
     date = edition_date(edition)
     qr_label = messages.format("qr_label", url=brief.url) if brief.url else ""
     return template_environment().get_template("brief.html.j2").render(
@@ -126,7 +124,7 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
         page_css=Markup(page_css(edition, messages)),
         title=edition.title,
         subtitle=edition.subtitle,
-        description=_plain(edition.summary.source.text if edition.summary else edition.subtitle, 300),
+        description=edition_description(edition),
         intro=html.get("intro", ""),
         summary=html.get("summary", ""),
         disclaimer=html.get("disclaimer", ""),
@@ -139,6 +137,19 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
         notes=style.notes,
         citation_style=style.name,
     )
+
+
+def further_question_href(question: FurtherQuestion, edition: Edition, project: Project, is_for_pdf: bool) -> str:
+    """Where a further question leads: in the HTML edition, the linked brief's HTML edition for
+    the same audience, beside this one; in the PDF, that brief's published ``url:``, else its
+    PDF edition beside this one. Always relative or published: never a path of the build machine."""
+    if not question.brief:
+        return ""
+    name = f"{question.brief}--{edition.audience.id}"
+    if not is_for_pdf:
+        return f"{name}.html"
+    target = project.briefs.get(question.brief)
+    return target.url if target is not None and target.url else f"{name}.pdf"
 
 
 def fragment_renderer(edition: Edition, style: Style, project: Project, diagnostics: Diagnostics,
@@ -202,6 +213,21 @@ def page_css(edition: Edition, messages: Messages) -> str:
     running = css_string(edition.brief.organization or edition.brief.title)
     return (f"@page {{ size: {edition.audience.paper}; @bottom-right {{ content: {content}; }} "
             f"@top-left {{ content: {running}; }} }}")
+
+
+def edition_description(edition: Edition, limit: int = 300) -> str:
+    """The page's description (and the PDF's subject): the summary as this audience reads it,
+    from the Markdown of its blocks that this audience reads (never the blocks written for other
+    audiences), footnotes left out; else the subtitle."""
+    if edition.summary is None:
+        return _plain(edition.subtitle, limit)
+    blocks, in_footnotes = [], False
+    for token in edition.summary.tokens:
+        if token.type in ("footnote_block_open", "footnote_block_close"):
+            in_footnotes = token.type == "footnote_block_open"
+        elif token.type == "inline" and not in_footnotes:
+            blocks.append(token.content)
+    return _plain("\n\n".join(blocks), limit)
 
 
 def _plain(markdown: str, limit: int) -> str:

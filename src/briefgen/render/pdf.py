@@ -17,10 +17,11 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -113,6 +114,7 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
                 document, has_toc = page.render(pdf_variant=variant), False
                 if toc_after_pages is not None and len(document.pages) > toc_after_pages:
                     document, has_toc = page.render(pdf_variant=variant, stylesheets=with_toc), True
+            keep_links_relative(document, page.base_url)
             pdf = document.write_pdf(pdf_variant=variant)
     except time_limit.RenderTimeout:
         raise BriefgenError.at(location, f"laying out the PDF took longer than {limit:g} seconds",
@@ -128,6 +130,25 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
             diagnostics.warning(location, f"PDF renderer: {message}")
     assert isinstance(pdf, bytes)
     return RenderedPdf(pdf, len(document.pages), has_toc)
+
+
+def keep_links_relative(document: weasyprint.Document, base_url: str | None) -> None:
+    """WeasyPrint makes every relative link absolute against the base URL, the project folder:
+    a further question's sibling PDF (``287g-costs--press.pdf``) would become
+    ``file:///<build folder>/287g-costs--press.pdf``, dead for every reader and naming the build
+    machine's folders. Such links go back to a path relative to the PDF itself."""
+    if not base_url or not base_url.startswith("file:"):
+        return
+    base_dir = unquote(urlparse(base_url).path)
+    for page in document.pages:
+        links = []
+        for kind, target, rectangle, box in page.links:
+            if kind == "external" and isinstance(target, str) and target.startswith("file:"):
+                parsed = urlparse(target)
+                relative = posixpath.relpath(unquote(parsed.path), base_dir.rstrip("/") or "/")
+                target = quote(relative) + (f"#{parsed.fragment}" if parsed.fragment else "")
+            links.append((kind, target, rectangle, box))
+        page.links = links
 
 
 @contextlib.contextmanager
