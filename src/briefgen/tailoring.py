@@ -72,7 +72,8 @@ def matrix_text(matrix: Matrix) -> str:
 
 def matrix_csv(matrix: Matrix) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180 line ends: the writer then quotes any cell holding a line break, so no title can start a row
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["section", "title", *(_inert_cell(a.id) for a in matrix.audiences)])
     for row in matrix.rows:
         writer.writerow([_inert_cell(row.section_id), _inert_cell(row.title), *("yes" if inc else "no" for inc in row.included)])

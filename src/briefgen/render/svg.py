@@ -86,12 +86,12 @@ class SvgProblem(Exception):
 
 
 def _outside(detail: str) -> SvgProblem:
-    return SvgProblem(f"refers to another file or site ({detail}); an SVG must carry everything it shows "
-                      "and may point only at its own parts (#id)")
+    return SvgProblem(f"refers to another file or site ({detail}), but an SVG must carry everything it shows "
+                      "and point only at its own parts (#id)")
 
 
 def _script(detail: str) -> SvgProblem:
-    return SvgProblem(f"could run a script ({detail}); an image may only draw")
+    return SvgProblem(f"could run a script ({detail}), but an image may only draw")
 
 
 def _not_allowed(detail: str) -> SvgProblem:
