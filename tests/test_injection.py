@@ -32,6 +32,7 @@ HOSTILE_NAMES = [
     pytest.param('Lab";}\n@import url(http://127.0.0.1:9/x.css);\nbody{background:url(http://127.0.0.1:9/y.png)}\n',
                  id="newline-css"),
     pytest.param("Lab\\\";} @import 'http://127.0.0.1:9/z.css'; a{", id="backslash-quote"),
+    pytest.param("Lab\n}} body{background:url(http://127.0.0.1:9/bg.png)} a{", id="newline-closes-page-rule"),
     pytest.param("Lab</STYLE ><img src=x onerror=alert(2)><style>", id="upper-case-end"),
     pytest.param("Lab<!--</style><script>alert(3)</script>-->", id="comment-trick"),
     pytest.param("Lab\u2028\x0c\x0b\u0085 end", id="odd-breaks"),
@@ -168,7 +169,11 @@ def test_a_hostile_organization_or_title_stays_text_in_the_html(make_project: Ca
     assert " ".join(name.split()) in parse_page(html).text
 
 
-@pytest.mark.parametrize("name", [HOSTILE_NAMES[0], HOSTILE_NAMES[1]])
+@pytest.mark.parametrize("name", [
+    HOSTILE_NAMES[0], HOSTILE_NAMES[1],
+    pytest.param('Lab</style><a href="javascript:alert(1)">run</a> <a href="file:///etc/passwd">open</a><style>',
+                 id="links-after-end-of-style"),
+])
 def test_a_hostile_organization_prints_as_text_and_links_nowhere_in_the_pdf(make_project: Callable[..., Path],
                                                                            name: str) -> None:
     project = hostile_project(make_project, name)
