@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from briefgen.render.css import css_string, style_element_text
 from briefgen.render.svg import svg_problem
 from briefgen.tailoring import Matrix, MatrixRow, matrix_csv
+from briefgen.watch.server import with_reload_script
 from conftest import assert_clean_error, brief_yaml, builtin_audiences, make_brief, run_cli, section_md
 from html_safety import parse_page, unsafe_markup
 
@@ -421,3 +422,14 @@ def test_a_drawing_svg_is_embedded(make_project: Callable[..., Path], svg: str) 
     html = (project / "output" / "b--press.html").read_text(encoding="utf-8")
     assert re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="A chart">', html)
     assert pdf_actions(pypdf.PdfReader(project / "output" / "b--press.pdf")) == []
+
+
+# --- the preview server's pages ---------------------------------------------------------------------
+
+
+def test_the_reload_script_cannot_be_ended_by_an_edition_name() -> None:
+    page = with_reload_script("<html><body><p>x</p></body></html>", "</script><script>alert(1)</script><!--", 3)
+    styles = page_styles(page)
+    assert styles.scripts == 1
+    assert page.count("</script>") == 1 and "<!--" not in page
+    assert "\\u003c/script\\u003e" in page
