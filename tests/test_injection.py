@@ -235,6 +235,11 @@ EXACT = "Costs grew 2*3 times; C# flagged case_id 17 > 10"
     pytest.param(EXACT, "", EXACT, id="summary-as-written"),
     pytest.param("Costs *grew* `2*3` times [@gao2021]; see **C# & F#** <b>now</b>.", "",
                  "Costs grew 2*3 times; see C# & F# <b>now</b>.", id="markdown-and-citation"),
+    pytest.param('He said "no" -- twice... (c) \'yes\'', "", 'He said "no" -- twice... (c) \'yes\'', id="typed-quotes"),
+    pytest.param("Public text.\n\n::: {audience=\"county-officials\"}\nOfficials only.\n:::\n", "", "Public text.",
+                 id="audience-block-left-out"),
+    pytest.param("Costs grew[^a] \\*a lot\\* &amp; more.\n\n[^a]: The footnote.\n", "",
+                 "Costs grew *a lot* & more.", id="footnote-and-escapes"),
     pytest.param(None, "Subtitle with 2*3 and C# and snake_case and # and > too", "Subtitle with 2*3 and C# and "
                  "snake_case and # and > too", id="plain-subtitle"),
 ])

@@ -206,6 +206,7 @@ def page_css(edition: Edition, messages: Messages) -> str:
 
 
 def edition_description(edition: Edition, limit: int = DESCRIPTION_LIMIT) -> str:
-    """The page description (and PDF subject): the summary's text as a reader sees it, else the subtitle."""
-    text = plain_text(edition.summary.tokens) if edition.summary else " ".join(edition.subtitle.split())
+    """The page description (and PDF subject): the summary's text as typed, else the subtitle."""
+    summary = edition.summary
+    text = plain_text(summary.tokens, summary.env, edition.language) if summary else " ".join(edition.subtitle.split())
     return shortened(text, limit)
