@@ -18,14 +18,23 @@ from pathlib import Path
 import pypdf
 import pytest
 import tinycss2
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefgen.render.css import css_string, style_element_text
 from briefgen.render.svg import svg_problem
 from briefgen.tailoring import Matrix, MatrixRow, matrix_csv
 from briefgen.watch.server import with_reload_script
-from conftest import assert_clean_error, brief_yaml, builtin_audiences, make_brief, run_cli, section_md
+from conftest import (
+    assert_clean_error,
+    brief_yaml,
+    builtin_audiences,
+    make_brief,
+    make_section,
+    render_edition,
+    run_cli,
+    section_md,
+)
 from html_safety import parse_page, unsafe_markup
 
 HOSTILE_NAMES = [
@@ -145,6 +154,22 @@ def test_a_style_element_never_receives_its_own_end() -> None:
 
 
 # --- the HTML and PDF editions -------------------------------------------------------------------
+
+
+_ORGANIZATIONS = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40) | st.sampled_from(
+    ["</style>", "</style ", "<!--", "-->", '"\n}', "\\", "\\\n", "'\n@import 'x';", "\r\n}} a{", "\x00\x0c"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(organization=_ORGANIZATIONS, title=_ORGANIZATIONS)
+def test_any_organization_or_title_is_one_css_string_in_one_style_element(organization: str, title: str) -> None:
+    for brief in (make_brief(["one"], organization=organization, title=title), make_brief(["one"], title=title)):
+        html, _table, _problems = render_edition(brief, [make_section("one")], "press")
+        styles = page_styles(html)
+        assert styles.scripts == 0 and len(styles.styles) == 1
+        expected = brief.organization or brief.title
+        assert running_header(styles.styles[0]) == ["".join("\ufffd" if c == "\x00" else c for c in expected)]
+        assert outside_references(styles.styles[0]) == []
 
 
 def hostile_project(make_project: Callable[..., Path], name: str, *, as_title: bool = False) -> Path:
