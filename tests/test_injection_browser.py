@@ -3,18 +3,17 @@
 The organization, the title and the Markdown carry payloads that would run a script or load
 a URL if any of them reached the page as markup or CSS. The browser is the judge: a dialog,
 a changed window flag or any request besides the page itself (and data: URIs) fails the test.
-Launched as tests/test_browser.py launches it (Debian's chromium through Playwright).
+The browser is the session's one Chromium (the ``chromium`` fixture in conftest.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from conftest import brief_yaml, run_cli, section_md
-from test_browser import CHROMIUM_ARGS, _chromium, _missing
 from test_injection import yaml_string
 
 PAYLOADS = [
@@ -32,20 +31,6 @@ SECTION = ("Text with <script>window.pwned=3</script> and <img src=x onerror=ale
            "[click](javascript:window.pwned=5) [data](data:text/html,<script>alert(6)</script>)\n\n"
            "![A square](square.svg)\n")
 SQUARE = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#369"/></svg>'
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    executable = _chromium()
-    if executable is None:
-        _missing("Debian's chromium (/usr/bin/chromium)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 class Opened:
