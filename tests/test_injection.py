@@ -400,6 +400,10 @@ HOSTILE_SVGS = [
                  NOT_ALLOWED, id="cursor"),
     pytest.param(SVG_OPEN + '<rect width="5" height="5" style="background: image-set(\'x.png\' 1x)"/></svg>',
                  OUTSIDE, id="image-set"),
+    pytest.param(SVG_OPEN + '<rect width="5" height="5" style="}\\000040import url(http://127.0.0.1/x.css)"/></svg>',
+                 OUTSIDE, id="url-in-a-declaration-css-drops"),
+    pytest.param(SVG_OPEN + "<style>rect{fill:red}<!-- a comment -->@import url(http://127.0.0.1/x.css);</style></svg>",
+                 OUTSIDE, id="import-after-a-comment"),
     pytest.param(SVG_OPEN + "<rect", "is not well-formed XML", id="broken-xml"),
     pytest.param("<html><body/></html>", "is not an SVG drawing", id="not-svg"),
 ]

@@ -196,7 +196,7 @@ def _check_tree(root: ElementTree.Element, lines: dict[int, int]) -> None:
             if name.local == "style":
                 if len(element):
                     raise _not_allowed(f"elements inside its {where}")
-                _check_css(tinycss2.parse_stylesheet(element.text or ""), where)
+                _check_css(element.text or "", where, is_stylesheet=True)
         elif name.namespace in _EDITOR_NAMESPACES or (is_metadata and name.namespace in _METADATA_NAMESPACES):
             for attribute, value in element.attrib.items():
                 _check_editor_attribute(attribute, value, where)
@@ -226,7 +226,7 @@ def _check_attribute(attribute: str, value: str, where: str) -> None:
         _check_hrefs_value(name.local, value, where)
         return
     if name.local == "style":
-        _check_css(tinycss2.parse_blocks_contents(value), where)
+        _check_css(value, where, is_stylesheet=False)
     else:
         _check_values(tinycss2.parse_component_value_list(value), where)
 
@@ -240,19 +240,24 @@ def _check_editor_attribute(attribute: str, value: str, where: str) -> None:
         raise _script(f"a javascript: address in '{_name(attribute).local}' on {where}")
 
 
-def _check_css(nodes: list, where: str) -> None:  # type: ignore[type-arg]
+def _check_css(css: str, where: str, is_stylesheet: bool) -> None:
+    """Every token first, wherever it sits (a url() inside a declaration CSS would drop is refused
+    too), then the rules and declarations."""
+    _check_values(tinycss2.parse_component_value_list(css), where)
+    _check_rules(tinycss2.parse_stylesheet(css) if is_stylesheet else tinycss2.parse_blocks_contents(css), where)
+
+
+def _check_rules(nodes: list, where: str) -> None:  # type: ignore[type-arg]
     for node in nodes:
         if node.type == "at-rule":
             if node.lower_at_keyword in ("import", "font-face", "namespace"):
                 raise _outside(f"@{node.at_keyword} in {where}")
             raise _not_allowed(f"the CSS rule @{node.at_keyword} in {where}")
         if node.type == "qualified-rule":
-            _check_values(node.prelude, where)
-            _check_css(tinycss2.parse_blocks_contents(node.content), where)
+            _check_rules(tinycss2.parse_blocks_contents(node.content), where)
         elif node.type == "declaration":
             if node.lower_name in _REFUSED_PROPERTIES:
                 raise _outside(f"the CSS property '{node.name}' in {where}")
-            _check_values(node.value, where)
 
 
 def _check_values(tokens: list, where: str) -> None:  # type: ignore[type-arg]
