@@ -467,3 +467,23 @@ def test_the_reload_script_cannot_be_ended_by_an_edition_name() -> None:
     assert styles.scripts == 1
     assert page.count("</script>") == 1 and "<!--" not in page
     assert "\\u003c/script\\u003e" in page
+
+
+def test_the_pdf_renderer_drops_any_link_a_pdf_may_not_carry(tmp_path: Path) -> None:
+    """The last guard, given markup no brief can produce: script and data links are dropped and
+    reported, file links (relative links resolved against the build folder) dropped."""
+    from briefgen.errors import Diagnostics, SourceLocation
+    from briefgen.render.pdf import render_pdf
+
+    html = ('<!DOCTYPE html><html lang="en"><head><title>T</title></head><body><h1 id="top">T</h1>'
+            '<p><a href="javascript:alert(1)">a</a> <a href="file:///etc/passwd">b</a> <a href="notes.pdf">c</a> '
+            '<a href="data:text/html,x">d</a> <a href="https://example.org/">e</a> <a href="#top">f</a></p></body></html>')
+    diagnostics = Diagnostics()
+    location = SourceLocation(Path("briefs/b.yaml"), 1)
+    pdf = render_pdf(html, tmp_path, [tmp_path], location, diagnostics)
+    reader = pypdf.PdfReader(io.BytesIO(pdf.data))
+    assert pdf_actions(reader) == ["/URI https://example.org/"]
+    errors = [d.format() for d in diagnostics.errors]
+    assert len(errors) == 2 and all(e.startswith("briefs/b.yaml:1: ") for e in errors), errors
+    assert "'javascript:alert(1)'" in errors[0] and "'data:text/html,x'" in errors[1]
+    assert str(tmp_path) not in reader.pages[0].extract_text()
