@@ -487,3 +487,20 @@ def test_the_pdf_renderer_drops_any_link_a_pdf_may_not_carry(tmp_path: Path) -> 
     assert len(errors) == 2 and all(e.startswith("briefs/b.yaml:1: ") for e in errors), errors
     assert "'javascript:alert(1)'" in errors[0] and "'data:text/html,x'" in errors[1]
     assert str(tmp_path) not in reader.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_the_handout_page_holds_a_hostile_organization_as_text(name: str) -> None:
+    from briefgen.assemble import MarkdownCache, assemble_edition
+    from briefgen.errors import Diagnostics
+    from briefgen.render.handout import render_handout_html
+    from conftest import make_project_model
+
+    brief = make_brief(["one"], organization=name, key_takeaways=["A takeaway."])
+    project = make_project_model([brief], [make_section("one")])
+    diagnostics = Diagnostics()
+    edition = assemble_edition(project, brief, project.audiences["press"], MarkdownCache(), diagnostics)
+    html = render_handout_html(edition, project, diagnostics, is_for_pdf=False)
+    styles = page_styles(html)
+    assert styles.scripts == 0 and len(styles.styles) == 1 and unsafe_markup(html) == []
+    assert running_header(styles.styles[0]) == [name] and outside_references(styles.styles[0]) == []
