@@ -504,3 +504,8 @@ def test_the_handout_page_holds_a_hostile_organization_as_text(name: str) -> Non
     styles = page_styles(html)
     assert styles.scripts == 0 and len(styles.styles) == 1 and unsafe_markup(html) == []
     assert running_header(styles.styles[0]) == [name] and outside_references(styles.styles[0]) == []
+
+
+def test_an_svg_nested_too_deeply_is_refused_not_a_crash() -> None:
+    deep = SVG_OPEN + '<rect style="fill:' + "(" * 100_000 + '"/></svg>'
+    assert svg_problem(deep.encode()) == "is nested too deeply to check"

@@ -2,7 +2,7 @@
 
 An SVG is a program as much as a picture: it can hold scripts, event handlers, links, and
 references to other files and sites (``<image href>``, ``url(...)`` in CSS, ``@import``,
-entities and DTDs). browsers and WeasyPrint would load some of them. So an SVG is read
+entities and DTDs). Browsers and WeasyPrint would load some of them. So an SVG is read
 with a real XML parser, defusedxml (a maintained wrapper of the standard library's expat
 parser that refuses entity declarations and external references, the XML attacks known as
 billion laughs and XXE), and then every element and attribute is checked against a list of
@@ -105,6 +105,8 @@ def svg_problem(data: bytes) -> str:
         _check_tree(root, lines)
     except SvgProblem as problem:
         return str(problem)
+    except RecursionError:  # CSS blocks nested thousands deep
+        return "is nested too deeply to check"
     return ""
 
 
