@@ -9,10 +9,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -155,6 +156,44 @@ def brief_yaml(sections: Sequence[str] = ("one",), title: str = "A Test Brief", 
 def section_md(title: str, body: str, front: str = "") -> str:
     """A section file: front matter with ``title`` (plus ``front`` lines), then ``body``."""
     return f"---\ntitle: {title}\n{front}---\n{body}"
+
+
+# --- a real browser ------------------------------------------------------------------
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def chromium_executable() -> str | None:
+    for candidate in (os.environ.get("BRIEFGEN_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def missing_tool(what: str) -> None:
+    """Skip on a developer's machine, fail under CI (``CI`` is set)."""
+    message = f"{what} is missing: run `make test`, which installs it"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium through Playwright, one for the whole session (Playwright's sync API
+    allows one running instance per thread, so every browser test shares it)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    executable = chromium_executable()
+    if executable is None:
+        missing_tool("Debian's chromium (/usr/bin/chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 # --- running the CLI ------------------------------------------------------------------

@@ -12,51 +12,24 @@ them the tests are skipped on a developer's machine and fail under CI (``CI`` is
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, TESTS_DIR, run_cli
+from conftest import REPO_ROOT, TESTS_DIR, missing_tool, run_cli
 
 AXE = TESTS_DIR / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 EXAMPLE_EDITIONS = [f"{brief}--{audience}" for brief in ("287g-police-ice", "287g-costs")
                     for audience in ("county-officials", "community-groups", "community-groups-es",
                                      "community-groups-large-print", "press")]
 
 
-def _chromium() -> str | None:
-    for candidate in (os.environ.get("BRIEFGEN_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
-
-
-def _missing(what: str) -> None:
-    message = f"{what} is missing: run `make test`, which installs it"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    executable = _chromium()
-    if executable is None:
-        _missing("Debian's chromium (/usr/bin/chromium)")
+def browser(chromium):  # type: ignore[no-untyped-def]
     if not AXE.is_file():
-        _missing("axe-core (tests/browser/node_modules)")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+        missing_tool("axe-core (tests/browser/node_modules)")
+    return chromium
 
 
 @pytest.fixture(scope="session")

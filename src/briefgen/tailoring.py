@@ -72,12 +72,22 @@ def matrix_text(matrix: Matrix) -> str:
 
 def matrix_csv(matrix: Matrix) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["section", "title", *(a.id for a in matrix.audiences)])
+    # RFC 4180 line ends: the writer then quotes any cell holding a line break, so no title can start a row
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["section", "title", *(_inert_cell(a.id) for a in matrix.audiences)])
     for row in matrix.rows:
-        writer.writerow([row.section_id, row.title, *("yes" if inc else "no" for inc in row.included)])
+        writer.writerow([_inert_cell(row.section_id), _inert_cell(row.title), *("yes" if inc else "no" for inc in row.included)])
     writer.writerow(["words", "", *matrix.words])
     return out.getvalue()
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote (OWASP's advice
+    against CSV injection), so ``=HYPERLINK(...)`` in a section title is shown, not run."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def matrix_html(matrix: Matrix) -> str:

@@ -42,8 +42,10 @@ class ParsedMarkdown:
 
 
 @lru_cache(maxsize=8)
-def markdown_parser(language: str = "en") -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": _QUOTES.get(language[:2], _QUOTES["en"])})
+def markdown_parser(language: str = "en", typographer: bool = True) -> MarkdownIt:
+    """The parser for ``language``; without ``typographer``, quotes and dashes stay as typed (for metadata)."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": typographer,
+                                   "quotes": _QUOTES.get(language[:2], _QUOTES["en"])})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.validateLink = is_parseable_link  # type: ignore[method-assign]
     md.use(footnote_plugin)

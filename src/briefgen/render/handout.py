@@ -21,6 +21,7 @@ from briefgen.citations.styles import NumericStyle, entry_anchor
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import messages_for
 from briefgen.model import Edition, EditionText, PdfVariant, Project
+from briefgen.render.css import style_element_text
 from briefgen.render.fonts import font_faces_css
 from briefgen.render.html import (
     FONTS_MARKER,
@@ -83,8 +84,8 @@ def render_handout_html(edition: Edition, project: Project, diagnostics: Diagnos
         short_url=short_url(brief.url) if brief.url else "",
         sources=sources,
         fonts_marker=Markup(FONTS_MARKER),
-        css=Markup(theme_css(edition.audience.theme) + "\n" + theme_css("handout", base=False)),
-        page_css=Markup(page_css(edition, messages)),
+        css=Markup(style_element_text(theme_css(edition.audience.theme) + "\n" + theme_css("handout", base=False))),
+        page_css=Markup(style_element_text(page_css(edition, messages))),
     )
     fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff")
     return page.replace(FONTS_MARKER, fonts, 1)

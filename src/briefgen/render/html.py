@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
@@ -23,7 +22,9 @@ from briefgen.citations.styles import Style, make_style
 from briefgen.errors import Diagnostics
 from briefgen.i18n import Messages, messages_for
 from briefgen.markdown.parser import markdown_parser
-from briefgen.model import Edition, EditionText, FurtherQuestion, Project
+from briefgen.markdown.plain import plain_text, shortened
+from briefgen.model import PAPERS, Edition, EditionText, FurtherQuestion, Project
+from briefgen.render.css import css_string, style_element_text
 from briefgen.render.fonts import font_faces_css
 from briefgen.render.links import qr_code_svg, short_url, shorten_printed_urls
 from briefgen.render.resources import ResourcePolicy
@@ -72,6 +73,8 @@ def cite_edition(edition: Edition, project: Project, diagnostics: Diagnostics) -
 
 
 FONTS_MARKER = "/* briefgen: fonts */"
+DESCRIPTION_LIMIT = 300
+"""Characters of the summary kept in the page description and the PDF's subject."""
 
 
 def render_html(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
@@ -120,8 +123,9 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
         lang=edition.language,
         t=messages,
         checked=messages.date(brief.checked) if brief.checked else "",
-        css=Markup(theme_css(edition.audience.theme) + ("" if is_for_pdf else "\n" + theme_css("screen", base=False))),
-        page_css=Markup(page_css(edition, messages)),
+        css=Markup(style_element_text(theme_css(edition.audience.theme)
+                                      + ("" if is_for_pdf else "\n" + theme_css("screen", base=False)))),
+        page_css=Markup(style_element_text(page_css(edition, messages))),
         title=edition.title,
         subtitle=edition.subtitle,
         description=edition_description(edition),
@@ -201,38 +205,24 @@ def edition_keywords(edition: Edition) -> list[str]:
 
 
 def page_css(edition: Edition, messages: Messages) -> str:
-    """The @page rules that depend on the edition: paper size and the localised page label."""
+    """The @page rules that depend on the edition: paper size and the localised page label.
+
+    The running header is the author's text, so it goes in as an escaped CSS string; the
+    paper size is one of a closed list checked when the audience profile is read.
+    """
     page_label = messages["page_of"]
     before, _, rest = page_label.partition("{page}")
     middle, _, after = rest.partition("{pages}")
-
-    def css_string(text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
     content = f"{css_string(before)} counter(page) {css_string(middle)} counter(pages) {css_string(after)}"
     running = css_string(edition.brief.organization or edition.brief.title)
+    if edition.audience.paper not in PAPERS:  # checked when the profile is read; never written into CSS unchecked
+        raise ValueError(f"unknown paper size {edition.audience.paper!r}")
     return (f"@page {{ size: {edition.audience.paper}; @bottom-right {{ content: {content}; }} "
             f"@top-left {{ content: {running}; }} }}")
 
 
-def edition_description(edition: Edition, limit: int = 300) -> str:
-    """The page's description (and the PDF's subject): the summary as this audience reads it,
-    from the Markdown of its blocks that this audience reads (never the blocks written for other
-    audiences), footnotes left out; else the subtitle."""
-    if edition.summary is None:
-        return _plain(edition.subtitle, limit)
-    blocks, in_footnotes = [], False
-    for token in edition.summary.tokens:
-        if token.type in ("footnote_block_open", "footnote_block_close"):
-            in_footnotes = token.type == "footnote_block_open"
-        elif token.type == "inline" and not in_footnotes:
-            blocks.append(token.content)
-    return _plain("\n\n".join(blocks), limit)
-
-
-def _plain(markdown: str, limit: int) -> str:
-    text = re.sub(r"\s*\[[^\]]*@[^\]]*\]", "", markdown)
-    text = re.sub(r"[*_`#>]", "", text)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
+def edition_description(edition: Edition, limit: int = DESCRIPTION_LIMIT) -> str:
+    """The page description (and PDF subject): the summary's text as typed, else the subtitle."""
+    summary = edition.summary
+    text = plain_text(summary.tokens, summary.env, edition.language) if summary else " ".join(edition.subtitle.split())
+    return shortened(text, limit)

@@ -115,6 +115,7 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
                 if toc_after_pages is not None and len(document.pages) > toc_after_pages:
                     document, has_toc = page.render(pdf_variant=variant, stylesheets=with_toc), True
             keep_links_relative(document, page.base_url)
+            _keep_safe_links(document, location, diagnostics)
             pdf = document.write_pdf(pdf_variant=variant)
     except time_limit.RenderTimeout:
         raise BriefgenError.at(location, f"laying out the PDF took longer than {limit:g} seconds",
@@ -149,6 +150,32 @@ def keep_links_relative(document: weasyprint.Document, base_url: str | None) -> 
                 target = quote(relative) + (f"#{parsed.fragment}" if parsed.fragment else "")
             links.append((kind, target, rectangle, box))
         page.links = links
+
+
+PDF_LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp"})
+"""What a link in a PDF may open: the web, mail, a phone number. Never a script or a file."""
+
+
+def _keep_safe_links(document: weasyprint.Document, location: SourceLocation, diagnostics: Diagnostics) -> None:
+    """Drop every link the PDF must not carry, whatever put it in the page.
+
+    Links inside the document stay, and so do web, mail and phone links, and relative links to
+    files beside the PDF (another brief's PDF, made relative by :func:`keep_links_relative`). A
+    ``file:`` link left over would open a file on the reader's own computer, or nothing, and print
+    the builder's folder into the PDF: its text stays, unlinked. Anything else (``javascript:``,
+    ``data:``, attachments) cannot come from a brief, so it is reported too.
+    """
+    for page in document.pages:
+        kept = []
+        for link in page.links:
+            link_type, target = link[0], str(link[1])
+            scheme = urlparse(target).scheme.lower()
+            if link_type == "internal" or (link_type == "external" and (scheme in PDF_LINK_SCHEMES or scheme == "")):
+                kept.append(link)
+            elif scheme != "file":
+                diagnostics.error(location, f"the PDF would carry a link to '{target[:80]}', which it may not",
+                                  "link only to web addresses, e-mail addresses or places in the brief")
+        page.links[:] = kept
 
 
 @contextlib.contextmanager

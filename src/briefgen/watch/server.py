@@ -65,10 +65,16 @@ def start_server(live: LiveEditions, port: int, format_problem: Callable[[Diagno
 
 
 def with_reload_script(html: str, edition: str | None, version: int | None) -> str:
-    script = _RELOAD_SCRIPT % {"edition": json.dumps(edition), "version": json.dumps(version),
+    script = _RELOAD_SCRIPT % {"edition": _script_json(edition), "version": _script_json(version),
                                "status": STATUS_PATH, "poll": POLL_MILLISECONDS}
     index = html.rfind("</body>")
     return html[:index] + script + html[index:] if index != -1 else html + script
+
+
+def _script_json(value: object) -> str:
+    """``value`` as JSON that cannot end the ``<script>`` element it sits in (the not-found page's
+    edition name comes from the requested address)."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def with_problem_banner(html: str, problems: list[str], note: str) -> str:
