@@ -500,7 +500,8 @@ def new_audience(
     from briefgen.scaffold import new_audience as create
 
     path = _run(lambda: create(project, audience_id, label))
-    _created([path], "every brief now gets an edition for it, unless the brief lists its audiences")
+    _created([path], f"next: add {audience_id} to the 'audiences:' list of each brief that should have an edition "
+                     "for it (a brief without that list has one for every audience already)")
 
 
 @app.command()

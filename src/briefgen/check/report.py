@@ -1,7 +1,7 @@
 """Findings → text for people, JSON for programs, or GitHub Actions workflow annotations.
 
 Text: ``path:line: severity: message; hint [rule-id]``, then a summary line.
-JSON (``"schema": "briefgen-check/1"``): see the README; fields are only ever added.
+JSON (``"schema": "briefgen-check/1"``): see docs/commands.md; fields are only ever added.
 GitHub: ``::error file=path,line=N,title=rule-id::message; hint`` (``::warning``, ``::notice``).
 """
 
