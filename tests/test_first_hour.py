@@ -30,3 +30,33 @@ def test_a_rebuild_reports_the_same_reading_grade_for_a_spanish_edition(make_pro
     built_grade = _report_line(first.stdout, "b--comunidad").split("grade ")[1].split(" ")[0]
     cached_grade = _report_line(second.stdout, "b--comunidad").split("grade ")[1].split(" ")[0]
     assert built_grade == cached_grade, (first.stdout, second.stdout)
+
+
+def test_an_audience_whose_profile_has_errors_is_reported_once_at_its_file(make_project) -> None:  # type: ignore[no-untyped-def]
+    project = make_project({
+        "briefs/b.yaml": brief_yaml(["one"], extra="audiences: [lakeview]\n"),
+        "briefs/audiences/lakeview.yaml": "label: Lakeview\ncitation_style: harvard\ntheme: lakeview-brand.css\n",
+        "briefs/sections/one.md": section_md("One", "Text.\n\n::: {audience=\"lakeview\"}\nOnly for Lakeview.\n:::\n",
+                                             front="audiences: [lakeview]\n"),
+    })
+    for command in (["build", "-f", "html"], ["check"]):
+        result = run_cli(command, cwd=project)
+        assert result.exit_code == 1, result.output
+        assert "unknown audience" not in result.output
+        lines = [line for line in result.output.splitlines() if "cannot be used because this profile has errors" in line]
+        assert len(lines) == 1, result.output
+        assert lines[0].startswith("briefs/audiences/lakeview.yaml: ") and "3 places name it" in lines[0]
+        assert "briefs/audiences/lakeview.yaml:2: " in result.output and "'harvard'" in result.output
+        assert "briefs/audiences/lakeview.yaml:3: " in result.output and "lakeview-brand.css" in result.output
+
+
+def test_check_says_which_briefs_it_could_not_read(make_project) -> None:  # type: ignore[no-untyped-def]
+    project = make_project({
+        "briefs/b.yaml": brief_yaml(["one"]).replace("title:", "titel:"),
+        "briefs/sections/one.md": section_md("One", "Text.\n"),
+    })
+    result = run_cli(["check"], cwd=project)
+    assert result.exit_code == 1
+    assert "briefs/b.yaml:1: error: unknown key 'titel' in brief manifest; did you mean 'title'?" in result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "checked 0 editions of 0 briefs: 2 errors, 0 warnings, 0 info (1 brief not checked: briefs/b.yaml has errors)")

@@ -184,12 +184,19 @@ def keep_audience_blocks(tokens: Iterable[Token], audience_id: str) -> list[Toke
 def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: MarkdownCache) -> None:
     """Every audience id named in briefs, sections and audience blocks must have a profile."""
     known = list(project.audiences)
+    profiles = project.root / AUDIENCES_DIR
+    unusable: dict[str, int] = {}
+    """Audiences whose profile file exists but has errors (reported at that file): id → uses."""
 
     def check(audience_id: str, location: SourceLocation) -> None:
-        if audience_id not in project.audiences:
-            diagnostics.error(location, f"unknown audience '{audience_id}'",
-                              did_you_mean(audience_id, known) or "known audiences: " + ", ".join(known),
-                              rule="structure/unknown-audience")
+        if audience_id in project.audiences:
+            return
+        if (profiles / f"{audience_id}.yaml").is_file():
+            unusable[audience_id] = unusable.get(audience_id, 0) + 1
+            return
+        diagnostics.error(location, f"unknown audience '{audience_id}'",
+                          did_you_mean(audience_id, known) or "known audiences: " + ", ".join(known),
+                          rule="structure/unknown-audience")
 
     for brief in project.briefs.values():
         for audience_id in brief.audiences or ():
@@ -211,6 +218,11 @@ def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: Markdo
             line = section.body.location.line + (token.map[0] if token.map else 0)
             for audience_id in str(expression).split():
                 check(audience_id.lstrip("!"), section.body.location.at_line(line))
+    for audience_id, uses in sorted(unusable.items()):
+        places = "1 place names it" if uses == 1 else f"{uses} places name it"
+        diagnostics.error(SourceLocation(profiles / f"{audience_id}.yaml"),
+                          f"audience '{audience_id}' cannot be used because this profile has errors ({places})",
+                          "fix the errors reported for this file; its editions are built again once it loads")
 
 
 def edition_source_files(project: Project, brief: Brief, audience: Audience) -> frozenset[Path]:

@@ -41,6 +41,10 @@ def summary_line(result: CheckResult, is_strict: bool) -> str:
     editions = len(result.editions)
     scope = f"{_plural(editions, 'edition')} of {_plural(result.briefs, 'brief')}"
     text = f"checked {scope}: {', '.join(counts)}"
+    if result.unreadable:
+        names = ", ".join(f"briefs/{brief_id}.yaml" for brief_id in result.unreadable)
+        text += (f" ({_plural(len(result.unreadable), 'brief')} not checked: "
+                 f"{names} {'has' if len(result.unreadable) == 1 else 'have'} errors)")
     if is_strict and result.count(Severity.WARNING):
         text += " (--strict: warnings fail the check)"
     return text
@@ -73,7 +77,7 @@ def to_json(result: CheckResult, root: Path, is_strict: bool) -> str:
     } for c in result.editions]
     summary = {"errors": result.count(Severity.ERROR), "warnings": result.count(Severity.WARNING),
                "info": result.count(Severity.INFO), "editions": len(result.editions), "briefs": result.briefs,
-               "strict": is_strict, "exit_code": exit_code(result, is_strict)}
+               "unreadable_briefs": result.unreadable, "strict": is_strict, "exit_code": exit_code(result, is_strict)}
     document = {"schema": JSON_SCHEMA, "summary": summary, "editions": editions, "findings": findings}
     return json.dumps(document, indent=2, ensure_ascii=False)
 
