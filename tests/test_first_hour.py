@@ -60,3 +60,41 @@ def test_check_says_which_briefs_it_could_not_read(make_project) -> None:  # typ
     assert "briefs/b.yaml:1: error: unknown key 'titel' in brief manifest; did you mean 'title'?" in result.stdout
     assert result.stdout.splitlines()[-1] == (
         "checked 0 editions of 0 briefs: 2 errors, 0 warnings, 0 info (1 brief not checked: briefs/b.yaml has errors)")
+
+
+def test_matrix_as_html_is_one_table_with_no_markup_printed_as_text(make_project) -> None:  # type: ignore[no-untyped-def]
+    from html.parser import HTMLParser
+
+    project = make_project({
+        "briefs/b.yaml": brief_yaml(["one", "two"], title="Costs & <risks>"),
+        "briefs/sections/one.md": section_md("One", "Text.\n"),
+        "briefs/sections/two.md": section_md("Two <b>", "Text.\n", front="audiences: [press]\n"),
+    })
+    result = run_cli(["matrix", "b", "--format", "html"], cwd=project)
+    assert result.exit_code == 0, result.output
+
+    class Reader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[str] = []
+            self.stray: list[str] = []
+            self.rows = 0
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self.rows += tag == "tr"
+            self.open.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in self.open:
+                while self.open.pop() != tag:
+                    pass
+
+        def handle_data(self, data: str) -> None:
+            if data.strip() and self.open and self.open[-1] in ("tbody", "thead", "table", "tr"):
+                self.stray.append(data)
+
+    reader = Reader()
+    reader.feed(result.stdout)
+    assert reader.stray == [], "text between table rows is shown above the table by browsers"
+    assert reader.rows == 1 + 2 + 1, "the header, one row per section, and the words"
+    assert "Costs &amp; &lt;risks&gt;" in result.stdout and "Two &lt;b&gt;" in result.stdout
