@@ -3,7 +3,7 @@ answers that stay right on a rebuild."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
 
 from conftest import brief_yaml, run_cli, section_md
 
@@ -98,3 +98,25 @@ def test_matrix_as_html_is_one_table_with_no_markup_printed_as_text(make_project
     assert reader.stray == [], "text between table rows is shown above the table by browsers"
     assert reader.rows == 1 + 2 + 1, "the header, one row per section, and the words"
     assert "Costs &amp; &lt;risks&gt;" in result.stdout and "Two &lt;b&gt;" in result.stdout
+
+
+@pytest.mark.parametrize(("line", "fixed"), [
+    pytest.param("title: Costs: what a county pays", 'title: "Costs: what a county pays"', id="colon-in-a-title"),
+    pytest.param("key_takeaways:\n  - [@gao2021] found costs rose.", '- "[@gao2021] found costs rose."',
+                 id="takeaway-starting-with-a-citation"),
+    pytest.param("key_takeaways:\n  - @gao2021 found costs rose.", '- "@gao2021 found costs rose."',
+                 id="takeaway-starting-with-a-narrative-citation"),
+    pytest.param('subtitle: Why it matters: "the short version"', 'subtitle: "Why it matters: \\"the short version\\""',
+                 id="colon-and-quotes"),
+])
+def test_a_yaml_value_that_needs_quotes_gets_a_hint_showing_the_quoted_line(make_project, line: str,  # type: ignore[no-untyped-def]
+                                                                              fixed: str) -> None:
+    manifest = "title: A brief\n" if not line.startswith("title:") else ""
+    manifest += line + "\nsections:\n  - one\n"
+    project = make_project({"briefs/b.yaml": manifest, "briefs/sections/one.md": section_md("One", "Text.\n")})
+    result = run_cli(["check"], cwd=project)
+    assert result.exit_code == 1
+    expected_line = manifest.splitlines().index(next(x for x in manifest.splitlines() if x.strip() and x.strip() in line
+                                                       and not x.endswith(":"))) + 1
+    assert f"briefs/b.yaml:{expected_line}: error: YAML syntax error: " in result.stdout, result.stdout
+    assert f"put the value in quotes: {fixed} [build]" in result.stdout, result.stdout

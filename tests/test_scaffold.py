@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import BUILTIN_AUDIENCES, run_cli
+from conftest import run_cli
 
 # One brief for one audience: the starter says how to add more, so a new author sees one edition.
 STARTER_EDITIONS = ["first-brief--general-public"]
