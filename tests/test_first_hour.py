@@ -120,3 +120,22 @@ def test_a_yaml_value_that_needs_quotes_gets_a_hint_showing_the_quoted_line(make
                                                        and not x.endswith(":"))) + 1
     assert f"briefs/b.yaml:{expected_line}: error: YAML syntax error: " in result.stdout, result.stdout
     assert f"put the value in quotes: {fixed} [build]" in result.stdout, result.stdout
+
+
+def test_audiences_show_prints_yaml_that_loads_back_and_marks_the_projects_keys(make_project) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    project = make_project({
+        "briefs/b.yaml": brief_yaml(["one"]),
+        "briefs/sections/one.md": section_md("One", "Text.\n"),
+        "briefs/audiences/press.yaml": "description: 'Reporters: dated figures first, with sources.'\nmax_pages: 4\n",
+    })
+    result = run_cli(["audiences", "show", "press"], cwd=project)
+    assert result.exit_code == 0, result.output
+    profile = yaml.safe_load(result.stdout)
+    assert profile["description"] == "Reporters: dated figures first, with sources."
+    assert profile["max_pages"] == 4 and profile["label"] == "Press" and profile["include_tags"] == []
+    lines = {line.split(":", 1)[0]: line for line in result.stdout.splitlines() if not line.startswith("#")}
+    assert lines["max_pages"].endswith("# set by the project") and lines["description"].endswith("# set by the project")
+    assert lines["label"].endswith("# built in") and lines["exclude_tags"].endswith("# default")
+    assert result.stdout.startswith("# press: briefs/audiences/press.yaml over the built-in profile\n")

@@ -236,11 +236,11 @@ def audiences_list(ctx: typer.Context, project: ProjectOption = Path(".")) -> No
 @audiences_app.command("show")
 def audiences_show(audience_id: Annotated[str, typer.Argument(metavar="ID", help="Audience id.")],
                    project: ProjectOption = Path(".")) -> None:
-    """Print one profile as it applies: the built-in values with the project's overrides.
+    """Print one profile as it applies, as YAML: the built-in values with the project's overrides
+    (each key says whether the project sets it).
 
     Example: briefgen audiences show community-groups
     """
-    import dataclasses
 
     loaded, diagnostics = _load(project)
     _report(diagnostics)
@@ -250,20 +250,9 @@ def audiences_show(audience_id: Annotated[str, typer.Argument(metavar="ID", help
 
         _usage(f"no audience '{audience_id}'; " + (did_you_mean(audience_id, list(loaded.audiences)) or
                                                      "audiences: " + ", ".join(loaded.audiences)))
-    typer.echo(f"# {audience.id}: defined in {_display(audience.location.path, Path.cwd())}")
-    for field in dataclasses.fields(audience):
-        if field.name in ("id", "location", "is_builtin"):
-            continue
-        value = getattr(audience, field.name)
-        if isinstance(value, tuple):
-            value = "[" + ", ".join(value) + "]"
-        elif value is None:
-            value = "~"
-        elif isinstance(value, bool):
-            value = str(value).lower()
-        elif isinstance(value, float):
-            value = f"{value:g}"
-        typer.echo(f"{field.name}: {value}")
+    from briefgen.load.audiences import profile_as_yaml
+
+    typer.echo(profile_as_yaml(audience, loaded.root), nl=False)
 
 
 @app.command()
