@@ -139,3 +139,43 @@ def test_audiences_show_prints_yaml_that_loads_back_and_marks_the_projects_keys(
     assert lines["max_pages"].endswith("# set by the project") and lines["description"].endswith("# set by the project")
     assert lines["label"].endswith("# built in") and lines["exclude_tags"].endswith("# default")
     assert result.stdout.startswith("# press: briefs/audiences/press.yaml over the built-in profile\n")
+
+
+def _complete(words: str, cwd: Path) -> list[str]:
+    """What the bash completion script gets back for the command line ``words`` (Tab at its end)."""
+    import os
+    import subprocess
+    import sys
+
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    env = {**os.environ, "COMP_WORDS": words, "COMP_CWORD": str(cword), "_BRIEFGEN_COMPLETE": "complete_bash"}
+    completed = subprocess.run([sys.executable, "-m", "briefgen"], cwd=cwd, env=env, capture_output=True, text=True,
+                               timeout=60)
+    return completed.stdout.split()
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    pytest.param("briefgen build -f ", ["html", "pdf", "handout", "png"], id="build-formats"),
+    pytest.param("briefgen build -f h", ["html", "handout"], id="build-formats-prefix"),
+    pytest.param("briefgen watch -f ", ["html", "pdf"], id="watch-formats"),
+    pytest.param("briefgen refs gao", ["gao2021"], id="citation-keys"),
+    pytest.param("briefgen refs ", ["countypage", "gao2021", "moller2020", "nguyen2018"], id="all-citation-keys"),
+    pytest.param("briefgen check --ignore evid", ["evidence", "evidence/uncited-claim"], id="rule-ids"),
+    pytest.param("briefgen check --format j", ["json"], id="check-formats"),
+])
+def test_shell_completion_offers_formats_keys_and_rule_ids(make_project, words: str,  # type: ignore[no-untyped-def]
+                                                           expected: list[str]) -> None:
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]), "briefs/sections/one.md": section_md("One", "Text.\n")})
+    offered = _complete(words, project)
+    if words.startswith("briefgen refs "):
+        bib_keys = sorted(set(_keys_in(project / "references.bib")))
+        assert offered == [key for key in bib_keys if key.startswith(words.split()[-1] if not words.endswith(" ") else "")]
+        assert set(expected) <= set(offered)
+    else:
+        assert set(expected) <= set(offered) and all(o.startswith(words.split()[-1]) or words.endswith(" ") for o in offered)
+
+
+def _keys_in(path: Path) -> list[str]:
+    import re
+
+    return re.findall(r"^@\w+\{([^,]+),", path.read_text(encoding="utf-8"), re.MULTILINE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
@@ -74,6 +75,49 @@ def _complete_audiences(ctx: typer.Context, incomplete: str) -> list[str]:
     return sorted(i for i in ids | {"all"} if i.startswith(incomplete))
 
 
+def _choices(*values: str) -> Callable[[str], list[str]]:
+    """Shell completion from a fixed list of values."""
+    return lambda incomplete: [value for value in values if value.startswith(incomplete)]
+
+
+def _complete_build_formats(incomplete: str) -> list[str]:
+    from briefgen.model import OUTPUT_FORMATS
+
+    return [name for name in OUTPUT_FORMATS if name.startswith(incomplete)]
+
+
+def _complete_citation_styles(incomplete: str) -> list[str]:
+    from briefgen.model import CITATION_STYLES
+
+    return [name for name in CITATION_STYLES if name.startswith(incomplete)]
+
+
+def _complete_pdf_variants(incomplete: str) -> list[str]:
+    from briefgen.model import PDF_VARIANTS
+
+    return [name for name in PDF_VARIANTS if name.startswith(incomplete)]
+
+
+def _complete_keys(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: the entry keys of references.bib (a quick scan of the entry heads; nothing is parsed)."""
+    import re
+
+    root = Path(ctx.params.get("project") or ".")
+    try:
+        text = (root / "references.bib").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    keys = re.findall(r"^\s*@(?!string|comment|preamble)\w+\s*[{(]\s*([^,\s{}()]+)\s*,", text, re.IGNORECASE | re.MULTILINE)
+    return sorted({key for key in keys if key.startswith(incomplete)})
+
+
+def _complete_rules(incomplete: str) -> list[str]:
+    from briefgen.check.rules import RULES
+
+    ids = {rule.id for rule in RULES} | {rule.id.split("/")[0] for rule in RULES if "/" in rule.id}
+    return sorted(i for i in ids if i.startswith(incomplete))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"briefgen {__version__}")
@@ -101,16 +145,17 @@ def build(
     audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
                                                           show_default=False, autocompletion=_complete_audiences)] = None,
     output_format: Annotated[Optional[list[str]], typer.Option(
-        "-f", "--format", show_default=False,
+        "-f", "--format", show_default=False, autocompletion=_complete_build_formats,
         help="html, pdf, handout (a one-sheet PDF to hand out) or png (the PDF's first page), "
              "repeatable (default: html and pdf).")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
                                                    file_okay=False, show_default=False)] = None,
     citation_style: Annotated[Optional[str], typer.Option("--citation-style", help="numeric, author-date or notes.",
-                                                          show_default=False)] = None,
+                                                          show_default=False,
+                                                          autocompletion=_complete_citation_styles)] = None,
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Download images linked from other web sites.")] = False,
-    pdf_variant: Annotated[str, typer.Option("--pdf-variant", help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival).")
-                           ] = "pdf/ua-1",
+    pdf_variant: Annotated[str, typer.Option("--pdf-variant", help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival).",
+                                             autocompletion=_complete_pdf_variants)] = "pdf/ua-1",
     jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="Worker processes (default: one per CPU).",
                                                 show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every edition, even unchanged ones.")] = False,
@@ -258,7 +303,8 @@ def audiences_show(audience_id: Annotated[str, typer.Argument(metavar="ID", help
 @app.command()
 def matrix(
     brief_id: Annotated[Optional[str], typer.Argument(metavar="[BRIEF]", help="Brief id (default: every brief).")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="text, html or csv.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", help="text, html or csv.",
+                                               autocompletion=_choices("text", "html", "csv"))] = "text",
     project: ProjectOption = Path("."),
 ) -> None:
     """Show which sections each audience's edition gets, and its word count.
@@ -319,9 +365,11 @@ def diff(
 @app.command()
 def refs(
     keys: Annotated[Optional[list[str]], typer.Argument(metavar="[KEY ...]", help="Entry keys (default: every entry).",
-                                                        show_default=False)] = None,
-    style: Annotated[str, typer.Option("--style", help="numeric, author-date or notes.")] = "numeric",
-    language: Annotated[str, typer.Option("--language", help="Language of labels and dates (en, es).")] = "en",
+                                                        show_default=False, autocompletion=_complete_keys)] = None,
+    style: Annotated[str, typer.Option("--style", help="numeric, author-date or notes.",
+                                       autocompletion=_complete_citation_styles)] = "numeric",
+    language: Annotated[str, typer.Option("--language", help="Language of labels and dates (en, es).",
+                                          autocompletion=_choices("en", "es"))] = "en",
     project: ProjectOption = Path("."),
 ) -> None:
     """Print references from references.bib, formatted as a brief's Sources list shows them.
@@ -370,6 +418,7 @@ def check(
                                                           show_default=False, autocompletion=_complete_audiences)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too (exit 1).")] = False,
     output_format: Annotated[str, typer.Option("--format", metavar="text|json|github",
+                                               autocompletion=_choices("text", "json", "github"),
                                                help="text for people, json for programs, github for workflow "
                                                     "annotations.")] = "text",
     pages: Annotated[bool, typer.Option("--pages", help="Lay each edition out as a PDF and compare its pages with the "
@@ -378,6 +427,7 @@ def check(
                                                help="Warn when a source's urldate is this many days older than the "
                                                     "brief's 'checked' date.")] = 365,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", metavar="RULE", show_default=False,
+                                                        autocompletion=_complete_rules,
                                                         help="Leave out the warnings and info of a rule or rule family "
                                                              "(e.g. evidence), repeatable; errors always count.")] = None,
     list_rules: Annotated[bool, typer.Option("--list-rules", help="List every rule with its id and severity, and exit.")] = False,
@@ -531,6 +581,7 @@ def watch(
     audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
                                                           show_default=False, autocompletion=_complete_audiences)] = None,
     output_format: Annotated[Optional[list[str]], typer.Option("-f", "--format", show_default=False,
+                                                               autocompletion=_choices("html", "pdf"),
                                                                help="html or pdf, repeatable (default: html).")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
                                                    file_okay=False, show_default=False)] = None,
