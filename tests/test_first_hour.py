@@ -3,6 +3,8 @@ answers that stay right on a rebuild."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import brief_yaml, run_cli, section_md
