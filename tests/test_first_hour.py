@@ -181,3 +181,23 @@ def _keys_in(path: Path) -> list[str]:
     import re
 
     return re.findall(r"^@\w+\{([^,]+),", path.read_text(encoding="utf-8"), re.MULTILINE)
+
+
+def test_check_folds_many_uncited_entries_into_one_line_unless_verbose(make_project) -> None:  # type: ignore[no-untyped-def]
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]), "briefs/sections/one.md": section_md("One", "Text.\n")})
+    entries = "".join(f"@misc{{extra{n},\n  title = {{Extra {n}}},\n  author = {{Doe, Jane}},\n  year = {{2020}}\n}}\n"
+                      for n in range(40))
+    bib = project / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + entries, encoding="utf-8")
+    result = run_cli(["check"], cwd=project)
+    assert result.exit_code == 0, result.output
+    unused = [line for line in result.stdout.splitlines() if "[citations/unused-entry]" in line]
+    total = len(_keys_in(bib))
+    assert unused == [f"references.bib: info: {total} entries are cited by no brief (e.g. 'gao2021', 'moller2020', "
+                      f"'countypage'); briefgen check -v lists each with its line [citations/unused-entry]"], unused
+    assert result.stdout.splitlines()[-1].endswith(f"{total} info")
+    verbose = run_cli(["check", "-v"], cwd=project)
+    listed = [line for line in verbose.stdout.splitlines() if "[citations/unused-entry]" in line]
+    assert len(listed) == total and all(line.startswith("references.bib:") for line in listed)
+    as_json = run_cli(["check", "--format", "json"], cwd=project)
+    assert as_json.stdout.count("citations/unused-entry") == total

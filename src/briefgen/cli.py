@@ -442,10 +442,10 @@ def check(
 
     Example: briefgen check --strict --format github
     """
-    from briefgen.check.report import exit_code, format_finding, summary_line, to_github, to_json
+    from briefgen.check.report import exit_code, format_finding, summarise, summary_line, to_github, to_json
     from briefgen.check.rules import RULES
     from briefgen.check.run import CheckOptions, check_project
-    from briefgen.console import detail, is_quiet, paint, say
+    from briefgen.console import detail, is_quiet, is_verbose, paint, say
     from briefgen.errors import Severity
     from briefgen.pipeline import EditionReport
 
@@ -466,7 +466,7 @@ def check(
     for checked in result.editions:
         detail(_describe_edition(EditionReport(checked.edition.name, checked.edition.audience, checked.reading,
                                                checked.pages)))
-    for finding in result.findings:
+    for finding in (result.findings if is_verbose() else summarise(result.findings)):
         if is_quiet() and finding.severity is Severity.INFO:
             continue
         if output_format == "github":

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefgen.check.run import CheckResult
-from briefgen.errors import Diagnostic, Severity
+from briefgen.errors import Diagnostic, Severity, SourceLocation
 
 JSON_SCHEMA = "briefgen-check/1"
 _GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -33,6 +33,30 @@ def format_finding(finding: Diagnostic, root: Path, paint: Callable[[str, Severi
         where += f":{finding.location.line}: " if finding.location.line else ": "
     text = finding.message + (f"; {finding.hint}" if finding.hint else "")
     return f"{where}{paint(finding.severity.value, finding.severity)}: {text} [{finding.rule}]"
+
+
+SUMMARISED_RULES = ("citations/unused-entry",)
+"""Info rules whose findings a whole-library export can produce by the thousand: printed as one
+line unless ``--verbose`` (the JSON report always lists each)."""
+_SUMMARY_THRESHOLD = 3
+
+
+def summarise(findings: list[Diagnostic]) -> list[Diagnostic]:
+    """``findings`` with each summarised rule's lines folded into one, when there are more than a few."""
+    folded: list[Diagnostic] = []
+    for rule in SUMMARISED_RULES:
+        matching = [f for f in findings if f.rule == rule]
+        if len(matching) <= _SUMMARY_THRESHOLD:
+            continue
+        keys = [f.message.split("'")[1] for f in matching[:3] if f.message.count("'") >= 2]
+        example = f" (e.g. {', '.join(repr(k) for k in keys)})" if keys else ""
+        first = matching[0]
+        folded.append(Diagnostic(first.severity, SourceLocation(first.location.path) if first.location else None,
+                                 f"{len(matching):,} entries are cited by no brief{example}",
+                                 "briefgen check -v lists each with its line", rule))
+        findings = [f for f in findings if f.rule != rule]
+    return sorted([*findings, *folded], key=lambda d: (str(d.location.path) if d.location else "",
+                                                      (d.location.line or 0) if d.location else 0))
 
 
 def summary_line(result: CheckResult, is_strict: bool) -> str:
