@@ -675,7 +675,12 @@ def _watch(project: Path, briefs: tuple[str, ...], audiences: tuple[str, ...], f
             webbrowser.open(url)
 
     options = WatchOptions(briefs=briefs, audiences=audiences, formats=formats, output_dir=output)  # type: ignore[arg-type]
-    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())  # stop cleanly when terminated
+    def on_terminate(_signum: int, _frame: object) -> None:
+        """SIGTERM stops at once, like Ctrl-C, even in the middle of a rebuild (files are written atomically)."""
+        stop.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_terminate)
     try:
         run_session(project, options, ServeOptions(serve, port), stop, on_report, on_ready, _format)
     except BriefgenError as error:
