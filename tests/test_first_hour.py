@@ -201,3 +201,61 @@ def test_check_folds_many_uncited_entries_into_one_line_unless_verbose(make_proj
     assert len(listed) == total and all(line.startswith("references.bib:") for line in listed)
     as_json = run_cli(["check", "--format", "json"], cwd=project)
     assert as_json.stdout.count("citations/unused-entry") == total
+
+
+SPANISH_BRIEF = """title: What it costs
+subtitle: Figures for the county
+summary: |
+  The county pays for the jail.
+key_takeaways:
+  - The county pays.
+sections:
+  - uno
+audiences: [comunidad]
+editions:
+  comunidad:
+    title: Lo que cuesta
+    summary: |
+      El condado paga la cárcel.
+"""
+
+
+def test_manifest_text_left_in_english_in_a_spanish_edition_is_a_warning_at_its_line(make_project) -> None:  # type: ignore[no-untyped-def]
+    project = make_project({
+        "briefs/b.yaml": SPANISH_BRIEF,
+        "briefs/audiences/comunidad.yaml": SPANISH_AUDIENCE,
+        "briefs/sections/uno.md": section_md("Uno", "Texto.\n"),
+        "briefs/sections/uno.es.md": section_md("Uno", "Texto.\n"),
+    })
+    result = run_cli(["check"], cwd=project)
+    warnings = [line for line in result.stdout.splitlines() if "untranslated" in line]
+    assert warnings == [
+        "briefs/b.yaml:2: warning: the 'es' edition for 'comunidad' prints 'subtitle' untranslated; "
+        "add it in the edition's language under editions.comunidad.subtitle [build]",
+        "briefs/b.yaml:5: warning: the 'es' edition for 'comunidad' prints 'key_takeaways' untranslated; "
+        "add it in the edition's language under editions.comunidad.key_takeaways [build]",
+    ], result.stdout
+    assert run_cli(["check", "--strict"], cwd=project).exit_code == 1
+
+
+def test_watch_says_an_untranslated_warning_once_not_on_every_rebuild(make_project) -> None:  # type: ignore[no-untyped-def]
+    from briefgen.watch.rebuild import LiveEditions, WatchOptions
+
+    project = make_project({
+        "briefs/b.yaml": SPANISH_BRIEF,
+        "briefs/audiences/comunidad.yaml": SPANISH_AUDIENCE,
+        "briefs/sections/uno.md": section_md("Uno", "Texto.\n"),
+        "briefs/sections/uno.es.md": section_md("Uno", "Texto.\n"),
+    })
+    live = LiveEditions(project, WatchOptions(output_dir=None))
+    first = live.rebuild()
+    assert sum("untranslated" in p.message for p in first.problems) == 2
+    section = project / "briefs/sections/uno.es.md"
+    section.write_text(section_md("Uno", "Texto cambiado.\n"), encoding="utf-8")
+    second = live.rebuild([section])
+    assert second.rebuilt == ("b--comunidad",)
+    assert not any("untranslated" in p.message for p in second.problems), "already said, and the manifest did not change"
+    manifest = project / "briefs/b.yaml"
+    manifest.write_text(SPANISH_BRIEF.replace("Figures for the county", "Figures for every county"), encoding="utf-8")
+    third = live.rebuild([manifest])
+    assert sum("untranslated" in p.message for p in third.problems) == 2, "the manifest changed: said again"

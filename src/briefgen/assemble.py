@@ -66,11 +66,20 @@ def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: 
     takeaways = overrides.key_takeaways if overrides and overrides.key_takeaways is not None else brief.key_takeaways
     style = (citation_style or (overrides.citation_style if overrides else None) or audience.citation_style
              or brief.citation_style or "numeric")
+    untranslated: list[str] = []
+
     def pick(name: str):  # type: ignore[no-untyped-def]
         value = getattr(overrides, name) if overrides else None
-        return value if value not in (None, "") else getattr(brief, name)
+        if value not in (None, ""):
+            return value
+        if getattr(brief, name) not in (None, "", ()):
+            untranslated.append(name)
+        return getattr(brief, name)
 
-    return Edition(
+    if overrides is None or overrides.key_takeaways is None:
+        if brief.key_takeaways:
+            untranslated.append("key_takeaways")
+    edition = Edition(
         brief=brief,
         audience=audience,
         title=pick("title"),
@@ -86,6 +95,18 @@ def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: 
                             if (t := text(source, f"takeaway-{i + 1}")) is not None),
         disclaimer=text(pick("disclaimer"), "disclaimer"),
     )
+    if language.split("-")[0] != DEFAULT_LANGUAGE:
+        report_untranslated(brief, audience, untranslated, diagnostics)
+    return edition
+
+
+def report_untranslated(brief: Brief, audience: Audience, keys: Sequence[str], diagnostics: Diagnostics) -> None:
+    """Manifest text in the brief's language printed in an edition for another language: one
+    warning per key, as for a section without its translation."""
+    for key in dict.fromkeys(keys):
+        location = brief.key_locations.get(key, brief.location)
+        diagnostics.warning(location, f"the '{audience.language}' edition for '{audience.id}' prints '{key}' untranslated",
+                            f"add it in the edition's language under editions.{audience.id}.{key}")
 
 
 def select_sections(project: Project, brief: Brief, audience: Audience, diagnostics: Diagnostics) -> list[Section]:

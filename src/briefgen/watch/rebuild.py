@@ -99,6 +99,8 @@ class LiveEditions:
         self._lock = threading.Lock()
         self._package = Path(str(resources.files("briefgen"))).resolve()
         self._digests: dict[Path, str | None] = {}
+        self._warned: set[Diagnostic] = set()
+        """Warnings already printed: said again only when the file they point at changes."""
         """Content hashes of the files the editions read, as of their last build."""
 
     # --- reading (any thread) -----------------------------------------------------------
@@ -251,7 +253,17 @@ class LiveEditions:
             work.states[edition.name] = EditionState(edition.name, brief.id, audience.id, work.number, html, pdf,
                                                      problems, dependencies)
             work.rebuilt.append(edition.name)
-        work.problems.extend(list(problems))
+        work.problems.extend([p for p in problems if self._is_news(p, work)])
+
+    def _is_news(self, problem: Diagnostic, work: _Round) -> bool:
+        """Errors are always shown; a warning once, and again after its own file changes."""
+        if problem.severity is Severity.ERROR:
+            return True
+        path = problem.location.path.resolve() if problem.location else None
+        if problem in self._warned and not (work.changed is None or (path is not None and path in work.changed)):
+            return False
+        self._warned.add(problem)
+        return True
 
     def _write(self, name: str, files: dict[str, bytes], found: Diagnostics, work: _Round) -> None:
         assert self.options.output_dir is not None
