@@ -259,3 +259,66 @@ def test_watch_says_an_untranslated_warning_once_not_on_every_rebuild(make_proje
     manifest.write_text(SPANISH_BRIEF.replace("Figures for the county", "Figures for every county"), encoding="utf-8")
     third = live.rebuild([manifest])
     assert sum("untranslated" in p.message for p in third.problems) == 2, "the manifest changed: said again"
+
+
+PANDOC_SYNTAX = """## Costs of the program {#sec-costs}
+
+Water is H~2~O and 2^10^ is 1024; ~~struck~~ text. It costs $5 to $10 a day.
+
+Energy: $E = mc^2$ here.
+
+Term
+: Its definition.
+
+![A chart](chart.png){width=50% #fig-x}
+
+{{< include other.md >}}
+
+See [the costs](#sec-costs).
+"""
+
+
+def test_pandoc_syntax_is_supported_where_cheap_and_warned_about_at_its_line_otherwise(make_project) -> None:  # type: ignore[no-untyped-def]
+    import base64
+
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]), "briefs/sections/one.md": section_md("One", PANDOC_SYNTAX)})
+    (project / "briefs/sections/chart.png").write_bytes(base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="))
+    result = run_cli(["build", "-a", "press", "-f", "html"], cwd=project)
+    assert result.exit_code == 0, result.output
+    page = (project / "output/b--press.html").read_text(encoding="utf-8")
+    assert '<h3 id="sec-costs">Costs of the program</h3>' in page and 'href="#sec-costs"' in page
+    assert "H<sub>2</sub>O" in page and "2<sup>10</sup>" in page and "<s>struck</s>" in page
+    assert "<dl>" in page and "<dt>Term</dt>" in page and "<dd>Its definition.</dd>" in page
+    assert 'alt="A chart" style="width:50%;">' in page and "{width" not in page and "#fig-x" not in page
+    assert "$5 to $10" in page
+    warnings = [line for line in result.stderr.splitlines() if "warning:" in line]
+    assert warnings == [
+        "briefs/sections/one.md:8: warning: TeX math '$E = mc^2$' is not rendered, so it is printed as written; "
+        "write it in words or plain characters (x², CO₂), or escape the dollar signs as \\$",
+        "briefs/sections/one.md:13: warning: the image attribute '#fig-x' is not supported, so it is left out; "
+        "images take {width=...} and {height=...}",
+        "briefs/sections/one.md:15: warning: the shortcode '{{< include >}}' is not supported, so it is printed as "
+        "written; list the section in the brief's manifest instead; sections are reusable by id",
+    ], result.stderr
+
+
+@pytest.mark.parametrize(("markdown", "fragment"), [
+    pytest.param("![x](chart.png){width=wide}", "image width 'wide' is not a length", id="bad-width"),
+    pytest.param("![x](chart.png){height=\"1;background:url(x)\"}", "image height '1;background:url(x)' is not a length",
+                 id="css-in-a-height"),
+    pytest.param("## Title {#1bad}", "'1bad' cannot be a heading id", id="bad-heading-id"),
+    pytest.param("## Title {#ok lang=fr}", "the heading attribute 'lang' is not supported", id="heading-key-value"),
+])
+def test_attributes_briefgen_cannot_honour_are_left_out_with_a_warning(make_project, markdown: str,  # type: ignore[no-untyped-def]
+                                                                       fragment: str) -> None:
+    import base64
+
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]), "briefs/sections/one.md": section_md("One", markdown + "\n")})
+    (project / "briefs/sections/chart.png").write_bytes(base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="))
+    result = run_cli(["build", "-a", "press", "-f", "html"], cwd=project)
+    assert result.exit_code == 0, result.output
+    assert f"briefs/sections/one.md:4: warning: {fragment}" in result.stderr, result.stderr
+    page = (project / "output/b--press.html").read_text(encoding="utf-8")
+    assert "url(x)" not in page and "{" not in page.split("<main")[1].split("</main>")[0]
