@@ -46,7 +46,7 @@ def test_project_profile_overrides_a_builtin_key_by_key(make_project) -> None:
     })
     result = run_cli(["audiences", "show", "press"], cwd=project)
     assert result.exit_code == 0, result.output
-    shown = dict(line.split(": ", 1) for line in result.stdout.splitlines()[1:])
+    shown = dict(line.split("  # ")[0].split(": ", 1) for line in result.stdout.splitlines()[1:])
     assert shown["max_pages"] == "2" and shown["paper"] == "a4"  # overridden
     assert shown["label"] == "Press" and shown["reading_grade"] == "10"  # kept from the built-in profile
     assert "briefs/audiences/press.yaml" in result.stdout.splitlines()[0]

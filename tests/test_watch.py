@@ -280,3 +280,57 @@ def test_watch_rebuilds_an_edited_section(project: Path) -> None:
             process.kill()
             process.wait()
     assert process.returncode == 0
+
+
+def test_a_save_without_changes_rebuilds_nothing(project: Path) -> None:
+    live = live_editions(project)
+    section = project / "briefs/sections/other.md"
+    os.utime(section, None)  # what `touch` does: a change event, the same content
+    assert live.changed_content([section]) == set()
+    assert live.changed_content([project / "references.bib"]) == set(), "the bibliography is remembered too"
+    edit(section, section_md("Other", "Now really changed [@gao2021].\n"))
+    assert live.changed_content([section]) == {section.resolve()}
+    assert live.changed_content([section]) == set(), "the new content is remembered"
+
+
+def test_touch_while_watching_reloads_no_page(project: Path) -> None:
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+    process = subprocess.Popen([sys.executable, "-m", "briefgen", "-v", "watch", "--port", "0", "-C", str(project)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+    try:
+        out, _err = Lines(process.stdout), Lines(process.stderr)
+        base = out.wait_for(r"serving (http://127\.0\.0\.1:\d+)/", deadline).group(1)
+        os.utime(project / "briefs/sections/other.md", None)
+        os.utime(project / "references.bib", None)
+        time.sleep(2.5)  # longer than the watcher's debounce (0.8 s) and a rebuild of this project
+        edit(project / "briefs/sections/shared.md", section_md("Shared", "A real edit [@gao2021].\n"))
+        out.wait_for(r"rebuilt a--", deadline)
+        versions = json.loads(fetch(base + STATUS_PATH)[1])["editions"]
+        assert all(versions[name] == 1 for name in B), "the touched files changed nothing, so B's pages stay as built"
+        assert all(versions[name] == 2 for name in A), "the one real change is the second round"
+    finally:
+        process.terminate()
+        process.wait(timeout=DEADLINE_SECONDS)
+
+
+def test_sigterm_stops_watch_at_once_even_during_a_build(make_project: Callable[..., Path]) -> None:
+    many = {f"briefs/b{n}.yaml": brief_yaml(["shared"], title=f"Brief {n}") for n in range(30)}
+    project = make_project({**many, "briefs/sections/shared.md": FILES["briefs/sections/shared.md"]})
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+    process = subprocess.Popen([sys.executable, "-m", "briefgen", "-v", "watch", "--no-serve", "-f", "pdf",
+                                "-C", str(project)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               encoding="utf-8", env=env)
+    out = Lines(process.stdout)
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    wait_until(lambda: any((project / "output").glob("*.pdf")), deadline, "the first PDF of the first round")
+    process.terminate()
+    try:
+        process.wait(timeout=15)  # 90 PDF editions take far longer than this to build
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        pytest.fail("watch went on building after SIGTERM")
+    assert process.returncode == 0
+    out.wait_for(r"^stopped$", time.monotonic() + 5)
+    assert not list((project / "output").glob(".*.tmp")), "no half-written file is left behind"

@@ -78,11 +78,20 @@ def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: 
     takeaways = overrides.key_takeaways if overrides and overrides.key_takeaways is not None else brief.key_takeaways
     style = (citation_style or (overrides.citation_style if overrides else None) or audience.citation_style
              or brief.citation_style or "numeric")
+    untranslated: list[str] = []
+
     def pick(name: str):  # type: ignore[no-untyped-def]
         value = getattr(overrides, name) if overrides else None
-        return value if value not in (None, "") else getattr(brief, name)
+        if value not in (None, ""):
+            return value
+        if getattr(brief, name) not in (None, "", ()):
+            untranslated.append(name)
+        return getattr(brief, name)
 
-    return Edition(
+    if overrides is None or overrides.key_takeaways is None:
+        if brief.key_takeaways:
+            untranslated.append("key_takeaways")
+    edition = Edition(
         brief=brief,
         audience=audience,
         title=pick("title"),
@@ -98,6 +107,18 @@ def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: 
                             if (t := text(source, f"takeaway-{i + 1}")) is not None),
         disclaimer=text(pick("disclaimer"), "disclaimer"),
     )
+    if language.split("-")[0] != DEFAULT_LANGUAGE:
+        report_untranslated(brief, audience, untranslated, diagnostics)
+    return edition
+
+
+def report_untranslated(brief: Brief, audience: Audience, keys: Sequence[str], diagnostics: Diagnostics) -> None:
+    """Manifest text in the brief's language printed in an edition for another language: one
+    warning per key, as for a section without its translation."""
+    for key in dict.fromkeys(keys):
+        location = brief.key_locations.get(key, brief.location)
+        diagnostics.warning(location, f"the '{audience.language}' edition for '{audience.id}' prints '{key}' untranslated",
+                            f"add it in the edition's language under editions.{audience.id}.{key}")
 
 
 def select_sections(project: Project, brief: Brief, audience: Audience, diagnostics: Diagnostics) -> list[Section]:
@@ -163,12 +184,19 @@ def translated(project: Project, section: Section, language: str, diagnostics: D
 def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: MarkdownCache) -> None:
     """Every audience id named in briefs, sections and audience blocks must have a profile."""
     known = list(project.audiences)
+    profiles = project.root / AUDIENCES_DIR
+    unusable: dict[str, int] = {}
+    """Audiences whose profile file exists but has errors (reported at that file): id → uses."""
 
     def check(audience_id: str, location: SourceLocation) -> None:
-        if audience_id not in project.audiences:
-            diagnostics.error(location, f"unknown audience '{audience_id}'",
-                              did_you_mean(audience_id, known) or "known audiences: " + ", ".join(known),
-                              rule="structure/unknown-audience")
+        if audience_id in project.audiences:
+            return
+        if (profiles / f"{audience_id}.yaml").is_file():
+            unusable[audience_id] = unusable.get(audience_id, 0) + 1
+            return
+        diagnostics.error(location, f"unknown audience '{audience_id}'",
+                          did_you_mean(audience_id, known) or "known audiences: " + ", ".join(known),
+                          rule="structure/unknown-audience")
 
     for brief in project.briefs.values():
         for audience_id in brief.audiences or ():
@@ -190,6 +218,11 @@ def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: Markdo
             line = section.body.location.line + (token.map[0] if token.map else 0)
             for audience_id in str(expression).split():
                 check(audience_id.lstrip("!"), section.body.location.at_line(line))
+    for audience_id, uses in sorted(unusable.items()):
+        places = "1 place names it" if uses == 1 else f"{uses} places name it"
+        diagnostics.error(SourceLocation(profiles / f"{audience_id}.yaml"),
+                          f"audience '{audience_id}' cannot be used because this profile has errors ({places})",
+                          "fix the errors reported for this file; its editions are built again once it loads")
 
 
 def edition_source_files(project: Project, brief: Brief, audience: Audience) -> frozenset[Path]:

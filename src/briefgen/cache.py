@@ -107,7 +107,7 @@ class BuildCache:
         if pages is None and previous is not None and previous.key == key:
             pages = previous.pages
         data = {"key": key, "outputs": {fmt: [s.file, s.size, s.mtime_ns] for fmt, s in sorted(outputs.items())},
-                "reading": [reading.words, reading.sentences, reading.syllables], "pages": pages,
+                "reading": [reading.words, reading.sentences, reading.syllables, reading.language], "pages": pages,
                 "diagnostics": [_diagnostic_to_json(d) for d in diagnostics]}
         self._write(self.folder / _EDITIONS / f"{name}.json", json.dumps(data, ensure_ascii=False))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
@@ -74,6 +75,49 @@ def _complete_audiences(ctx: typer.Context, incomplete: str) -> list[str]:
     return sorted(i for i in ids | {"all"} if i.startswith(incomplete))
 
 
+def _choices(*values: str) -> Callable[[str], list[str]]:
+    """Shell completion from a fixed list of values."""
+    return lambda incomplete: [value for value in values if value.startswith(incomplete)]
+
+
+def _complete_build_formats(incomplete: str) -> list[str]:
+    from briefgen.model import OUTPUT_FORMATS
+
+    return [name for name in OUTPUT_FORMATS if name.startswith(incomplete)]
+
+
+def _complete_citation_styles(incomplete: str) -> list[str]:
+    from briefgen.model import CITATION_STYLES
+
+    return [name for name in CITATION_STYLES if name.startswith(incomplete)]
+
+
+def _complete_pdf_variants(incomplete: str) -> list[str]:
+    from briefgen.model import PDF_VARIANTS
+
+    return [name for name in PDF_VARIANTS if name.startswith(incomplete)]
+
+
+def _complete_keys(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: the entry keys of references.bib (a quick scan of the entry heads; nothing is parsed)."""
+    import re
+
+    root = Path(ctx.params.get("project") or ".")
+    try:
+        text = (root / "references.bib").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    keys = re.findall(r"^\s*@(?!string|comment|preamble)\w+\s*[{(]\s*([^,\s{}()]+)\s*,", text, re.IGNORECASE | re.MULTILINE)
+    return sorted({key for key in keys if key.startswith(incomplete)})
+
+
+def _complete_rules(incomplete: str) -> list[str]:
+    from briefgen.check.rules import RULES
+
+    ids = {rule.id for rule in RULES} | {rule.id.split("/")[0] for rule in RULES if "/" in rule.id}
+    return sorted(i for i in ids if i.startswith(incomplete))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"briefgen {__version__}")
@@ -101,16 +145,17 @@ def build(
     audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
                                                           show_default=False, autocompletion=_complete_audiences)] = None,
     output_format: Annotated[Optional[list[str]], typer.Option(
-        "-f", "--format", show_default=False,
+        "-f", "--format", show_default=False, autocompletion=_complete_build_formats,
         help="html, pdf, handout (a one-sheet PDF to hand out) or png (the PDF's first page), "
              "repeatable (default: html and pdf).")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
                                                    file_okay=False, show_default=False)] = None,
     citation_style: Annotated[Optional[str], typer.Option("--citation-style", help="numeric, author-date or notes.",
-                                                          show_default=False)] = None,
+                                                          show_default=False,
+                                                          autocompletion=_complete_citation_styles)] = None,
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Download images linked from other web sites.")] = False,
-    pdf_variant: Annotated[str, typer.Option("--pdf-variant", help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival).")
-                           ] = "pdf/ua-1",
+    pdf_variant: Annotated[str, typer.Option("--pdf-variant", help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival).",
+                                             autocompletion=_complete_pdf_variants)] = "pdf/ua-1",
     jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="Worker processes (default: one per CPU).",
                                                 show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every edition, even unchanged ones.")] = False,
@@ -236,11 +281,11 @@ def audiences_list(ctx: typer.Context, project: ProjectOption = Path(".")) -> No
 @audiences_app.command("show")
 def audiences_show(audience_id: Annotated[str, typer.Argument(metavar="ID", help="Audience id.")],
                    project: ProjectOption = Path(".")) -> None:
-    """Print one profile as it applies: the built-in values with the project's overrides.
+    """Print one profile as it applies, as YAML: the built-in values with the project's overrides
+    (each key says whether the project sets it).
 
     Example: briefgen audiences show community-groups
     """
-    import dataclasses
 
     loaded, diagnostics = _load(project)
     _report(diagnostics)
@@ -250,26 +295,16 @@ def audiences_show(audience_id: Annotated[str, typer.Argument(metavar="ID", help
 
         _usage(f"no audience '{audience_id}'; " + (did_you_mean(audience_id, list(loaded.audiences)) or
                                                      "audiences: " + ", ".join(loaded.audiences)))
-    typer.echo(f"# {audience.id}: defined in {_display(audience.location.path, Path.cwd())}")
-    for field in dataclasses.fields(audience):
-        if field.name in ("id", "location", "is_builtin"):
-            continue
-        value = getattr(audience, field.name)
-        if isinstance(value, tuple):
-            value = "[" + ", ".join(value) + "]"
-        elif value is None:
-            value = "~"
-        elif isinstance(value, bool):
-            value = str(value).lower()
-        elif isinstance(value, float):
-            value = f"{value:g}"
-        typer.echo(f"{field.name}: {value}")
+    from briefgen.load.audiences import profile_as_yaml
+
+    typer.echo(profile_as_yaml(audience, loaded.root), nl=False)
 
 
 @app.command()
 def matrix(
     brief_id: Annotated[Optional[str], typer.Argument(metavar="[BRIEF]", help="Brief id (default: every brief).")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="text, html or csv.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", help="text, html or csv.",
+                                               autocompletion=_choices("text", "html", "csv"))] = "text",
     project: ProjectOption = Path("."),
 ) -> None:
     """Show which sections each audience's edition gets, and its word count.
@@ -330,9 +365,11 @@ def diff(
 @app.command()
 def refs(
     keys: Annotated[Optional[list[str]], typer.Argument(metavar="[KEY ...]", help="Entry keys (default: every entry).",
-                                                        show_default=False)] = None,
-    style: Annotated[str, typer.Option("--style", help="numeric, author-date or notes.")] = "numeric",
-    language: Annotated[str, typer.Option("--language", help="Language of labels and dates (en, es).")] = "en",
+                                                        show_default=False, autocompletion=_complete_keys)] = None,
+    style: Annotated[str, typer.Option("--style", help="numeric, author-date or notes.",
+                                       autocompletion=_complete_citation_styles)] = "numeric",
+    language: Annotated[str, typer.Option("--language", help="Language of labels and dates (en, es).",
+                                          autocompletion=_choices("en", "es"))] = "en",
     project: ProjectOption = Path("."),
 ) -> None:
     """Print references from references.bib, formatted as a brief's Sources list shows them.
@@ -380,6 +417,7 @@ def check(
                                                           show_default=False, autocompletion=_complete_audiences)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too (exit 1).")] = False,
     output_format: Annotated[str, typer.Option("--format", metavar="text|json|github",
+                                               autocompletion=_choices("text", "json", "github"),
                                                help="text for people, json for programs, github for workflow "
                                                     "annotations.")] = "text",
     pages: Annotated[bool, typer.Option("--pages", help="Lay each edition out as a PDF and compare its pages with the "
@@ -388,6 +426,7 @@ def check(
                                                help="Warn when a source's urldate is this many days older than the "
                                                     "brief's 'checked' date.")] = 365,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", metavar="RULE", show_default=False,
+                                                        autocompletion=_complete_rules,
                                                         help="Leave out the warnings and info of a rule or rule family "
                                                              "(e.g. evidence), repeatable; errors always count.")] = None,
     list_rules: Annotated[bool, typer.Option("--list-rules", help="List every rule with its id and severity, and exit.")] = False,
@@ -402,10 +441,10 @@ def check(
 
     Example: briefgen check --strict --format github
     """
-    from briefgen.check.report import exit_code, format_finding, summary_line, to_github, to_json
+    from briefgen.check.report import exit_code, format_finding, summarise, summary_line, to_github, to_json
     from briefgen.check.rules import RULES
     from briefgen.check.run import CheckOptions, check_project
-    from briefgen.console import detail, is_quiet, paint, say
+    from briefgen.console import detail, is_quiet, is_verbose, paint, say
     from briefgen.errors import Severity
     from briefgen.pipeline import EditionReport
 
@@ -426,7 +465,7 @@ def check(
     for checked in result.editions:
         detail(_describe_edition(EditionReport(checked.edition.name, checked.edition.audience, checked.reading,
                                                checked.pages)))
-    for finding in result.findings:
+    for finding in (result.findings if is_verbose() else summarise(result.findings)):
         if is_quiet() and finding.severity is Severity.INFO:
             continue
         if output_format == "github":
@@ -499,7 +538,8 @@ def new_audience(
     from briefgen.scaffold import new_audience as create
 
     path = _run(lambda: create(project, audience_id, label))
-    _created([path], "every brief now gets an edition for it, unless the brief lists its audiences")
+    _created([path], f"next: add {audience_id} to the 'audiences:' list of each brief that should have an edition "
+                     "for it (a brief without that list has one for every audience already)")
 
 
 @app.command()
@@ -540,6 +580,7 @@ def watch(
     audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
                                                           show_default=False, autocompletion=_complete_audiences)] = None,
     output_format: Annotated[Optional[list[str]], typer.Option("-f", "--format", show_default=False,
+                                                               autocompletion=_choices("html", "pdf"),
                                                                help="html or pdf, repeatable (default: html).")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
                                                    file_okay=False, show_default=False)] = None,
@@ -633,7 +674,12 @@ def _watch(project: Path, briefs: tuple[str, ...], audiences: tuple[str, ...], f
             webbrowser.open(url)
 
     options = WatchOptions(briefs=briefs, audiences=audiences, formats=formats, output_dir=output)  # type: ignore[arg-type]
-    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())  # stop cleanly when terminated
+    def on_terminate(_signum: int, _frame: object) -> None:
+        """SIGTERM stops at once, like Ctrl-C, even in the middle of a rebuild (files are written atomically)."""
+        stop.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_terminate)
     try:
         run_session(project, options, ServeOptions(serve, port), stop, on_report, on_ready, _format)
     except BriefgenError as error:

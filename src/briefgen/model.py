@@ -102,6 +102,8 @@ class Brief:
     nocite_locations: Mapping[str, SourceLocation] = field(default_factory=dict)
     citation_style: CitationStyle | None = None
     editions: Mapping[str, EditionOverrides] = field(default_factory=dict)
+    key_locations: Mapping[str, SourceLocation] = field(default_factory=dict)
+    """Where each top-level key of the manifest is written."""
 
 
 @dataclass(frozen=True, slots=True)

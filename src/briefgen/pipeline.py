@@ -297,14 +297,22 @@ def plan_editions(project: Project, options: BuildOptions, markdown: MarkdownCac
               for audience in select_audiences(project, brief, options.audiences)]
     check_request(project, options, chosen)
     plan = []
+    broken_by_edition = {(brief.id, audience.id): tuple(broken_inputs(project, brief, audience, files_with_errors))
+                         for brief, audience in chosen}
+    reported: set[tuple[str, tuple[Path, ...]]] = set()
     for brief, audience in chosen:
         diagnostics = Diagnostics()
         edition = assemble_edition(project, brief, audience, markdown, diagnostics, options.citation_style)
-        broken = broken_inputs(project, brief, audience, files_with_errors)
+        broken = broken_by_edition[(brief.id, audience.id)]
         if broken:  # a broken file never yields a half-right edition
-            diagnostics.error(brief.location, f"edition '{edition.name}' is not built: "
-                              f"{', '.join(SourceLocation(p).display(project.root) for p in broken)} has errors "
-                              "(reported above)", "fix that file first")
+            if (brief.id, broken) not in reported:  # one line for all of a brief's editions held back by the same files
+                reported.add((brief.id, broken))
+                held = [f"{b}--{a}" for (b, a), files in broken_by_edition.items() if b == brief.id and files == broken]
+                what = f"edition '{held[0]}' is" if len(held) == 1 else f"editions {', '.join(held)} are"
+                files = [SourceLocation(p).display(project.root) for p in broken]
+                diagnostics.error(brief.location, f"{what} not built: {', '.join(files)} "
+                                  f"{'has' if len(files) == 1 else 'have'} errors (reported above)",
+                                  "fix that file first" if len(files) == 1 else "fix those files first")
             failed = EditionOutcome((), Readability(0, 0, 0), None, is_failed=True)
             plan.append(PlannedEdition(edition, "", [], None, diagnostics, failed))
             continue

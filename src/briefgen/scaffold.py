@@ -24,6 +24,10 @@ _NEW_BRIEF_SUMMARY = ("Replace this summary with the answer to the brief's quest
                       "  paragraphs, with a source for every figure.")
 _STARTER_SUMMARY = ("Replace this summary with the answer to the brief's question. Keep it short:\n"
                     "  readers who stop here should still know the bottom line.")
+_ALL_AUDIENCES = "# audiences: [county-officials, press]   # the editions to make (default: every audience)"
+_STARTER_AUDIENCES = (f"audiences: [{STARTER_AUDIENCE}]      # the editions to make: one per audience listed here.\n"
+                      "# To add one, list a built-in audience (county-officials, community-groups, press) or make\n"
+                      "# your own with 'briefgen new audience ID'. Without this key, every audience gets an edition.")
 _NEW_SECTION_BODY = "Replace this paragraph with the text of the section.\n"
 _STARTER_SECTION_BODY = ("Replace this text with what your readers need to know. Keep sentences short,\n"
                          "and cite a source from references.bib for each figure you give.\n")
@@ -45,7 +49,7 @@ def new_brief(root: Path, brief_id: str, today: dt.date, title: str = "", sectio
         hint = ("  # - " + "\n  # - ".join(known)) if known else "  # - section-id"
         listed = f"  # (none yet: create one with 'briefgen new section ID', then list it here)\n{hint}"
     text = _fill("brief.yaml.tmpl", brief_id=brief_id, title=_yaml_text(title or _title_from(brief_id)),
-                 today=today.isoformat(), summary=_NEW_BRIEF_SUMMARY, sections=listed)
+                 today=today.isoformat(), summary=_NEW_BRIEF_SUMMARY, sections=listed, audiences=_ALL_AUDIENCES)
     return _write_new(path, text)
 
 
@@ -69,7 +73,7 @@ def init_project(directory: Path, today: dt.date, brief_id: str = STARTER_BRIEF)
         directory / BIBLIOGRAPHY: _fill("references.bib.tmpl"),
         directory / BRIEFS_DIR / f"{brief_id}.yaml": _fill(
             "brief.yaml.tmpl", brief_id=brief_id, title=_yaml_text(_title_from(brief_id)), today=today.isoformat(),
-            summary=_STARTER_SUMMARY, sections=f"  - {STARTER_SECTION}"),
+            summary=_STARTER_SUMMARY, sections=f"  - {STARTER_SECTION}", audiences=_STARTER_AUDIENCES),
         directory / SECTIONS_DIR / f"{STARTER_SECTION}.md": _section_text(STARTER_SECTION, "", _STARTER_SECTION_BODY),
         directory / AUDIENCES_DIR / f"{STARTER_AUDIENCE}.yaml": _audience_text(
             STARTER_AUDIENCE, "General public", "Residents with no special background: plain words, the bottom line first.",

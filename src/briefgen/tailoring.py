@@ -96,7 +96,7 @@ def matrix_html(matrix: Matrix) -> str:
     for row in matrix.rows:
         cells = "".join("<td>✓</td>" if inc else "<td class=\"no\">—</td>" for inc in row.included)
         row_head = Markup("<tr><th scope=\"row\">{} <code>{}</code></th>").format(row.title, row.section_id)
-        body.append(row_head + Markup(cells) + "</tr>")
+        body.append(row_head + Markup(cells) + Markup("</tr>"))
     words = "".join(f"<td>{w:,}</td>" for w in matrix.words)
     return str(Markup(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{} — sections by audience</title>"

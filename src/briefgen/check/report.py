@@ -1,7 +1,7 @@
 """Findings → text for people, JSON for programs, or GitHub Actions workflow annotations.
 
 Text: ``path:line: severity: message; hint [rule-id]``, then a summary line.
-JSON (``"schema": "briefgen-check/1"``): see the README; fields are only ever added.
+JSON (``"schema": "briefgen-check/1"``): see docs/commands.md; fields are only ever added.
 GitHub: ``::error file=path,line=N,title=rule-id::message; hint`` (``::warning``, ``::notice``).
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefgen.check.run import CheckResult
-from briefgen.errors import Diagnostic, Severity
+from briefgen.errors import Diagnostic, Severity, SourceLocation
 
 JSON_SCHEMA = "briefgen-check/1"
 _GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -37,12 +37,40 @@ def format_finding(finding: Diagnostic, root: Path, paint: Callable[[str, Severi
     return f"{where}{paint(finding.severity.value, finding.severity)}: {text} [{finding.rule}]"
 
 
+SUMMARISED_RULES = ("citations/unused-entry",)
+"""Info rules whose findings a whole-library export can produce by the thousand: printed as one
+line unless ``--verbose`` (the JSON report always lists each)."""
+_SUMMARY_THRESHOLD = 3
+
+
+def summarise(findings: list[Diagnostic]) -> list[Diagnostic]:
+    """``findings`` with each summarised rule's lines folded into one, when there are more than a few."""
+    folded: list[Diagnostic] = []
+    for rule in SUMMARISED_RULES:
+        matching = [f for f in findings if f.rule == rule]
+        if len(matching) <= _SUMMARY_THRESHOLD:
+            continue
+        keys = [f.message.split("'")[1] for f in matching[:3] if f.message.count("'") >= 2]
+        example = f" (e.g. {', '.join(repr(k) for k in keys)})" if keys else ""
+        first = matching[0]
+        folded.append(Diagnostic(first.severity, SourceLocation(first.location.path) if first.location else None,
+                                 f"{len(matching):,} entries are cited by no brief{example}",
+                                 "briefgen check -v lists each with its line", rule))
+        findings = [f for f in findings if f.rule != rule]
+    return sorted([*findings, *folded], key=lambda d: (str(d.location.path) if d.location else "",
+                                                      (d.location.line or 0) if d.location else 0))
+
+
 def summary_line(result: CheckResult, is_strict: bool) -> str:
     counts = [_plural(result.count(Severity.ERROR), "error"), _plural(result.count(Severity.WARNING), "warning"),
               f"{result.count(Severity.INFO)} info"]
     editions = len(result.editions)
     scope = f"{_plural(editions, 'edition')} of {_plural(result.briefs, 'brief')}"
     text = f"checked {scope}: {', '.join(counts)}"
+    if result.unreadable:
+        names = ", ".join(f"briefs/{brief_id}.yaml" for brief_id in result.unreadable)
+        text += (f" ({_plural(len(result.unreadable), 'brief')} not checked: "
+                 f"{names} {'has' if len(result.unreadable) == 1 else 'have'} errors)")
     if is_strict and result.count(Severity.WARNING):
         text += " (--strict: warnings fail the check)"
     return text
@@ -75,7 +103,7 @@ def to_json(result: CheckResult, root: Path, is_strict: bool) -> str:
     } for c in result.editions]
     summary = {"errors": result.count(Severity.ERROR), "warnings": result.count(Severity.WARNING),
                "info": result.count(Severity.INFO), "editions": len(result.editions), "briefs": result.briefs,
-               "strict": is_strict, "exit_code": exit_code(result, is_strict)}
+               "unreadable_briefs": result.unreadable, "strict": is_strict, "exit_code": exit_code(result, is_strict)}
     document = {"schema": JSON_SCHEMA, "summary": summary, "editions": editions, "findings": findings}
     return json.dumps(document, indent=2, ensure_ascii=False)
 

@@ -48,6 +48,8 @@ class CheckResult:
     findings: list[Diagnostic] = field(default_factory=list)
     editions: list[CheckedEdition] = field(default_factory=list)
     briefs: int = 0
+    unreadable: list[str] = field(default_factory=list)
+    """Briefs whose manifest exists but has errors, so none of their editions could be checked."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity is severity)
@@ -69,6 +71,8 @@ def check_project(project_dir: Path, options: CheckOptions) -> CheckResult:
     check_audience_ids(project, diagnostics, cache)
     briefs = select_briefs(project, options.briefs)
     result.briefs = len(briefs)
+    result.unreadable = [path.stem for path in sorted((project.root / BRIEFS_DIR).glob("*.yaml"))
+                         if path.stem not in project.briefs and (not options.briefs or path.stem in options.briefs)]
     files_with_errors = frozenset(d.location.path.resolve() for d in diagnostics.errors if d.location)
     for brief in briefs:
         for audience in select_audiences(project, brief, options.audiences):

@@ -86,3 +86,42 @@ def load_audience(path: Path, diagnostics: Diagnostics, base: Audience | None, i
     if base is None:
         return Audience(id=path.stem, location=location.at_line(1), is_builtin=is_builtin, **changes)  # type: ignore[arg-type]
     return replace(base, location=location.at_line(1), is_builtin=False, **changes)
+
+
+def profile_as_yaml(audience: Audience, project_root: Path) -> str:
+    """The profile as it applies, as YAML that loads back to the same values; each key says
+    where its value comes from (the project's file, the built-in profile, or briefgen's default)."""
+    import yaml
+
+    project_file = project_root / "briefs" / "audiences" / f"{audience.id}.yaml"
+    builtin = next((path for path in builtin_audience_paths() if path.stem == audience.id), None)
+    set_in_project = _keys_of(project_file) if not audience.is_builtin else set()
+    set_in_builtin = _keys_of(builtin) if builtin is not None else set()
+    where = ("built in" if audience.is_builtin else
+             f"{project_file.relative_to(project_root).as_posix()}" + (" over the built-in profile" if builtin else ""))
+    lines = [f"# {audience.id}: {where}"]
+    for key in AUDIENCE_KEYS:
+        value = getattr(audience, key)
+        if isinstance(value, tuple):
+            value = list(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        dumped = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=10_000,
+                                default_flow_style=True).strip()
+        dumped = dumped[1:-1] if dumped.startswith("{") and dumped.endswith("}") else dumped
+        origin = ("set by the project" if key in set_in_project else
+                  "built in" if key in set_in_builtin else "default")
+        lines.append(f"{dumped}  # {origin}")
+    return "\n".join(lines) + "\n"
+
+
+def _keys_of(path: Path | None) -> set[str]:
+    import yaml
+
+    if path is None or not path.is_file():
+        return set()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return set()
+    return {str(key) for key in data} if isinstance(data, dict) else set()

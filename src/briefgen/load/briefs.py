@@ -65,11 +65,16 @@ def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
         nocite_locations=nocite or {},
         citation_style=fields.choice("citation_style", CITATION_STYLES),
         editions=_read_editions(fields, diagnostics),
+        key_locations={key: fields.line_of(key) for key in TRANSLATED_KEYS if fields.has(key)},
     )
     fields.finish()
     if len(diagnostics.errors) > errors_before:
         return None
     return brief
+
+
+TRANSLATED_KEYS = ("title", "subtitle", "summary", "disclaimer", "key_takeaways", "further_questions")
+"""Manifest text that an edition in another language needs in its own words (``editions.<id>.<key>``)."""
 
 
 def _web_address(fields: FieldReader, diagnostics: Diagnostics) -> str:

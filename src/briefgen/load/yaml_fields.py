@@ -41,13 +41,49 @@ def parse_yaml(text: str, location: SourceLocation, diagnostics: Diagnostics) ->
         mark = error.problem_mark or error.context_mark
         line = location.line + (mark.line if mark else 0)
         problem = error.problem or error.context or "invalid YAML"
-        diagnostics.error(location.at_line(line), f"YAML syntax error: {problem}",
-                          "check indentation, colons and quotes on this line and the one above")
+        lines = text.splitlines()
+        at = mark.line if mark else 0
+        nearby = [(at, lines[at])] if at < len(lines) else []
+        nearby += [(at - 1, lines[at - 1])] if 0 < at <= len(lines) else []
+        trap = next(((number, quoted) for number, raw in nearby if (quoted := quote_hint(raw))), None)
+        if trap is not None:
+            line = location.line + trap[0]
+            hint = f"put the value in quotes: {trap[1]}"
+        else:
+            hint = "check indentation, colons and quotes on this line and the one above"
+        diagnostics.error(location.at_line(line), f"YAML syntax error: {problem}", hint)
     except yaml.YAMLError as error:  # a reader error, e.g. a control character
         diagnostics.error(location, f"YAML error: {error}", "remove the unusual character")
     except RecursionError:
         diagnostics.error(location, "the YAML is nested too deeply to read", "flatten the lists and mappings")
     return None
+
+
+_NEEDS_QUOTES_AT_START = tuple("[]{}@`!&*|>%")
+"""Characters that YAML reads as syntax at the start of a value (a takeaway that starts with a
+citation, ``[@key]``, is read as a list)."""
+
+
+def quote_hint(raw: str) -> str:
+    """The line written as it should be when its value is text that YAML reads as syntax: it starts
+    with ``[``, ``@`` and the like, or holds ``: `` (a title with a colon). Empty when the line
+    looks fine."""
+    stripped = raw.strip()
+    if not stripped or stripped.startswith("#"):
+        return ""
+    indent = raw[: len(raw) - len(raw.lstrip())]
+    prefix, value = "", stripped
+    if value.startswith("- "):
+        prefix, value = "- ", value[2:].lstrip()
+    key, separator, rest = value.partition(": ")
+    if separator and key and not key.startswith(("'", '"', "[", "{")) and " " not in key.strip():
+        prefix, value = f"{prefix}{key}: ", rest.strip()
+    if not value or value[0] in "'\"" or value in ("|", ">", "|-", ">-"):
+        return ""
+    if value.startswith(_NEEDS_QUOTES_AT_START) or ": " in value or value.endswith(":"):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'{indent}{prefix}"{escaped}"'.strip()
+    return ""
 
 
 def parse_yaml_mapping(text: str, location: SourceLocation, diagnostics: Diagnostics, what: str,

@@ -23,12 +23,16 @@ from markdown_it.rules_inline import image as image_rule
 from markdown_it.rules_inline import link as link_rule
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 from briefgen.citations.syntax import Citation, citation_plugin
 from briefgen.errors import Diagnostics
 from briefgen.markdown.audience_blocks import audience_wall_plugin, hidden_link_label, hidden_reference_problem
 from briefgen.markdown.fenced_divs import fenced_div_plugin
+from briefgen.markdown.pandoc_syntax import heading_attributes, image_attributes, unsupported_syntax
 from briefgen.model import MarkdownText
 
 _QUOTES = {"en": "“”‘’", "es": "«»“”", "fr": "«»‘’", "de": "„“‚‘"}
@@ -49,6 +53,9 @@ def markdown_parser(language: str = "en", typographer: bool = True) -> MarkdownI
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.validateLink = is_parseable_link  # type: ignore[method-assign]
     md.use(footnote_plugin)
+    md.use(deflist_plugin)
+    md.use(sub_plugin)
+    md.use(superscript_plugin)
     md.use(fenced_div_plugin)
     md.use(citation_plugin)
     # pandoc's bracketed spans, classes only: [@a]{.class} is a span around a narrative citation
@@ -57,6 +64,9 @@ def markdown_parser(language: str = "en", typographer: bool = True) -> MarkdownI
     md.inline.ruler.at("link", _with_offset(link_rule, "link_open"))
     md.inline.ruler.at("image", _with_offset(image_rule, "image"))
     md.core.ruler.push("briefgen_lines", _attach_lines)
+    md.core.ruler.push("briefgen_heading_attributes", heading_attributes)
+    md.core.ruler.push("briefgen_image_attributes", image_attributes)
+    md.core.ruler.push("briefgen_unsupported", unsupported_syntax)
     md.core.ruler.push("briefgen_headings", _shift_headings)
     md.add_render_rule("citation", _render_citation)
     md.add_render_rule("citation_problem", lambda self, tokens, idx, options, env: "")
@@ -125,7 +135,10 @@ def _render_image(self, tokens, idx, options, env) -> str:  # type: ignore[no-un
         return f'<span class="missing-image">[{escape_html(alt)}]</span>'
     title = token.attrGet("title")
     title_attr = f' title="{escape_html(str(title))}"' if title else ""
-    return f'<img src="{escape_html(src)}" alt="{escape_html(alt)}"{title_attr}>'
+    # width and height are checked lengths (see pandoc_syntax.image_attributes): nothing else reaches style
+    size = "".join(f"{name}:{token.meta[name]};" for name in ("width", "height") if token.meta.get(name))
+    size_attr = f' style="{escape_html(size)}"' if size else ""
+    return f'<img src="{escape_html(src)}" alt="{escape_html(alt)}"{title_attr}{size_attr}>'
 
 
 
@@ -153,11 +166,13 @@ def parse_markdown(source: MarkdownText, diagnostics: Diagnostics, id_prefix: st
     does not read are left out before inline parsing, so footnotes, link references and
     heading ids follow them (see :mod:`briefgen.markdown.audience_blocks`)."""
     env: dict[str, object] = {"first_line": source.location.line or 1, "id_prefix": id_prefix,
-                              "docId": id_prefix, "heading_shift": heading_shift, "problems": [],
+                              "docId": id_prefix, "heading_shift": heading_shift, "problems": [], "warnings": [],
                               "audience": audience}
     tokens = markdown_parser(language).parse(source.text, env)
     for line, message, hint in env["problems"]:  # type: ignore[attr-defined]
         diagnostics.error(source.location.at_line(_absolute(env, line)), message, hint)
+    for line, message, hint in sorted(env["warnings"]):  # type: ignore[call-overload]
+        diagnostics.warning(source.location.at_line(_absolute(env, line)), message, hint)
     return ParsedMarkdown(source, tuple(tokens), env)
 
 
@@ -225,7 +240,10 @@ def _shift_headings(state: StateCore) -> None:
             continue
         level = min(int(token.tag[1]) + shift, 6)
         token.tag = f"h{level}"
-        if token.type == "heading_open":
+        if token.type == "heading_open" and token.meta and token.meta.get("explicit_id"):
+            token.attrSet("id", str(token.meta["explicit_id"]))  # the author's {#id}, kept as written
+            used.add(str(token.meta["explicit_id"]))
+        elif token.type == "heading_open":
             inline = state.tokens[index + 1]
             base = slugify(inline.content) or "heading"
             slug, counter = f"{prefix}--{base}" if prefix else base, 1

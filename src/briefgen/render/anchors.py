@@ -93,7 +93,12 @@ def check_author_ids(edition: Edition, project: Project, page: str, diagnostics:
         counts[found] = counts.get(found, 0) + 1
     for text in edition.texts():
         for token in text.tokens:
-            author_id = token.attrGet("id") if token.type == "div_open" else None
+            if token.type == "div_open":
+                author_id = token.attrGet("id")
+            elif token.type == "heading_open" and token.meta:
+                author_id = token.meta.get("explicit_id")  # ## Title {#id}
+            else:
+                author_id = None
             if not author_id:
                 continue
             location = text.source.location.at_line(text.source.location.line + (token.map[0] if token.map else 0))
@@ -101,8 +106,10 @@ def check_author_ids(edition: Edition, project: Project, page: str, diagnostics:
             if reason is None and counts.get(str(author_id), 0) > 1:
                 reason = "is used twice in this edition's page"
             if reason is not None:
+                what = "heading" if token.type == "heading_open" else "block"
                 diagnostics.error(location, f"the id '{author_id}' {reason}",
-                                  "choose another id for this block, for example one that starts with the section id")
+                                  f"choose another id for this {what}, for example one that starts with "
+                                  f"the section id ('sec-…' for a heading)")
 
 
 def _taken_by_briefgen(author_id: str, project: Project) -> str | None:

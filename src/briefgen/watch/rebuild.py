@@ -99,6 +99,10 @@ class LiveEditions:
         self._states: dict[str, EditionState] = {}
         self._lock = threading.Lock()
         self._package = Path(str(resources.files("briefgen"))).resolve()
+        self._digests: dict[Path, str | None] = {}
+        self._warned: set[Diagnostic] = set()
+        """Warnings already printed: said again only when the file they point at changes."""
+        """Content hashes of the files the editions read, as of their last build."""
 
     # --- reading (any thread) -----------------------------------------------------------
 
@@ -128,6 +132,18 @@ class LiveEditions:
 
     # --- one round (the watching thread) -----------------------------------------------
 
+    def changed_content(self, changed: Collection[Path]) -> set[Path]:
+        """The paths among ``changed`` whose content differs from what the editions last read: a
+        save without changes (or ``touch``) rebuilds nothing and reloads no page."""
+        really = set()
+        for path in (Path(p).resolve() for p in changed):
+            digest = _digest(path)
+            if path in self._digests and digest is not None and self._digests[path] == digest:
+                continue
+            self._digests[path] = digest
+            really.add(path)
+        return really
+
     def rebuild(self, changed: Collection[Path] | None = None) -> RebuildReport:
         """Rebuild the editions ``changed`` files touch (every edition when None)."""
         started = time.perf_counter()
@@ -148,10 +164,19 @@ class LiveEditions:
             removed = sorted(set(self._states) - set(work.states))
             self.round = work.number
             self._states = work.states
+        self._remember(work)
         unchanged = sorted(set(work.states) - set(work.rebuilt) - set(work.failed))
         return RebuildReport(work.number, tuple(work.rebuilt), tuple(work.failed), tuple(removed), tuple(unchanged),
                              tuple(work.written), tuple(dict.fromkeys(work.problems.items)), time.perf_counter() - started,
                              tuple(sorted(changed_set or ())))
+
+    def _remember(self, work: _Round) -> None:
+        """Record the content of every file the editions read (and of the bibliography) not yet known."""
+        paths = {self.root / BIBLIOGRAPHY, *(path for state in work.states.values() for path in state.dependencies)}
+        for path in paths:
+            resolved = path.resolve()
+            if resolved not in self._digests:
+                self._digests[resolved] = _digest(resolved)
 
     def check_selection(self) -> None:
         """Raise :class:`UsageError` when the briefs or audiences asked for do not exist (before watching starts)."""
@@ -229,7 +254,17 @@ class LiveEditions:
             work.states[edition.name] = EditionState(edition.name, brief.id, audience.id, work.number, html, pdf,
                                                      problems, dependencies)
             work.rebuilt.append(edition.name)
-        work.problems.extend(list(problems))
+        work.problems.extend([p for p in problems if self._is_news(p, work)])
+
+    def _is_news(self, problem: Diagnostic, work: _Round) -> bool:
+        """Errors are always shown; a warning once, and again after its own file changes."""
+        if problem.severity is Severity.ERROR:
+            return True
+        path = problem.location.path.resolve() if problem.location else None
+        if problem in self._warned and not (work.changed is None or (path is not None and path in work.changed)):
+            return False
+        self._warned.add(problem)
+        return True
 
     def _write(self, name: str, files: dict[str, bytes], found: Diagnostics, work: _Round) -> None:
         assert self.options.output_dir is not None
@@ -249,6 +284,23 @@ def image_dependencies(edition: Edition) -> frozenset[Path]:
             if path is not None:
                 found.add(path.resolve())  # resolving reads links only: nothing is opened
     return frozenset(found)
+
+
+_LARGEST_HASHED_FILE = 64 * 1024 * 1024
+
+
+def _digest(path: Path) -> str | None:
+    """The content hash of a regular file (None for anything else, which always counts as changed)."""
+    import hashlib
+    import stat
+
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size > _LARGEST_HASHED_FILE:
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _forget_package_files() -> None:

@@ -39,7 +39,7 @@ def run_session(root: Path, options: WatchOptions, serve: ServeOptions, stop: th
         feed.add([folder for folder in live.watched_folders()[0] if folder not in recursive], recursive=True)
         on_ready(f"http://127.0.0.1:{server.server_address[1]}/" if server is not None else None)
         while not stop.is_set():
-            changed = feed.next_changes(timeout=0.25)
+            changed = live.changed_content(feed.next_changes(timeout=0.25))
             if changed:
                 on_report(live.rebuild(changed))
     finally:
