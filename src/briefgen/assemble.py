@@ -6,6 +6,7 @@ mistyped id is an error at its file and line, never silently ignored.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from briefgen.model import (
     Brief,
     CitationStyle,
     Edition,
+    EditionOverrides,
     EditionSection,
     EditionText,
     MarkdownText,
@@ -39,7 +41,7 @@ class MarkdownCache:
                            tuple[ParsedMarkdown, Diagnostics]] = {}
 
     def parse(self, source: MarkdownText, diagnostics: Diagnostics, id_prefix: str, language: str,
-              heading_shift: int = 1, audience: str | None = None) -> ParsedMarkdown:
+              heading_shift: int = 1, audience: str | tuple[str, ...] | None = None) -> ParsedMarkdown:
         """``audience``: parse the text as that audience reads it (None: every block)."""
         key = (str(source.location.path), source.location.line, id_prefix, language, heading_shift)
         parsed, found = self._parse(source, key, None, None)
@@ -51,7 +53,7 @@ class MarkdownCache:
         return parsed
 
     def _parse(self, source: MarkdownText, key: tuple[str, int, str, str, int], reads: tuple[bool, ...] | None,
-               audience: str | None) -> tuple[ParsedMarkdown, Diagnostics]:
+               audience: str | tuple[str, ...] | None) -> tuple[ParsedMarkdown, Diagnostics]:
         full_key = (*key, reads)
         if full_key not in self._parsed:
             found = Diagnostics()
@@ -59,15 +61,29 @@ class MarkdownCache:
         return self._parsed[full_key]
 
 
+def edition_overrides(brief: Brief, audience: Audience) -> EditionOverrides | None:
+    """What the brief changes for this audience: ``editions.<id>``, with every key it leaves unset
+    taken from the ``editions`` entry of the profile it extends (and so on up)."""
+    found = [brief.editions[reader] for reader in audience.reader_ids if reader in brief.editions]
+    if len(found) <= 1:
+        return found[0] if found else None
+    merged = found[-1]
+    for nearer in reversed(found[:-1]):
+        changes = {f.name: getattr(nearer, f.name) for f in dataclasses.fields(nearer)
+                   if f.name != "location" and getattr(nearer, f.name) not in (None, "", ())}
+        merged = dataclasses.replace(merged, location=nearer.location, **changes)
+    return merged
+
+
 def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: MarkdownCache,
                      diagnostics: Diagnostics, citation_style: CitationStyle | None = None) -> Edition:
-    overrides = brief.editions.get(audience.id)
+    overrides = edition_overrides(brief, audience)
     language = audience.language or DEFAULT_LANGUAGE
 
     def text(source: MarkdownText | None, prefix: str, shift: int = 1) -> EditionText | None:
         if source is None:
             return None
-        parsed = cache.parse(source, diagnostics, prefix, language, shift, audience.id)
+        parsed = cache.parse(source, diagnostics, prefix, language, shift, audience.reader_ids)
         return EditionText(source, parsed.tokens, parsed.env)
 
     sections = []
@@ -123,14 +139,14 @@ def report_untranslated(brief: Brief, audience: Audience, keys: Sequence[str], d
 
 def select_sections(project: Project, brief: Brief, audience: Audience, diagnostics: Diagnostics) -> list[Section]:
     """The sections this audience reads, in order, in its language where a translation exists."""
-    overrides = brief.editions.get(audience.id)
+    overrides = edition_overrides(brief, audience)
     refs: Sequence[SectionRef] = overrides.sections if overrides and overrides.sections is not None else brief.sections
     if overrides:
         refs = [*refs, *overrides.extra_sections]
     chosen: list[Section] = []
     seen: set[str] = set()
     for ref in refs:
-        if ref.audiences is not None and audience.id not in ref.audiences:
+        if ref.audiences is not None and not audience.reads_for(ref.audiences):
             continue
         section = project.sections.get(ref.id)
         if section is None and ref.id == brief.id:
@@ -158,7 +174,7 @@ def select_sections(project: Project, brief: Brief, audience: Audience, diagnost
 
 
 def is_for_audience(section: Section, audience: Audience) -> bool:
-    if section.audiences is not None and audience.id not in section.audiences:
+    if section.audiences is not None and not audience.reads_for(section.audiences):
         return False
     if audience.include_tags and not set(audience.include_tags) & set(section.tags):
         return False
@@ -233,13 +249,14 @@ def edition_source_files(project: Project, brief: Brief, audience: Audience) -> 
     sections = root / SECTIONS_DIR
     language = audience.language or "en"
     variants = {language, language.split("-")[0]}
-    paths = {brief.location.path, root / AUDIENCES_DIR / f"{audience.id}.yaml", root / BIBLIOGRAPHY}
-    overrides = brief.editions.get(audience.id)
+    paths = {brief.location.path, root / BIBLIOGRAPHY,
+             *(root / AUDIENCES_DIR / f"{reader}.yaml" for reader in audience.reader_ids)}
+    overrides = edition_overrides(brief, audience)
     questions = [*brief.further_questions, *(overrides.further_questions or () if overrides else ())]
     paths.update(root / BRIEFS_DIR / f"{q.brief}.yaml" for q in questions if q.brief)
     refs = [*brief.sections, *(overrides.sections or () if overrides else ()), *(overrides.extra_sections if overrides else ())]
     for ref in refs:
-        if ref.audiences is not None and audience.id not in ref.audiences:
+        if ref.audiences is not None and not audience.reads_for(ref.audiences):
             continue  # the manifest says this audience never reads it (a manifest change is seen anyway)
         paths.add(sections / f"{ref.id}.md")
         paths.update(sections / f"{ref.id}.{variant}.md" for variant in variants)

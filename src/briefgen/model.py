@@ -7,7 +7,7 @@ later stage can point the author at the exact line.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -137,6 +137,21 @@ class Audience:
     absolute_claims: FindingLevel = "info"
     """How ``briefgen check`` reports an uncited absolute claim ("no county", "nunca") in this edition."""
     is_builtin: bool = False
+    extends: str = ""
+    """The profile this one takes its values and content rules from (``extends:``), or empty."""
+    lineage: tuple[str, ...] = ()
+    """This audience's id, then the id of the profile it extends, and so on up: content written for
+    any of them reaches this audience (see :meth:`reads_for`)."""
+
+    @property
+    def reader_ids(self) -> tuple[str, ...]:
+        """The ids whose content this audience reads, most specific first."""
+        return self.lineage or (self.id,)
+
+    def reads_for(self, audience_ids: Iterable[str]) -> bool:
+        """True when content meant for ``audience_ids`` reaches this audience (itself or a profile it extends)."""
+        wanted = set(audience_ids)
+        return any(reader in wanted for reader in self.reader_ids)
 
 
 # --- references: a small CSL-JSON-shaped model --------------------------------------

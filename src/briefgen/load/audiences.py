@@ -1,24 +1,26 @@
 """Audience profiles: built-in ones shipped with briefgen, then ``briefs/audiences/<id>.yaml``.
 
 A project profile with the id of a built-in one overrides it key by key: the keys the
-project sets win, the rest come from the built-in profile.
+project sets win, the rest come from the built-in profile. A profile with ``extends: other``
+takes every key it does not set from ``other``, and reads the content written for ``other``
+(audience blocks, section and manifest audience lists, ``editions.other`` text) as its own.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
 from briefgen.errors import Diagnostics, SourceLocation
-from briefgen.load.ids import check_id
+from briefgen.load.ids import check_id, is_valid_id
 from briefgen.load.text_files import read_text
-from briefgen.load.yaml_fields import FieldReader, parse_yaml_mapping
+from briefgen.load.yaml_fields import FieldReader, did_you_mean, parse_yaml_mapping
 from briefgen.model import CITATION_STYLES, FINDING_LEVELS, PAPERS, THEMES, Audience
 
-AUDIENCE_KEYS = ("label", "description", "language", "include_tags", "exclude_tags", "key_takeaways_first",
+AUDIENCE_KEYS = ("label", "extends", "description", "language", "include_tags", "exclude_tags", "key_takeaways_first",
                  "reading_grade", "max_pages", "citation_style", "theme", "paper", "absolute_claims")
 _LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
@@ -30,21 +32,72 @@ def builtin_audience_paths() -> list[Path]:
 
 def load_audiences(folder: Path, diagnostics: Diagnostics,
                    allowed: Callable[[list[Path]], list[Path]] = lambda paths: paths) -> dict[str, Audience]:
-    """Built-in profiles, then the project's, which add new ids or override built-in ones."""
+    """Built-in profiles, then the project's, which add new ids, override built-in ones, or
+    extend another profile (``extends:``)."""
     audiences: dict[str, Audience] = {}
     for path in builtin_audience_paths():
-        audience = load_audience(path, diagnostics, base=None, is_builtin=True)
+        profile = read_profile(path, diagnostics)
+        if profile is not None and (audience := _resolve(profile, None, (), diagnostics, is_builtin=True)) is not None:
+            audiences[audience.id] = audience
+    if not folder.is_dir():
+        return audiences
+    profiles = {profile.id: profile for path in allowed(sorted(folder.glob("*.yaml")))
+                if (profile := read_profile(path, diagnostics)) is not None}
+    failed = {path.stem for path in folder.glob("*.yaml")} - set(profiles)
+    builtins = dict(audiences)
+    resolved: dict[str, Audience | None] = {}
+
+    def resolve(profile: Profile, visiting: tuple[str, ...]) -> Audience | None:
+        if profile.id in resolved:
+            return resolved[profile.id]
+        parent: Audience | None = None
+        if profile.extends:
+            name, where = profile.extends, profile.extends_location
+            if name == profile.id or name in visiting:
+                cycle = " → ".join((*visiting[visiting.index(name):], profile.id, name) if name in visiting
+                                   else (profile.id, name))
+                diagnostics.error(where, f"audience profiles extend each other in a circle ({cycle})",
+                                  "remove 'extends:' from one of them")
+                resolved[profile.id] = None
+                return None
+            if name in profiles:
+                parent = resolve(profiles[name], (*visiting, profile.id))
+            elif name in builtins:
+                parent = builtins[name]
+            if parent is None:
+                if name in profiles or name in failed:
+                    hint = f"fix briefs/audiences/{name}.yaml first"
+                    diagnostics.error(where, f"'{profile.id}' extends '{name}', whose profile has errors", hint)
+                else:
+                    known = sorted({*builtins, *profiles} - {profile.id})
+                    diagnostics.error(where, f"'{profile.id}' extends '{name}', which is not an audience",
+                                      did_you_mean(name, known) or "audiences: " + ", ".join(known))
+                resolved[profile.id] = None
+                return None
+        audience = _resolve(profile, parent if parent is not None else builtins.get(profile.id),
+                            parent.reader_ids if parent is not None else (), diagnostics)
+        resolved[profile.id] = audience
+        return audience
+
+    for profile in profiles.values():
+        audience = resolve(profile, ())
         if audience is not None:
             audiences[audience.id] = audience
-    if folder.is_dir():
-        for path in allowed(sorted(folder.glob("*.yaml"))):
-            audience = load_audience(path, diagnostics, base=audiences.get(path.stem))
-            if audience is not None:
-                audiences[audience.id] = audience
     return audiences
 
 
-def load_audience(path: Path, diagnostics: Diagnostics, base: Audience | None, is_builtin: bool = False) -> Audience | None:
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """One profile file as written: the keys it sets (not yet merged with what it builds on)."""
+
+    id: str
+    location: SourceLocation
+    changes: Mapping[str, object]
+    extends: str = ""
+    extends_location: SourceLocation | None = None
+
+
+def read_profile(path: Path, diagnostics: Diagnostics) -> Profile | None:
     location = SourceLocation(path)
     if not check_id(path.stem, "audience id (the file name)", location, diagnostics):
         return None
@@ -65,8 +118,12 @@ def load_audience(path: Path, diagnostics: Diagnostics, base: Audience | None, i
     if language and not re.match(_LANGUAGE_TAG, language):
         diagnostics.error(fields.line_of("language"), f"'{language}' is not a language tag",
                           "use a BCP-47 tag such as 'en' or 'es'")
+    extends = fields.text("extends")
+    if extends and not is_valid_id(extends):
+        diagnostics.error(fields.line_of("extends"), f"'{extends}' is not an audience id",
+                          "name one audience profile, e.g. 'extends: community-groups'")
     values = {
-        "label": fields.text("label", required=base is None),
+        "label": fields.text("label"),
         "description": fields.text("description"),
         "language": language,
         "include_tags": fields.text_list("include_tags"),
@@ -83,9 +140,29 @@ def load_audience(path: Path, diagnostics: Diagnostics, base: Audience | None, i
     if len(diagnostics.errors) > errors_before:
         return None
     changes = {key: value for key, value in values.items() if value not in (None, "")}
+    return Profile(path.stem, location.at_line(1), changes, extends,
+                   fields.line_of("extends") if extends else None)
+
+
+def _resolve(profile: Profile, base: Audience | None, parent_lineage: tuple[str, ...], diagnostics: Diagnostics,
+             is_builtin: bool = False) -> Audience | None:
+    """The profile's values over ``base`` (the profile it extends, or the built-in profile it overrides)."""
     if base is None:
-        return Audience(id=path.stem, location=location.at_line(1), is_builtin=is_builtin, **changes)  # type: ignore[arg-type]
-    return replace(base, location=location.at_line(1), is_builtin=False, **changes)
+        if "label" not in profile.changes:
+            diagnostics.error(profile.location, "audience profile is missing the required key 'label'",
+                              "add 'label: ...' (the audience's name, printed on its editions)")
+            return None
+        return Audience(id=profile.id, location=profile.location, is_builtin=is_builtin,  # type: ignore[arg-type]
+                        **profile.changes)
+    lineage = (profile.id, *parent_lineage) if profile.extends else ()
+    return replace(base, id=profile.id, location=profile.location, is_builtin=False, extends=profile.extends,
+                   lineage=lineage, **profile.changes)
+
+
+def load_audience(path: Path, diagnostics: Diagnostics, base: Audience | None, is_builtin: bool = False) -> Audience | None:
+    """One profile file over ``base`` (None: a new audience)."""
+    profile = read_profile(path, diagnostics)
+    return _resolve(profile, base, (), diagnostics, is_builtin) if profile is not None else None
 
 
 def profile_as_yaml(audience: Audience, project_root: Path) -> str:
@@ -99,8 +176,12 @@ def profile_as_yaml(audience: Audience, project_root: Path) -> str:
     set_in_builtin = _keys_of(builtin) if builtin is not None else set()
     where = ("built in" if audience.is_builtin else
              f"{project_file.relative_to(project_root).as_posix()}" + (" over the built-in profile" if builtin else ""))
+    if audience.extends:
+        where += f", extending {audience.extends}"
     lines = [f"# {audience.id}: {where}"]
     for key in AUDIENCE_KEYS:
+        if key == "extends" and not audience.extends:
+            continue
         value = getattr(audience, key)
         if isinstance(value, tuple):
             value = list(value)
@@ -110,6 +191,7 @@ def profile_as_yaml(audience: Audience, project_root: Path) -> str:
                                 default_flow_style=True).strip()
         dumped = dumped[1:-1] if dumped.startswith("{") and dumped.endswith("}") else dumped
         origin = ("set by the project" if key in set_in_project else
+                  f"from {audience.extends}" if audience.extends else
                   "built in" if key in set_in_builtin else "default")
         lines.append(f"{dumped}  # {origin}")
     return "\n".join(lines) + "\n"

@@ -17,7 +17,7 @@ error at the reference's line (recorded in ``env["problems"]``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -28,22 +28,31 @@ HIDDEN_LINK_SCHEME = "briefgen-hidden-reference:"
 """Stands in for the address of a link reference whose definition the audience cannot read."""
 
 
-def audience_matches(expression: str, audience_id: str) -> bool:
-    """``"a b"`` → only a and b; ``"!a"`` → everyone but a; ``"a !b"`` works too."""
+def audience_matches(expression: str, audience: str | Sequence[str]) -> bool:
+    """``"a b"`` → only a and b; ``"!a"`` → everyone but a; ``"a !b"`` works too.
+
+    ``audience`` is an id, or an audience's lineage (its id, then the profiles it extends):
+    a block for a profile reaches the profiles that extend it, and the most specific id named
+    decides (``"community-groups !community-groups-es"`` reaches the large-print variant of
+    community groups but not the Spanish one)."""
+    lineage = (audience,) if isinstance(audience, str) else tuple(audience)
     ids = expression.split()
-    wanted = [i for i in ids if not i.startswith("!")]
+    wanted = {i for i in ids if not i.startswith("!")}
     unwanted = {i[1:] for i in ids if i.startswith("!")}
-    if audience_id in unwanted:
-        return False
-    return not wanted or audience_id in wanted
+    for reader in lineage:
+        if reader in unwanted:
+            return False
+        if reader in wanted:
+            return True
+    return not wanted
 
 
-def is_hidden_div(token: Token, audience_id: str) -> bool:
+def is_hidden_div(token: Token, audience_id: str | Sequence[str]) -> bool:
     expression = token.meta.get("audience") if token.meta else None
     return expression is not None and not audience_matches(str(expression), audience_id)
 
 
-def keep_audience_blocks(tokens: Iterable[Token], audience_id: str) -> list[Token]:
+def keep_audience_blocks(tokens: Iterable[Token], audience_id: str | Sequence[str]) -> list[Token]:
     """Drop the fenced-div blocks this audience does not read (with everything inside)."""
     kept: list[Token] = []
     skip_depth = 0
@@ -90,7 +99,7 @@ def _hide_audience_blocks(state: StateCore) -> None:
     for token in state.tokens:
         outer = next((expression for expression in stack if expression is not None), None)
         if token.type == "div_open":
-            hides = outer is None and is_hidden_div(token, str(audience))
+            hides = outer is None and is_hidden_div(token, audience if isinstance(audience, tuple) else str(audience))
             expression = str(token.meta["audience"]) if hides else None
             stack.append(expression)
             if expression is not None and token.map:

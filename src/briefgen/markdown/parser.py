@@ -159,7 +159,7 @@ def _with_offset(rule, token_type: str):  # type: ignore[no-untyped-def]
 
 
 def parse_markdown(source: MarkdownText, diagnostics: Diagnostics, id_prefix: str = "", language: str = "en",
-                   heading_shift: int = 1, audience: str | None = None) -> ParsedMarkdown:
+                   heading_shift: int = 1, audience: str | tuple[str, ...] | None = None) -> ParsedMarkdown:
     """Parse Markdown; problems found while parsing become located diagnostics.
 
     With ``audience``, the text is parsed as that audience reads it: the audience blocks it
