@@ -98,6 +98,11 @@ def test_content_for_a_profile_reaches_the_profiles_that_extend_it(project: Path
     assert "INTRO-EN-ESPANOL" in spanish and "INTRO-FOR-COMMUNITY" not in spanish, "its own editions text wins"
     assert "CALL-FOR-COMMUNITY" in spanish, "what it does not set comes from the profile it extends"
     assert 'lang="es"' in spanish and "large-print" in large
+    untranslated = [line for line in result.stderr.splitlines() if "untranslated" in line]
+    assert untranslated == [
+        "briefs/b.yaml:8: warning: the 'es' edition for 'community-groups-es' prints 'call_to_action' untranslated; "
+        "add it in the edition's language under editions.community-groups-es.call_to_action",
+    ], result.stderr
 
 
 def test_an_extending_profile_takes_the_values_it_does_not_set(project: Path) -> None:

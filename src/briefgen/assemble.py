@@ -94,19 +94,10 @@ def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: 
     takeaways = overrides.key_takeaways if overrides and overrides.key_takeaways is not None else brief.key_takeaways
     style = (citation_style or (overrides.citation_style if overrides else None) or audience.citation_style
              or brief.citation_style or "numeric")
-    untranslated: list[str] = []
-
     def pick(name: str):  # type: ignore[no-untyped-def]
         value = getattr(overrides, name) if overrides else None
-        if value not in (None, ""):
-            return value
-        if getattr(brief, name) not in (None, "", ()):
-            untranslated.append(name)
-        return getattr(brief, name)
+        return value if value not in (None, "") else getattr(brief, name)
 
-    if overrides is None or overrides.key_takeaways is None:
-        if brief.key_takeaways:
-            untranslated.append("key_takeaways")
     edition = Edition(
         brief=brief,
         audience=audience,
@@ -123,16 +114,33 @@ def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: 
                             if (t := text(source, f"takeaway-{i + 1}")) is not None),
         disclaimer=text(pick("disclaimer"), "disclaimer"),
     )
-    if language.split("-")[0] != DEFAULT_LANGUAGE:
-        report_untranslated(brief, audience, untranslated, diagnostics)
+    report_untranslated(project, brief, audience, diagnostics)
     return edition
 
 
-def report_untranslated(brief: Brief, audience: Audience, keys: Sequence[str], diagnostics: Diagnostics) -> None:
-    """Manifest text in the brief's language printed in an edition for another language: one
-    warning per key, as for a section without its translation."""
-    for key in dict.fromkeys(keys):
-        location = brief.key_locations.get(key, brief.location)
+_TRANSLATED_TEXT = ("title", "subtitle", "summary", "disclaimer", "key_takeaways", "further_questions",
+                    "intro", "call_to_action")
+"""Manifest text an edition prints, which an edition in another language needs in its own words."""
+
+
+def report_untranslated(project: Project, brief: Brief, audience: Audience, diagnostics: Diagnostics) -> None:
+    """Manifest text written in another language than the edition's: the brief's own keys (in
+    the default language), or an ``editions.<id>`` entry of a profile it extends that has another
+    language. One warning per key, as for a section without its translation."""
+    language = (audience.language or DEFAULT_LANGUAGE).split("-")[0]
+    for key in _TRANSLATED_TEXT:
+        source = next((reader for reader in audience.reader_ids if reader in brief.editions
+                       and getattr(brief.editions[reader], key) not in (None, "")), None)
+        if source is None:
+            if getattr(brief, key, None) in (None, "", ()):
+                continue
+            written_in, location = DEFAULT_LANGUAGE, brief.key_locations.get(key, brief.location)
+        else:
+            other = project.audiences.get(source)
+            written_in = ((other.language if other else None) or DEFAULT_LANGUAGE)
+            location = brief.editions[source].location
+        if written_in.split("-")[0] == language:
+            continue
         diagnostics.warning(location, f"the '{audience.language}' edition for '{audience.id}' prints '{key}' untranslated",
                             f"add it in the edition's language under editions.{audience.id}.{key}")
 
