@@ -38,12 +38,14 @@ def new_brief(root: Path, brief_id: str, today: dt.date, title: str = "", sectio
         raise UsageError([Diagnostic(Severity.ERROR, None, f"no section '{s}' (looked for {SECTIONS_DIR}/{s}.md)",
                                      did_you_mean(s, known) or f"create it first: briefgen new section {s}")
                           for s in missing])
+    if not sections and not known:  # a brief with no section is an error: there is nothing to list yet
+        raise UsageError.at(None, f"the project has no section for the brief to list (no {SECTIONS_DIR}/*.md)",
+                            "create one first with: briefgen new section ID")
     path = root / BRIEFS_DIR / f"{brief_id}.yaml"
     if sections:
         listed = "\n".join(f"  - {s}" for s in sections)
-    else:
-        hint = ("  # - " + "\n  # - ".join(known)) if known else "  # - section-id"
-        listed = f"  # (none yet: create one with 'briefgen new section ID', then list it here)\n{hint}"
+    else:  # the first section, so that the brief builds as it is; the others to pick from
+        listed = f"  - {known[0]}" + "".join(f"\n  # - {other}" for other in known[1:])
     text = _fill("brief.yaml.tmpl", brief_id=brief_id, title=_yaml_text(title or _title_from(brief_id)),
                  today=today.isoformat(), summary=_NEW_BRIEF_SUMMARY, sections=listed)
     return _write_new(path, text)

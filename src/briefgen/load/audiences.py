@@ -20,6 +20,8 @@ from briefgen.model import CITATION_STYLES, PAPERS, THEMES, Audience
 
 AUDIENCE_KEYS = ("label", "description", "language", "include_tags", "exclude_tags", "key_takeaways_first",
                  "reading_grade", "max_pages", "citation_style", "theme", "paper")
+MIN_GRADE, MAX_GRADE = 1, 20
+"""A target school grade: 1 (first grade) to 20 (beyond a doctorate on the Flesch–Kincaid scale)."""
 _LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
@@ -54,13 +56,13 @@ def load_audience(path: Path, diagnostics: Diagnostics, base: Audience | None, i
     if not text.strip():
         diagnostics.error(location.at_line(1), "the audience profile is empty", "add at least 'label: ...'")
         return None
+    errors_before = len(diagnostics.errors)  # from here on, any error leaves the profile out
     node = parse_yaml_mapping(text, location.at_line(1), diagnostics, "audience profile")
     if node is None:
         return None
     fields = FieldReader(node, location.at_line(1), diagnostics, "audience profile", AUDIENCE_KEYS)
     if not fields.is_valid:
         return None
-    errors_before = len(diagnostics.errors)
     language = fields.text("language")
     if language and not re.match(_LANGUAGE_TAG, language):
         diagnostics.error(fields.line_of("language"), f"'{language}' is not a language tag",
@@ -72,7 +74,7 @@ def load_audience(path: Path, diagnostics: Diagnostics, base: Audience | None, i
         "include_tags": fields.text_list("include_tags"),
         "exclude_tags": fields.text_list("exclude_tags"),
         "key_takeaways_first": fields.boolean("key_takeaways_first") if fields.has("key_takeaways_first") else None,
-        "reading_grade": fields.number("reading_grade"),
+        "reading_grade": fields.number("reading_grade", minimum=MIN_GRADE, maximum=MAX_GRADE),
         "max_pages": fields.integer("max_pages", minimum=1),
         "citation_style": fields.choice("citation_style", CITATION_STYLES),
         "theme": fields.choice("theme", THEMES),

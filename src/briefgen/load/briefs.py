@@ -16,6 +16,7 @@ BRIEF_KEYS = ("title", "subtitle", "checked", "authors", "organization", "url", 
               "key_takeaways", "sections", "further_questions", "audiences", "nocite", "citation_style", "editions")
 SECTION_REF_KEYS = ("id", "audiences")
 QUESTION_KEYS = ("question", "brief")
+_NO_SECTIONS = "the edition would have no sections"
 EDITION_KEYS = ("title", "subtitle", "summary", "disclaimer", "further_questions", "intro",
                 "call_to_action", "key_takeaways", "sections", "extra_sections", "citation_style")
 
@@ -31,19 +32,19 @@ def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
     if not text.strip():
         diagnostics.error(location.at_line(1), "the brief manifest is empty", "add at least 'title:' and 'sections:'")
         return None
+    errors_before = len(diagnostics.errors)  # from here on, any error leaves the brief out
     node = parse_yaml_mapping(text, location.at_line(1), diagnostics, "brief manifest")
     if node is None:
         return None
     fields = FieldReader(node, location.at_line(1), diagnostics, "brief manifest", BRIEF_KEYS)
     if not fields.is_valid:
         return None
-    errors_before = len(diagnostics.errors)
     title = fields.text("title", required=True)
     if not fields.has("sections"):
         diagnostics.error(location.at_line(1), "brief manifest is missing the required key 'sections'",
                           "list the section ids under 'sections:'")
-    sections = read_list(fields, "sections", lambda n, at: _read_section_ref(n, at, diagnostics))
-    brief_audiences = fields.located_text_list("audiences")
+    sections = read_list(fields, "sections", lambda n, at: _read_section_ref(n, at, diagnostics), _NO_SECTIONS)
+    brief_audiences = fields.located_text_list("audiences", "the brief would have no edition at all")
     nocite = fields.located_text_list("nocite")
     brief = Brief(
         id=brief_id,
@@ -82,13 +83,13 @@ def _web_address(fields: FieldReader, diagnostics: Diagnostics) -> str:
 
 
 def _read_section_ref(node: yaml.Node, at: SourceLocation, diagnostics: Diagnostics) -> SectionRef | None:
-    if isinstance(node, yaml.ScalarNode) and node.value:
+    if isinstance(node, yaml.ScalarNode) and str(node.value).strip():
         return SectionRef(id=str(node.value).strip(), location=at)
     fields = _nested_reader(node, at, diagnostics, "a 'sections' entry", SECTION_REF_KEYS)
     if fields is None:
         return None
     section_id = fields.text("id", required=True)
-    audiences = fields.located_text_list("audiences")
+    audiences = fields.located_text_list("audiences", "no audience would read this section")
     fields.finish()
     if not section_id:
         return None
@@ -97,7 +98,7 @@ def _read_section_ref(node: yaml.Node, at: SourceLocation, diagnostics: Diagnost
 
 
 def _read_question(node: yaml.Node, at: SourceLocation, diagnostics: Diagnostics) -> FurtherQuestion | None:
-    if isinstance(node, yaml.ScalarNode) and node.value:
+    if isinstance(node, yaml.ScalarNode) and str(node.value).strip():
         return FurtherQuestion(question=str(node.value).strip(), location=at)
     fields = _nested_reader(node, at, diagnostics, "a 'further_questions' entry", QUESTION_KEYS)
     if fields is None:
@@ -116,7 +117,7 @@ def _read_markdown_list(fields: FieldReader, key: str, diagnostics: Diagnostics)
         return None
     result = []
     for item in items:
-        if isinstance(item, yaml.ScalarNode) and item.value:
+        if isinstance(item, yaml.ScalarNode) and str(item.value).strip():
             result.append(markdown_from_node(item, fields.at(item)))
         else:
             diagnostics.error(fields.at(item), f"each item of '{key}' must be Markdown text", "write '- text' on its own line")
@@ -138,7 +139,7 @@ def _read_editions(fields: FieldReader, diagnostics: Diagnostics) -> dict[str, E
             continue
         sections = None
         if reader.has("sections"):
-            sections = read_list(reader, "sections", lambda n, a: _read_section_ref(n, a, diagnostics))
+            sections = read_list(reader, "sections", lambda n, a: _read_section_ref(n, a, diagnostics), _NO_SECTIONS)
         questions = None
         if reader.has("further_questions"):
             questions = read_list(reader, "further_questions", lambda n, a: _read_question(n, a, diagnostics))

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
@@ -43,12 +44,40 @@ def markdown_parser(language: str = "en") -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(fenced_div_plugin)
     md.use(citation_plugin)
+    _report_lost_nesting(md)
     md.core.ruler.push("briefgen_lines", _attach_lines)
     md.core.ruler.push("briefgen_headings", _shift_headings)
     md.add_render_rule("citation", _render_citation)
     md.add_render_rule("citation_problem", lambda self, tokens, idx, options, env: "")
     md.add_render_rule("image", _render_image)
     return md
+
+
+MAX_NESTING = 20
+"""markdown-it's limit on nested blocks (its ``maxNesting``): a list takes two levels (the list and
+its item), a block quote or a fenced div one, and text inside the 20th level is dropped by the parser.
+So 9 lists or 19 block quotes inside each other are the most that keep their text; deeper is an error."""
+
+
+def _report_lost_nesting(md: MarkdownIt) -> None:
+    """Text nested deeper than :data:`MAX_NESTING` would vanish without a word: report its first line.
+
+    markdown-it skips the rest of a container once ``state.level`` reaches ``maxNesting``; this
+    wrapper sees the same condition, at the line the parser would skip."""
+    md.options["maxNesting"] = MAX_NESTING
+    tokenize = md.block.tokenize
+
+    def tokenize_reporting_depth(state: StateBlock, start: int, end: int) -> None:
+        if state.level >= MAX_NESTING:
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                state.env.setdefault("problems", []).append((
+                    line, f"lists, block quotes and fenced divs are nested more than {MAX_NESTING - 1} levels deep here "
+                          "(a list counts 2, a block quote or a div 1), so this text would be lost",
+                    "flatten the structure: fewer lists or quotes inside each other"))
+        tokenize(state, start, end)
+
+    md.block.tokenize = tokenize_reporting_depth  # type: ignore[method-assign]
 
 
 _SCRIPT_SCHEME = re.compile(r"^\s*(javascript|vbscript)\s*:", re.IGNORECASE)
