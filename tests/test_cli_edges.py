@@ -220,3 +220,39 @@ def test_a_broken_override_of_a_builtin_profile_is_not_replaced_by_the_builtin(t
     assert not (root / "output" / "b--press.html").exists()
     assert (root / "output" / "b--county-officials.html").exists() == ("-a" not in args)
     assert run_cli(["check", "--strict", "-a", "press"], cwd=root).exit_code == 1
+
+
+READ_ONLY = [["diff", "b", "press", "county-officials"], ["matrix"], ["matrix", "b", "--format", "html"], ["list"],
+             ["audiences"], ["audiences", "show", "press"], ["check"], ["check", "--strict", "--format", "json"]]
+
+
+def _replace_with_file(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path)
+    path.write_text("not a folder\n")
+
+
+@pytest.mark.parametrize(("breakage", "where"), [
+    pytest.param(lambda r: (r / "briefs/b.yaml").write_text("title: [unclosed\n"), "briefs/b.yaml:2", id="manifest-syntax"),
+    pytest.param(lambda r: (r / "briefs/b.yaml").write_text("- a list\n- not a mapping\n"), "briefs/b.yaml:1",
+                 id="manifest-is-a-list"),
+    pytest.param(lambda r: (r / "briefs/b.yaml").write_bytes(b"title: \xff\n"), "briefs/b.yaml:1", id="manifest-not-utf8"),
+    pytest.param(lambda r: (r / "briefs/sections/one.md").write_text("---\ntitle: [\n---\nBody.\n"),
+                 "briefs/sections/one.md:", id="front-matter-syntax"),
+    pytest.param(lambda r: _replace_with_file(r / "briefs/sections"), "briefs/sections: this is a file",
+                 id="sections-folder-is-a-file"),
+    pytest.param(lambda r: _replace_with_file(r / "briefs/audiences"), "briefs/audiences: this is a file",
+                 id="audiences-folder-is-a-file"),
+])
+def test_every_read_only_command_on_a_broken_project(tmp_path: Path, breakage, where: str) -> None:  # type: ignore[no-untyped-def]
+    root = write_project(tmp_path / "p", {"briefs/b.yaml": brief_yaml(),
+                                          "briefs/sections/one.md": section_md("One", "Body.\n"),
+                                          "briefs/audiences/board.yaml": "label: Board\n"})
+    breakage(root)
+    for args in READ_ONLY:
+        result = run_cli(args, cwd=root)
+        assert "Traceback" not in result.output, (args, result.output)
+        assert result.exit_code == 1, (args, result.output)
+        if "json" not in args:
+            assert where in result.output.replace(": error: ", ": "), (args, result.output)
