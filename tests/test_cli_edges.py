@@ -210,7 +210,7 @@ def test_a_cache_write_that_fails_half_way_leaves_no_temporary_file(tmp_path: Pa
 
 
 @pytest.mark.parametrize("args", [["build", "-f", "html"], ["build", "-f", "html", "-a", "press"]])
-def test_a_broken_override_of_a_builtin_profile_is_not_replaced_by_the_builtin(tmp_path: Path, args: list[str]) -> None:
+def test_a_broken_override_of_a_builtin_profile_keeps_its_editions_unwritten(tmp_path: Path, args: list[str]) -> None:
     """The press edition is not made with the built-in values the author meant to change."""
     root = write_project(tmp_path / "p", {"briefs/b.yaml": brief_yaml(),
                                           "briefs/sections/one.md": section_md("One", "Body.\n"),

@@ -43,8 +43,6 @@ def load_audiences(folder: Path, diagnostics: Diagnostics,
             audience = load_audience(path, diagnostics, base=audiences.get(path.stem))
             if audience is not None:
                 audiences[audience.id] = audience
-            else:  # a broken override leaves the audience out, never quietly back on the built-in values
-                audiences.pop(path.stem, None)
     return audiences
 
 

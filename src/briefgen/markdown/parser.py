@@ -77,7 +77,7 @@ def _report_lost_nesting(md: MarkdownIt) -> None:
                     "flatten the structure: fewer lists or quotes inside each other"))
         tokenize(state, start, end)
 
-    md.block.tokenize = tokenize_reporting_depth  # type: ignore[method-assign]
+    md.block.tokenize = tokenize_reporting_depth  # type: ignore[method-assign,assignment]
 
 
 _SCRIPT_SCHEME = re.compile(r"^\s*(javascript|vbscript)\s*:", re.IGNORECASE)
