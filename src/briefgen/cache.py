@@ -165,6 +165,7 @@ class BuildCache:
             handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
+            os.chmod(temporary, 0o644)  # as an ordinary file, not mkstemp's private 0600
             os.replace(temporary, target)
             temporary = None
         except (OSError, ValueError):
