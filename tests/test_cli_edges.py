@@ -256,3 +256,19 @@ def test_every_read_only_command_on_a_broken_project(tmp_path: Path, breakage, w
         assert result.exit_code == 1, (args, result.output)
         if "json" not in args:
             assert where in result.output.replace(": error: ", ": "), (args, result.output)
+
+
+def test_a_brief_for_an_audience_whose_new_profile_is_broken_points_at_the_profile(tmp_path: Path) -> None:
+    """Not "unknown audience": the profile is there, and its own error comes first."""
+    root = write_project(tmp_path / "p", {"briefs/b.yaml": brief_yaml(extra="audiences: [board]\n"),
+                                          "briefs/sections/one.md": section_md("One", "Body.\n"),
+                                          "briefs/audiences/board.yaml": "label: Board\nreading_grade: -1\n"})
+    for args in (["build", "-f", "html"], ["check", "--strict"], ["build", "-f", "html", "-a", "board"]):
+        result = run_cli(args, cwd=root)
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        output = result.output.replace(": error: ", ": ")
+        assert "briefs/audiences/board.yaml:2: 'reading_grade' must be a number from 1 to 20, not '-1'" in output
+        if "-a" not in args:
+            assert ("briefs/b.yaml:4: audience 'board' has errors in its profile (briefs/audiences/board.yaml)"
+                    in output), output
+        assert "unknown audience" not in output

@@ -186,7 +186,12 @@ def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: Markdo
     known = list(project.audiences)
 
     def check(audience_id: str, location: SourceLocation) -> None:
-        if audience_id not in project.audiences:
+        profile = project.root / AUDIENCES_DIR / f"{audience_id}.yaml"
+        if audience_id not in project.audiences and profile.is_file():  # its own errors are reported
+            diagnostics.error(location, f"audience '{audience_id}' has errors in its profile "
+                              f"({SourceLocation(profile).display(project.root)})", "fix the profile first",
+                              rule="structure/unknown-audience")
+        elif audience_id not in project.audiences:
             diagnostics.error(location, f"unknown audience '{audience_id}'",
                               did_you_mean(audience_id, known) or "known audiences: " + ", ".join(known),
                               rule="structure/unknown-audience")
