@@ -236,3 +236,21 @@ def test_a_brief_with_a_duplicate_key_has_no_edition(tmp_path: Path) -> None:
                                                                       "    intro: B.\n")})
     run_cli(["build", "-f", "html"], cwd=root)
     assert not list((root / "output").glob("b--*.html"))
+
+
+@pytest.mark.parametrize(("extra", "where", "message"), [
+    pytest.param("audiences: [press]\neditions:\n  county-officials:\n    intro: Never printed.\n", "briefs/b.yaml:6:",
+                 "'editions.county-officials' is never used: the brief has no edition for 'county-officials'",
+                 id="edition-block-for-an-audience-without-edition"),
+    pytest.param("  - id: two\n    audiences: [county-officials]\naudiences: [press]\n", "briefs/b.yaml:5:",
+                 "section 'two' is listed for 'county-officials', for which the brief has no edition", id="section-entry"),
+])
+def test_text_for_an_audience_the_brief_has_no_edition_for_is_flagged(tmp_path: Path, extra: str, where: str,
+                                                                      message: str) -> None:
+    root = _project(tmp_path / "p", {"briefs/b.yaml": brief_yaml(extra=extra),
+                                     "briefs/sections/two.md": section_md("Two", "Two.\n")})
+    built = run_cli(["build", "-f", "html"], cwd=root)
+    assert built.exit_code == 0, built.output
+    assert _located(built.stderr, where, "warning: " + message), built.stderr
+    checked = run_cli(["check", "--strict"], cwd=root)
+    assert checked.exit_code == 1 and _located(checked.stdout, where, "warning: " + message), checked.stdout

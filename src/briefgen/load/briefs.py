@@ -70,7 +70,26 @@ def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
     fields.finish()
     if len(diagnostics.errors) > errors_before:
         return None
+    _report_unread_text(brief, diagnostics)
     return brief
+
+
+def _report_unread_text(brief: Brief, diagnostics: Diagnostics) -> None:
+    """Text for an audience the brief makes no edition for would never be printed: say so where it is."""
+    if brief.audiences is None:
+        return
+    hint = "add the audience to the brief's 'audiences:' list, or remove it here"
+    for audience_id, overrides in brief.editions.items():
+        if audience_id not in brief.audiences:
+            diagnostics.warning(overrides.location, f"'editions.{audience_id}' is never used: the brief has no edition "
+                                f"for '{audience_id}' (see its 'audiences:' list)", hint)
+    refs = [*brief.sections, *(r for o in brief.editions.values() for r in (*(o.sections or ()), *o.extra_sections))]
+    for ref in refs:
+        for audience_id in ref.audiences or ():
+            if audience_id not in brief.audiences:
+                diagnostics.warning(ref.audience_locations.get(audience_id, ref.location),
+                                    f"section '{ref.id}' is listed for '{audience_id}', for which the brief has no "
+                                    "edition (see its 'audiences:' list)", hint)
 
 
 def _web_address(fields: FieldReader, diagnostics: Diagnostics) -> str:
