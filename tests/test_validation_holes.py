@@ -71,6 +71,10 @@ BROKEN: list = [
                  "briefs/b.yaml:6:", ("each item of 'audiences' must be a word",), id="blank-audience-id"),
     pytest.param({"briefs/b.yaml": brief_yaml(extra="key_takeaways:\n  - ' '\n")},
                  "briefs/b.yaml:5:", ("each item of 'key_takeaways' must be Markdown text",), id="blank-takeaway"),
+    *(pytest.param({"briefs/b.yaml": brief_yaml(extra=f"url: {value}\n")}, "briefs/b.yaml:4:",
+                   ("'url' must be a web address",), id=f"url-{name}")
+      for name, value in (("no-host", "https://"), ("no-scheme", "example.org/b"), ("space", "'https://exa mple.org/'"),
+                          ("javascript", "javascript:alert(1)"), ("broken-ipv6", "'https://[::1/'"))),
     # --- empty lists that leave nothing to print ------------------------------------------------
     pytest.param({"briefs/b.yaml": "title: T\nsections: []\n"},
                  "briefs/b.yaml:2:", ("'sections' is an empty list", "no sections"), id="sections-empty-list"),

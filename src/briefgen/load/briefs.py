@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -94,11 +95,22 @@ def _report_unread_text(brief: Brief, diagnostics: Diagnostics) -> None:
 
 def _web_address(fields: FieldReader, diagnostics: Diagnostics) -> str:
     url = fields.text("url")
-    if url and not url.lower().startswith(("https://", "http://")):
+    if url and not _is_web_address(url):
         diagnostics.error(fields.line_of("url"), f"'url' must be a web address starting with https://, not '{url}'",
                           "give the address where the brief is published online")
         return ""
     return url
+
+
+def _is_web_address(url: str) -> bool:
+    """http(s), a host name, and no spaces or control characters."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed '[' of an IPv6 address
+        return False
+    return (parts.scheme.lower() in ("https", "http") and bool(host)
+            and not any(char.isspace() or not char.isprintable() for char in url))
 
 
 def _read_section_ref(node: yaml.Node, at: SourceLocation, diagnostics: Diagnostics) -> SectionRef | None:
