@@ -75,10 +75,11 @@ def test_new_section_and_brief_build(starter: Path) -> None:
     assert run_cli(["check", "--strict"], cwd=starter).exit_code == 0
 
 
-def test_a_new_brief_without_sections_lists_the_existing_ones_as_comments(starter: Path) -> None:
+def test_a_new_brief_without_sections_lists_the_first_and_the_others_as_comments(starter: Path) -> None:
+    assert run_cli(["new", "section", "costs"], cwd=starter).exit_code == 0
     assert run_cli(["new", "brief", "empty"], cwd=starter).exit_code == 0
     manifest = (starter / "briefs" / "empty.yaml").read_text(encoding="utf-8")
-    assert "  # - background\n" in manifest
+    assert "  - background\n  # - costs\n" in manifest
     assert run_cli(["check", "empty"], cwd=starter).exit_code == 0
 
 

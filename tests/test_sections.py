@@ -42,7 +42,6 @@ def test_front_matter_fields_and_body(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("front", "audiences", "tags"), [
     pytest.param("", None, (), id="no-audiences-means-everyone"),
-    pytest.param("audiences: []\n", (), (), id="empty-audiences-means-no-one"),
     pytest.param("tags: [money]\n", None, ("money",), id="tags-only"),
 ])
 def test_optional_front_matter_keys(tmp_path: Path, front: str, audiences: tuple[str, ...] | None,

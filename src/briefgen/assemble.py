@@ -12,6 +12,7 @@ from pathlib import Path
 
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import DEFAULT_LANGUAGE
+from briefgen.load.briefs import report_unread_text
 from briefgen.load.project import AUDIENCES_DIR, BIBLIOGRAPHY, BRIEFS_DIR, SECTIONS_DIR
 from briefgen.load.yaml_fields import did_you_mean
 from briefgen.markdown.audience_blocks import audience_expressions, audience_matches
@@ -223,6 +224,7 @@ def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: Markdo
                           rule="structure/unknown-audience")
 
     for brief in project.briefs.values():
+        report_unread_text(brief, project.audiences, diagnostics)
         for audience_id in brief.audiences or ():
             check(audience_id, brief.audience_locations.get(audience_id, brief.location))
         for audience_id, overrides in brief.editions.items():

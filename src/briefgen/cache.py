@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -160,14 +161,22 @@ class BuildCache:
             return None
 
     def _write(self, target: Path, text: str) -> None:
-        """Atomically, like the editions; a cache that cannot be written is only a slower next build."""
+        """Atomically, like the editions; a cache that cannot be written is only a slower next build,
+        and a write that fails half-way (a full disk, a folder in the way) leaves no temporary file."""
+        temporary = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            temporary.write_text(text, encoding="utf-8")
+            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.chmod(temporary, 0o644)  # as an ordinary file, not mkstemp's private 0600
             os.replace(temporary, target)
-        except OSError:
+            temporary = None
+        except (OSError, ValueError):
             return
+        finally:
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
 
 
 _MAX_RECORD_BYTES = 64 * 1024 * 1024

@@ -290,6 +290,8 @@ def audiences_show(audience_id: Annotated[str, typer.Argument(metavar="ID", help
     loaded, diagnostics = _load(project)
     _report(diagnostics)
     audience = loaded.audiences.get(audience_id)
+    if audience is None and _is_broken_file(loaded.root, "briefs/audiences", f"{audience_id}.yaml", diagnostics):
+        raise typer.Exit(1)  # its errors are printed above
     if audience is None:
         from briefgen.load.yaml_fields import did_you_mean
 
@@ -298,6 +300,7 @@ def audiences_show(audience_id: Annotated[str, typer.Argument(metavar="ID", help
     from briefgen.load.audiences import profile_as_yaml
 
     typer.echo(profile_as_yaml(audience, loaded.root), nl=False)
+    raise typer.Exit(1 if diagnostics.has_errors else 0)
 
 
 @app.command()
@@ -318,11 +321,12 @@ def matrix(
     if output_format not in renderers:
         _usage(f"unknown format '{output_format}'; choose from text, html, csv")
     loaded, diagnostics = _load(project)
-    briefs = _run(lambda: select_briefs(loaded, (brief_id,) if brief_id else ()))
+    briefs = _run(lambda: select_briefs(loaded, (brief_id,) if brief_id else ()), diagnostics)
     outputs = [renderers[output_format](build_matrix(loaded, brief, select_audiences(loaded, brief, ()), diagnostics))
                for brief in briefs]
     _report(diagnostics)
-    typer.echo(("\n\n" if output_format == "text" else "").join(outputs).rstrip("\n"))
+    if outputs:  # none when the brief asked for has errors (printed above)
+        typer.echo(("\n\n" if output_format == "text" else "").join(outputs).rstrip("\n"))
     raise typer.Exit(1 if diagnostics.has_errors else 0)
 
 
@@ -341,8 +345,12 @@ def diff(
     from briefgen.tailoring import diff_editions
 
     loaded, diagnostics = _load(project)
-    (brief,) = _run(lambda: select_briefs(loaded, (brief_id,)))
-    a, b = _run(lambda: [_edition_audience(loaded, brief, x) for x in (audience_a, audience_b)])
+    chosen = _run(lambda: select_briefs(loaded, (brief_id,)), diagnostics)
+    if not chosen:  # the manifest exists but has errors
+        _report(diagnostics)
+        raise typer.Exit(1)
+    (brief,) = chosen
+    a, b = (_edition_audience(loaded, brief, x, diagnostics) for x in (audience_a, audience_b))
     result = diff_editions(loaded, brief, a, b, diagnostics)
     _report(diagnostics)
     typer.echo(f"{brief.id}: what {a.id} (A) reads that {b.id} (B) does not")
@@ -696,13 +704,24 @@ def _watch(project: Path, briefs: tuple[str, ...], audiences: tuple[str, ...], f
     typer.echo("stopped")
 
 
-def _edition_audience(project, brief, audience_id: str):  # type: ignore[no-untyped-def]
+def _edition_audience(project, brief, audience_id: str, diagnostics):  # type: ignore[no-untyped-def]
     from briefgen.pipeline import select_audiences
 
-    chosen = select_audiences(project, brief, (audience_id,))
+    if audience_id not in project.audiences and _is_broken_file(project.root, "briefs/audiences", f"{audience_id}.yaml",
+                                                                 diagnostics):
+        _report(diagnostics)
+        raise typer.Exit(1)
+    chosen = _run(lambda: select_audiences(project, brief, (audience_id,)), diagnostics)
     if not chosen:
+        _report(diagnostics)
         _usage(f"brief '{brief.id}' has no edition for audience '{audience_id}' (see its 'audiences:' list)")
     return chosen[0]
+
+
+def _is_broken_file(root: Path, folder: str, name: str, diagnostics) -> bool:  # type: ignore[no-untyped-def]
+    """The file exists and loading it found errors (they are in ``diagnostics``)."""
+    path = (root / folder / name).resolve()
+    return any(d.location is not None and d.location.path.resolve() == path for d in diagnostics.errors)
 
 
 def _clip(text: str, limit: int = 110) -> str:
@@ -742,12 +761,15 @@ def _describe_edition(report) -> str:  # type: ignore[no-untyped-def]
     return text
 
 
-def _run(action):  # type: ignore[no-untyped-def]
+def _run(action, loading=None):  # type: ignore[no-untyped-def]
+    """``action()``; its error is printed (after the problems ``loading`` found, which may explain it)."""
     from briefgen.errors import BriefgenError
 
     try:
         return action()
     except BriefgenError as error:
+        if loading is not None:
+            _report(loading)
         for diagnostic in error.diagnostics:
             typer.echo(_format(diagnostic), err=True)
         raise typer.Exit(error.exit_code) from None

@@ -25,7 +25,7 @@ from briefgen.citations.resolve import CitationTable
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, SourceLocation, UsageError
 from briefgen.fingerprints import InputHashes, edition_key
 from briefgen.load.ids import is_valid_id
-from briefgen.load.project import BRIEFS_DIR, load_project
+from briefgen.load.project import AUDIENCES_DIR, BRIEFS_DIR, load_project
 from briefgen.load.yaml_fields import did_you_mean
 from briefgen.model import Audience, Brief, CitationStyle, Edition, OutputFormat, PdfVariant, Project
 from briefgen.outputs import output_folder, prepare_output_dir, write_all_atomic
@@ -325,8 +325,9 @@ def plan_editions(project: Project, options: BuildOptions, markdown: MarkdownCac
 
 def check_request(project: Project, options: BuildOptions, chosen: list[tuple[Brief, Audience]]) -> None:
     """An audience asked for on the command line that a brief asked for has no edition for is a
-    usage error, as is a request that matches no edition at all."""
-    wanted = [a for a in options.audiences if a != "all"]
+    usage error, as is a request that matches no edition at all. (An audience whose profile has
+    errors has its own, located, error already.)"""
+    wanted = [a for a in options.audiences if a != "all" and a in project.audiences]
     if not wanted:
         return
     for brief_id in options.briefs:
@@ -501,7 +502,9 @@ def select_briefs(project: Project, wanted: tuple[str, ...]) -> list[Brief]:
             chosen.append(project.briefs[brief_id])
         # a manifest that exists but is broken has its own error already
         elif not is_valid_id(brief_id) or not (project.root / BRIEFS_DIR / f"{brief_id}.yaml").is_file():
-            hint = did_you_mean(brief_id, list(project.briefs)) or "briefs: " + ", ".join(project.briefs)
+            known = sorted(path.stem for path in (project.root / BRIEFS_DIR).glob("*.yaml"))
+            hint = (did_you_mean(brief_id, known) or "briefs: " + ", ".join(known) if known
+                    else f"there is no manifest in {BRIEFS_DIR}/; start one with briefgen new brief ID")
             raise UsageError.at(None, f"no brief '{brief_id}'", hint)
     return chosen
 
@@ -509,10 +512,11 @@ def select_briefs(project: Project, wanted: tuple[str, ...]) -> list[Brief]:
 def select_audiences(project: Project, brief: Brief, wanted: tuple[str, ...]) -> list[Audience]:
     ids = [a for a in wanted if a != "all"]
     for audience_id in ids:
-        if audience_id not in project.audiences:
+        # a profile that exists but is broken has its own error already
+        if audience_id not in project.audiences and not (project.root / AUDIENCES_DIR / f"{audience_id}.yaml").is_file():
             hint = did_you_mean(audience_id, list(project.audiences)) or "audiences: " + ", ".join(project.audiences)
             raise UsageError.at(None, f"no audience '{audience_id}'", hint)
     for_brief = brief.audiences if brief.audiences is not None else tuple(project.audiences)
     if not ids:
         return [project.audiences[a] for a in for_brief if a in project.audiences]
-    return [project.audiences[a] for a in ids if a in for_brief]
+    return [project.audiences[a] for a in ids if a in for_brief and a in project.audiences]

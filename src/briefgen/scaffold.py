@@ -3,6 +3,7 @@ in ``starter/``. An existing file is never overwritten."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Sequence
@@ -42,12 +43,14 @@ def new_brief(root: Path, brief_id: str, today: dt.date, title: str = "", sectio
         raise UsageError([Diagnostic(Severity.ERROR, None, f"no section '{s}' (looked for {SECTIONS_DIR}/{s}.md)",
                                      did_you_mean(s, known) or f"create it first: briefgen new section {s}")
                           for s in missing])
+    if not sections and not known:  # a brief with no section is an error: there is nothing to list yet
+        raise UsageError.at(None, f"the project has no section for the brief to list (no {SECTIONS_DIR}/*.md)",
+                            "create one first with: briefgen new section ID")
     path = root / BRIEFS_DIR / f"{brief_id}.yaml"
     if sections:
         listed = "\n".join(f"  - {s}" for s in sections)
-    else:
-        hint = ("  # - " + "\n  # - ".join(known)) if known else "  # - section-id"
-        listed = f"  # (none yet: create one with 'briefgen new section ID', then list it here)\n{hint}"
+    else:  # the first section, so that the brief builds as it is; the others to pick from
+        listed = f"  - {known[0]}" + "".join(f"\n  # - {other}" for other in known[1:])
     text = _fill("brief.yaml.tmpl", brief_id=brief_id, title=_yaml_text(title or _title_from(brief_id)),
                  today=today.isoformat(), summary=_NEW_BRIEF_SUMMARY, sections=listed, audiences=_ALL_AUDIENCES)
     return _write_new(path, text)
@@ -79,16 +82,67 @@ def init_project(directory: Path, today: dt.date, brief_id: str = STARTER_BRIEF)
             STARTER_AUDIENCE, "General public", "Residents with no special background: plain words, the bottom line first.",
             reading_grade=8, max_pages=4),
     }
-    existing = [path for path in files if path.exists()]
-    if existing:
-        raise BriefgenError([Diagnostic(Severity.ERROR, SourceLocation(path), "already exists; init never overwrites a file",
-                                        "choose an empty folder, or add to this project with briefgen new")
-                             for path in existing])
-    written = [_write_new(path, text) for path, text in files.items()]
     ignore = directory / ".gitignore"
-    if not ignore.exists():
-        written.append(_write_new(ignore, _fill("gitignore.tmpl")))
+    if not ignore.is_file():  # a .gitignore of the author's own is kept as it is
+        files[ignore] = _fill("gitignore.tmpl")
+    problems = _init_obstacles(directory, list(files))
+    if problems:  # everything is checked before anything is written
+        raise BriefgenError(problems)
+    created_folders = [folder for folder in _folders_to_create(directory, list(files))]
+    written: list[Path] = []
+    try:
+        for path, text in files.items():
+            written.append(_write_new(path, text))
+    except BriefgenError:  # the disk filled up, say: take back what was written, so nothing is half made
+        for path in reversed(written):
+            path.unlink(missing_ok=True)
+        for folder in reversed(created_folders):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
     return written
+
+
+def _init_obstacles(directory: Path, targets: list[Path]) -> list[Diagnostic]:
+    """Why ``init`` cannot write its files: each file or link in the way, each with its reason."""
+    def problem(path: Path, message: str, hint: str) -> Diagnostic:
+        return Diagnostic(Severity.ERROR, SourceLocation(path), message, hint)
+
+    for folder in (*reversed(directory.parents), directory):
+        if folder.exists() and not folder.is_dir():
+            return [problem(folder, "is a file, not a folder; init needs a folder for the project",
+                            "choose another place for the project folder")]
+    problems: dict[Path, Diagnostic] = {}
+    for target in targets:
+        relative = target.relative_to(directory)
+        for depth in range(1, len(relative.parts)):  # the folders between the project folder and the file
+            folder = directory.joinpath(*relative.parts[:depth])
+            if folder in problems:
+                break
+            if folder.is_symlink():
+                problems[folder] = problem(folder, "is a link; init writes only into real folders of the project",
+                                           "remove the link, or choose an empty folder")
+                break
+            if folder.exists() and not folder.is_dir():
+                problems[folder] = problem(folder, f"is a file where init needs the folder '{relative.parts[depth - 1]}/'",
+                                           "rename or remove that file, or choose an empty folder")
+                break
+        else:
+            if target.is_symlink() and not target.exists():
+                problems[target] = problem(target, "is a link to a file that does not exist; init would write through it",
+                                           "remove the link, or choose an empty folder")
+            elif target.is_symlink() or target.exists():
+                problems[target] = problem(target, "already exists; init never overwrites a file",
+                                           "choose an empty folder, or add to this project with briefgen new")
+    return list(problems.values())
+
+
+def _folders_to_create(directory: Path, targets: list[Path]) -> list[Path]:
+    """The folders ``init`` makes, outermost first (the project folder too, when it is new)."""
+    folders = [parent for target in targets for parent in reversed(target.relative_to(directory).parents)]
+    made = [directory.joinpath(folder) for folder in dict.fromkeys(folders)]
+    missing_above = [parent for parent in reversed(directory.parents) if not parent.exists()]
+    return [*missing_above, *(folder for folder in made if not folder.exists())]
 
 
 def _section_text(section_id: str, title: str, body: str) -> str:

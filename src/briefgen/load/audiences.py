@@ -22,6 +22,8 @@ from briefgen.model import CITATION_STYLES, FINDING_LEVELS, PAPERS, THEMES, Audi
 
 AUDIENCE_KEYS = ("label", "extends", "description", "language", "include_tags", "exclude_tags", "key_takeaways_first",
                  "reading_grade", "max_pages", "citation_style", "theme", "paper", "absolute_claims")
+MIN_GRADE, MAX_GRADE = 1, 20
+"""A target school grade: 1 (first grade) to 20 (beyond a doctorate on the Flesch–Kincaid scale)."""
 _LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
@@ -107,13 +109,13 @@ def read_profile(path: Path, diagnostics: Diagnostics) -> Profile | None:
     if not text.strip():
         diagnostics.error(location.at_line(1), "the audience profile is empty", "add at least 'label: ...'")
         return None
+    errors_before = len(diagnostics.errors)  # from here on, any error leaves the profile out
     node = parse_yaml_mapping(text, location.at_line(1), diagnostics, "audience profile")
     if node is None:
         return None
     fields = FieldReader(node, location.at_line(1), diagnostics, "audience profile", AUDIENCE_KEYS)
     if not fields.is_valid:
         return None
-    errors_before = len(diagnostics.errors)
     language = fields.text("language")
     if language and not re.match(_LANGUAGE_TAG, language):
         diagnostics.error(fields.line_of("language"), f"'{language}' is not a language tag",
@@ -122,14 +124,17 @@ def read_profile(path: Path, diagnostics: Diagnostics) -> Profile | None:
     if extends and not is_valid_id(extends):
         diagnostics.error(fields.line_of("extends"), f"'{extends}' is not an audience id",
                           "name one audience profile, e.g. 'extends: community-groups'")
+    label = fields.text("label")
+    if fields.has("label") and not label and fields.node("label") is not None:
+        diagnostics.error(fields.line_of("label"), "'label' is blank", "give 'label' a value")
     values = {
-        "label": fields.text("label"),
+        "label": label,
         "description": fields.text("description"),
         "language": language,
         "include_tags": fields.text_list("include_tags"),
         "exclude_tags": fields.text_list("exclude_tags"),
         "key_takeaways_first": fields.boolean("key_takeaways_first") if fields.has("key_takeaways_first") else None,
-        "reading_grade": fields.number("reading_grade"),
+        "reading_grade": fields.number("reading_grade", minimum=MIN_GRADE, maximum=MAX_GRADE),
         "max_pages": fields.integer("max_pages", minimum=1),
         "citation_style": fields.choice("citation_style", CITATION_STYLES),
         "theme": fields.choice("theme", THEMES),

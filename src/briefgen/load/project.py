@@ -32,6 +32,10 @@ def load_project(root: Path, diagnostics: Diagnostics,
     if not briefs_dir.is_dir():
         raise UsageError.at(SourceLocation(root), "this folder is not a brief project (no 'briefs/' folder)",
                             "run briefgen in a project folder, pass -C/--project DIR, or start one with 'briefgen init DIR'")
+    for folder in (SECTIONS_DIR, AUDIENCES_DIR):  # a file in their place would hide every section or profile
+        if (root / folder).exists() and not (root / folder).is_dir():
+            diagnostics.error(SourceLocation(root / folder), f"this is a file, but briefgen reads the folder '{folder}/' here",
+                              "rename the file, and keep sections and audience profiles in folders of these names")
     briefs: dict[str, Brief] = {}
     for path in inside_project(sorted(briefs_dir.glob("*.yaml")), root, diagnostics):
         brief = load_brief(path, diagnostics)

@@ -38,7 +38,7 @@ def load_section(path: Path, diagnostics: Diagnostics) -> Section | None:
     if not fields.is_valid:
         return None
     title = fields.text("title", required=True)
-    audiences = fields.located_text_list("audiences")
+    audiences = fields.located_text_list("audiences", "no audience would read this section")
     tags = fields.text_list("tags") or ()
     fields.finish()
     if not title:

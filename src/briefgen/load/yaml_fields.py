@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -30,6 +31,13 @@ def parse_yaml(text: str, location: SourceLocation, diagnostics: Diagnostics) ->
 
     ``location.line`` is the file line of the text's first line (front matter starts at 2).
     """
+    node = _compose(text, location, diagnostics)
+    if node is not None:
+        report_duplicate_keys(node, location, diagnostics)
+    return node
+
+
+def _compose(text: str, location: SourceLocation, diagnostics: Diagnostics) -> yaml.Node | None:
     if _FAST_LOADER is not None:
         try:
             return yaml.compose(text, Loader=_FAST_LOADER)
@@ -86,6 +94,34 @@ def quote_hint(raw: str) -> str:
     return ""
 
 
+def report_duplicate_keys(root: yaml.Node, location: SourceLocation, diagnostics: Diagnostics) -> None:
+    """Every key set twice in any mapping of the tree, at any depth: an error at the second, naming the first.
+
+    YAML loaders keep the last value without a word, so ``editions:`` with the same audience twice
+    would silently lose the first block."""
+    seen_nodes: set[int] = set()
+    pending = [root]
+    while pending:  # a loop, not recursion: nesting depth is the author's choice
+        node = pending.pop()
+        if id(node) in seen_nodes:  # an alias repeats a node (and may point back to itself)
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            pending.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            first_lines: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
+                    line = location.line + key_node.start_mark.line
+                    if key_node.value in first_lines:
+                        diagnostics.error(location.at_line(line),
+                                          f"duplicate key '{key_node.value}' (first set on line {first_lines[key_node.value]})",
+                                          "keep one of them")
+                    else:
+                        first_lines[key_node.value] = line
+                pending.append(value_node)
+
+
 def parse_yaml_mapping(text: str, location: SourceLocation, diagnostics: Diagnostics, what: str,
                        empty_at: SourceLocation | None = None) -> yaml.Node | None:
     """Like :func:`parse_yaml`, but a file with no keys at all (only comments) is an error too."""
@@ -129,9 +165,7 @@ class FieldReader:
             if not isinstance(key, str):
                 diagnostics.error(self.at(key_node), f"{what} has a key that is not text", "use plain words as keys")
                 continue
-            if key in self.values:
-                diagnostics.error(self.at(key_node), f"duplicate key '{key}' (first set on line {self.key_lines[key]})",
-                                  "keep one of them")
+            if key in self.values:  # reported by parse_yaml, which read every mapping of the file
                 continue
             self.values[key] = value_node
             self.key_lines[key] = self.at(key_node).line
@@ -183,13 +217,20 @@ class FieldReader:
         value, node = found
         if isinstance(value, (dt.date, bool)) or isinstance(value, (int, float)):
             return str(node.value)
-        return str(value).strip()
+        text = str(value).strip()
+        if required and not text:
+            self.diagnostics.error(self.at(node), f"'{key}' is blank", f"give '{key}' a value")
+        return text
 
     def markdown(self, key: str, required: bool = False) -> MarkdownText | None:
         found = self._scalar(key, required, "Markdown text")
         if found is None:
             return None
         _value, node = found
+        if not str(node.value).strip():  # only spaces: as if the key were not there
+            if required:
+                self.diagnostics.error(self.at(node), f"'{key}' is blank", f"give '{key}' a value")
+            return None
         return markdown_from_node(node, self.at(node))
 
     def date(self, key: str) -> dt.date | None:
@@ -216,13 +257,19 @@ class FieldReader:
             return None
         return value
 
-    def number(self, key: str) -> float | None:
+    def number(self, key: str, minimum: float = -math.inf, maximum: float = math.inf) -> float | None:
+        """A finite number from ``minimum`` to ``maximum`` (``.nan`` and ``.inf`` are YAML numbers too)."""
         found = self._scalar(key, False, "a number")
         if found is None:
             return None
         value, node = found
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.diagnostics.error(self.at(node), f"'{key}' must be a number, not '{node.value}'", f"write e.g. '{key}: 8'")
+        if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+                or not minimum <= value <= maximum):
+            allowed = (f" from {minimum:g} to {maximum:g}" if math.isfinite(minimum) and math.isfinite(maximum)
+                       else f" of at least {minimum:g}" if math.isfinite(minimum)
+                       else f" of at most {maximum:g}" if math.isfinite(maximum) else "")
+            self.diagnostics.error(self.at(node), f"'{key}' must be a number{allowed}, not '{node.value}'",
+                                   f"write e.g. '{key}: 8'")
             return None
         return float(value)
 
@@ -247,30 +294,37 @@ class FieldReader:
             return None
         return choices[list(choices).index(value)]  # type: ignore[arg-type]
 
-    def sequence(self, key: str) -> list[yaml.Node] | None:
+    def sequence(self, key: str, empty: str = "") -> list[yaml.Node] | None:
+        """The list's items. ``empty`` says why an empty list makes no sense here (then it is an error)."""
         node = self.values.get(key)
         if node is None:
             return None
         if isinstance(node, yaml.ScalarNode) and node.value == "" and node.tag.endswith(":null"):
-            return []
-        if not isinstance(node, yaml.SequenceNode):
+            items: list[yaml.Node] = []
+        elif not isinstance(node, yaml.SequenceNode):
             self.diagnostics.error(self.at(node), f"'{key}' must be a list, not {_describe(node)}",
                                    f"write one item per line under '{key}:', each starting with '- '")
             return None
-        return list(node.value)
+        else:
+            items = list(node.value)
+        if empty and not items:
+            self.diagnostics.error(self.at(node), f"'{key}' is an empty list: {empty}",
+                                   f"list at least one item under '{key}:', or remove the key")
+            return None
+        return items
 
-    def text_list(self, key: str) -> tuple[str, ...] | None:
-        items = self.located_text_list(key)
+    def text_list(self, key: str, empty: str = "") -> tuple[str, ...] | None:
+        items = self.located_text_list(key, empty)
         return None if items is None else tuple(items)
 
-    def located_text_list(self, key: str) -> dict[str, SourceLocation] | None:
+    def located_text_list(self, key: str, empty: str = "") -> dict[str, SourceLocation] | None:
         """The items of a list of words, each with the line it is written on."""
-        items = self.sequence(key)
+        items = self.sequence(key, empty)
         if items is None:
             return None
         result: dict[str, SourceLocation] = {}
         for item in items:
-            if not isinstance(item, yaml.ScalarNode) or item.value == "":
+            if not isinstance(item, yaml.ScalarNode) or not str(item.value).strip():
                 self.diagnostics.error(self.at(item), f"each item of '{key}' must be a word or short text",
                                        "write '- item' on its own line")
                 continue
@@ -300,8 +354,9 @@ def markdown_from_node(node: yaml.ScalarNode, location: SourceLocation) -> Markd
     return MarkdownText(str(node.value), location.at_line(first_line))
 
 
-def read_list(reader: FieldReader, key: str, read_item: Callable[[yaml.Node, SourceLocation], T | None]) -> tuple[T, ...]:
-    items = reader.sequence(key) or []
+def read_list(reader: FieldReader, key: str, read_item: Callable[[yaml.Node, SourceLocation], T | None],
+              empty: str = "") -> tuple[T, ...]:
+    items = reader.sequence(key, empty) or []
     result = []
     for item in items:
         value = read_item(item, reader.at(item))

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline import image as image_rule
@@ -63,6 +64,7 @@ def markdown_parser(language: str = "en", typographer: bool = True) -> MarkdownI
     md.use(audience_wall_plugin)
     md.inline.ruler.at("link", _with_offset(link_rule, "link_open"))
     md.inline.ruler.at("image", _with_offset(image_rule, "image"))
+    _report_lost_nesting(md)
     md.core.ruler.push("briefgen_lines", _attach_lines)
     md.core.ruler.push("briefgen_heading_attributes", heading_attributes)
     md.core.ruler.push("briefgen_image_attributes", image_attributes)
@@ -100,6 +102,31 @@ def render_phrase(text: str, language: str = "en") -> str:
             child.content, child.children = md.renderer.renderInlineAsText(child.children or [], md.options, {}), None
     html = md.renderer.render(tokens, md.options, {})
     return text[:len(text) - len(text.lstrip())] + html + text[len(text.rstrip()):]
+MAX_NESTING = 20
+"""markdown-it's limit on nested blocks (its ``maxNesting``): a list takes two levels (the list and
+its item), a block quote or a fenced div one, and text inside the 20th level is dropped by the parser.
+So 9 lists or 19 block quotes inside each other are the most that keep their text; deeper is an error."""
+
+
+def _report_lost_nesting(md: MarkdownIt) -> None:
+    """Text nested deeper than :data:`MAX_NESTING` would vanish without a word: report its first line.
+
+    markdown-it skips the rest of a container once ``state.level`` reaches ``maxNesting``; this
+    wrapper sees the same condition, at the line the parser would skip."""
+    md.options["maxNesting"] = MAX_NESTING
+    tokenize = md.block.tokenize
+
+    def tokenize_reporting_depth(state: StateBlock, start: int, end: int) -> None:
+        if state.level >= MAX_NESTING:
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                state.env.setdefault("problems", []).append((
+                    line, f"lists, block quotes and fenced divs are nested more than {MAX_NESTING - 1} levels deep here "
+                          "(a list counts 2, a block quote or a div 1), so this text would be lost",
+                    "flatten the structure: fewer lists or quotes inside each other"))
+        tokenize(state, start, end)
+
+    md.block.tokenize = tokenize_reporting_depth  # type: ignore[method-assign,assignment]
 
 
 _SCRIPT_SCHEME = re.compile(r"^\s*(javascript|vbscript)\s*:", re.IGNORECASE)

@@ -3,14 +3,14 @@
 Two watchers: one over folders and their subfolders (``briefs/``, briefgen's templates,
 image folders), one over the project folder alone (``references.bib``), so a large
 ``.venv`` or ``output/`` next to the project is never walked. Only files briefgen reads
-count; editor swap files, ``output/`` and hidden folders never do.
+count; editor swap files, the editions briefgen writes and hidden folders never do.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from briefgen.load.project import BIBLIOGRAPHY
@@ -25,8 +25,9 @@ class ChangeFeed:
     READY_TIMEOUT = 10.0
     """Seconds to wait for a watcher to be in place before going on without that certainty."""
 
-    def __init__(self, ignored: Sequence[Path], stop: threading.Event) -> None:
-        self.ignored = [path.resolve() for path in ignored]
+    def __init__(self, is_ignored: Callable[[Path], bool], stop: threading.Event) -> None:
+        self.is_ignored = is_ignored
+        """Files briefgen writes itself (the editions): never a change to rebuild for."""
         self.recursive: list[Path] = []
         self.stop = stop
         self._queue: queue.Queue[set[Path] | BaseException] = queue.Queue()
@@ -95,7 +96,7 @@ class ChangeFeed:
         if path.suffix.lower() not in RELEVANT_SUFFIXES:
             return False
         resolved = path.resolve()
-        if any(resolved.is_relative_to(folder) for folder in self.ignored):
+        if self.is_ignored(resolved):
             return False
         for folder in self.recursive:
             if resolved.is_relative_to(folder.resolve()):

@@ -31,6 +31,9 @@ from briefgen.outputs import prepare_output_dir, write_all_atomic
 from briefgen.pipeline import BuildOptions, build_edition, select_audiences, select_briefs
 from briefgen.project_files import referenced_path
 
+OUTPUT_SUFFIXES = (".html", ".pdf", ".handout.pdf", ".png")
+"""The files an edition can have in the output folder (see ``briefgen build -f``)."""
+
 PACKAGE_FOLDERS = ("templates", "themes", "i18n", "audiences")
 """briefgen's own files that shape every edition."""
 
@@ -100,9 +103,11 @@ class LiveEditions:
         self._lock = threading.Lock()
         self._package = Path(str(resources.files("briefgen"))).resolve()
         self._digests: dict[Path, str | None] = {}
+        """Content hashes of the files the editions read, as of their last build."""
         self._warned: set[Diagnostic] = set()
         """Warnings already printed: said again only when the file they point at changes."""
-        """Content hashes of the files the editions read, as of their last build."""
+        self._written: set[Path] = set()
+        self._said_stale: set[Path] = set()
 
     # --- reading (any thread) -----------------------------------------------------------
 
@@ -125,6 +130,11 @@ class LiveEditions:
             if path.is_relative_to(self.root) and path.parent != self.root and not path.is_relative_to(self.root / BRIEFS_DIR):
                 recursive.add(self.root / path.relative_to(self.root).parts[0])
         return sorted(p for p in recursive if p.is_dir()), [self.root]
+
+    def is_own_output(self, path: Path) -> bool:
+        """A file this watcher writes: its change never starts a round, wherever the output folder is
+        (``-o .`` or ``-o briefs`` put it among the watched sources)."""
+        return path.resolve() in self._written
 
     def is_global(self, path: Path) -> bool:
         """A change that concerns every edition."""
@@ -270,9 +280,26 @@ class LiveEditions:
         assert self.options.output_dir is not None
         try:
             folder = prepare_output_dir(self.options.output_dir)
+            self._written.update(folder / file_name for file_name in files)  # before writing: no event is missed
             work.written.extend(write_all_atomic(folder, files))
         except BriefgenError as error:
             found.extend(error.diagnostics)
+            return
+        self._say_stale(folder, name, files, found)
+
+    def _say_stale(self, folder: Path, name: str, files: dict[str, bytes], found: Diagnostics) -> None:
+        """An output of this edition that watch does not make (a PDF from an earlier build, beside the HTML
+        written now) no longer matches the sources: said once per file, so nobody hands it out unawares."""
+        for suffix in OUTPUT_SUFFIXES:
+            other = folder / f"{name}{suffix}"
+            if other.name in files or other in self._said_stale or not other.is_file():
+                continue
+            self._said_stale.add(other)
+            made = ", ".join(Path(file_name).suffix.lstrip(".").upper() for file_name in files)
+            found.warning(SourceLocation(other), f"is stale: watch updates only the {made} of this edition, "
+                          "so this file does not show the changes made since it was built",
+                          "refresh it with briefgen build, or watch with -f "
+                          + ("handout" if suffix == ".handout.pdf" else suffix.lstrip(".")))
 
 
 def image_dependencies(edition: Edition) -> frozenset[Path]:

@@ -12,6 +12,8 @@ a web page elsewhere cannot read drafts through DNS rebinding.
 from __future__ import annotations
 
 import json
+import socket
+import sys
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
@@ -25,6 +27,10 @@ from briefgen.errors import Diagnostic, Severity, UsageError
 from briefgen.watch.rebuild import EditionState, LiveEditions
 
 STATUS_PATH = "/_briefgen/status"
+IDLE_SECONDS = 5
+"""A connection that sends nothing for this long is closed."""
+CONNECTION_SECONDS = 60
+"""No connection stays open longer than this, whatever it sends."""
 HOST = "127.0.0.1"
 POLL_MILLISECONDS = 500
 
@@ -55,11 +61,10 @@ def start_server(live: LiveEditions, port: int, format_problem: Callable[[Diagno
         describe = staticmethod(format_problem)
 
     try:
-        server = ThreadingHTTPServer((HOST, port), Handler)
+        server = _QuietServer((HOST, port), Handler)
     except OSError as error:
         raise UsageError.at(None, f"cannot serve on {HOST}:{port} ({error.strerror})",
                             "choose another port with --port (0 picks a free one)") from None
-    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="briefgen-preview", daemon=True).start()
     return server
 
@@ -85,10 +90,42 @@ def with_problem_banner(html: str, problems: list[str], note: str) -> str:
     return html[:end] + "\n" + banner + html[end:]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that closes the tab mid-page, or a connection that times out, is not a problem
+        to print: only a real failure of the server is (with the standard report)."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class _Handler(BaseHTTPRequestHandler):
     editions: LiveEditions
     describe: Callable[[Diagnostic], str]
     server_version = "briefgen-preview"
+    timeout = IDLE_SECONDS  # a connection that sends nothing is closed, so it cannot hold a thread
+
+    def setup(self) -> None:
+        super().setup()
+        # A client that trickles its request a byte at a time still loses the connection at the deadline.
+        self._deadline = threading.Timer(CONNECTION_SECONDS, self._close_connection)
+        self._deadline.daemon = True
+        self._deadline.start()
+
+    def finish(self) -> None:
+        self._deadline.cancel()
+        try:
+            super().finish()
+        except OSError:  # the client went away while the last bytes were flushed
+            pass
+
+    def _close_connection(self) -> None:
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
         if not self._is_local_host():

@@ -25,7 +25,7 @@ def run_session(root: Path, options: WatchOptions, serve: ServeOptions, stop: th
     """Runs until ``stop`` is set (or Ctrl-C). ``on_ready`` gets the preview URL (None when not serving)."""
     live = LiveEditions(root, options)
     live.check_selection()
-    feed = ChangeFeed([options.output_dir] if options.output_dir is not None else [], stop)
+    feed = ChangeFeed(live.is_own_output, stop)
     server = None
     try:
         if serve.is_serving:
