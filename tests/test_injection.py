@@ -242,7 +242,8 @@ def test_author_links_in_the_pdf_only_reach_the_web_mail_or_the_brief(make_proje
     assert result.exit_code == 0, result.output
     reader = pypdf.PdfReader(project / "output" / "b--press.pdf")
     actions = pdf_actions(reader)
-    assert sorted(actions) == ["/URI https://example.org/report", "/URI mailto:office@example.org"]
+    # a file beside the PDF stays a relative link, as another brief's PDF does; nothing reaches out of its folder
+    assert sorted(actions) == ["/URI https://example.org/report", "/URI mailto:office@example.org", "/URI notes.pdf"]
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "a file, data, a relative file, a folder" in text, "link texts stay"
     assert str(project) not in text and "file:" not in "".join(actions)
@@ -471,7 +472,7 @@ def test_the_reload_script_cannot_be_ended_by_an_edition_name() -> None:
 
 def test_the_pdf_renderer_drops_any_link_a_pdf_may_not_carry(tmp_path: Path) -> None:
     """The last guard, given markup no brief can produce: script and data links are dropped and
-    reported, file links (relative links resolved against the build folder) dropped."""
+    reported; file links and relative links out of the PDF's folder dropped; a file beside it kept."""
     from briefgen.errors import Diagnostics, SourceLocation
     from briefgen.render.pdf import render_pdf
 
@@ -482,7 +483,7 @@ def test_the_pdf_renderer_drops_any_link_a_pdf_may_not_carry(tmp_path: Path) -> 
     location = SourceLocation(Path("briefs/b.yaml"), 1)
     pdf = render_pdf(html, tmp_path, [tmp_path], location, diagnostics)
     reader = pypdf.PdfReader(io.BytesIO(pdf.data))
-    assert pdf_actions(reader) == ["/URI https://example.org/"]
+    assert sorted(pdf_actions(reader)) == ["/URI https://example.org/", "/URI notes.pdf"]
     errors = [d.format() for d in diagnostics.errors]
     assert len(errors) == 2 and all(e.startswith("briefs/b.yaml:1: ") for e in errors), errors
     assert "'javascript:alert(1)'" in errors[0] and "'data:text/html,x'" in errors[1]

@@ -160,22 +160,36 @@ def _keep_safe_links(document: weasyprint.Document, location: SourceLocation, di
     """Drop every link the PDF must not carry, whatever put it in the page.
 
     Links inside the document stay, and so do web, mail and phone links, and relative links to
-    files beside the PDF (another brief's PDF, made relative by :func:`keep_links_relative`). A
-    ``file:`` link left over would open a file on the reader's own computer, or nothing, and print
-    the builder's folder into the PDF: its text stays, unlinked. Anything else (``javascript:``,
-    ``data:``, attachments) cannot come from a brief, so it is reported too.
+    files in the PDF's own folder or below it (another brief's PDF, made relative by
+    :func:`keep_links_relative`). A relative link that climbs out of that folder (``../``), or a
+    ``file:`` link left over, would open a file on the reader's own computer, or nothing, and
+    print the builder's folders into the PDF: its text stays, unlinked. Anything else
+    (``javascript:``, ``data:``, attachments) cannot come from a brief, so it is reported too.
     """
     for page in document.pages:
         kept = []
         for link in page.links:
             link_type, target = link[0], str(link[1])
             scheme = urlparse(target).scheme.lower()
-            if link_type == "internal" or (link_type == "external" and (scheme in PDF_LINK_SCHEMES or scheme == "")):
+            if link_type == "internal" or (link_type == "external" and scheme in PDF_LINK_SCHEMES):
                 kept.append(link)
+            elif link_type == "external" and scheme == "" and _stays_beside(target):
+                kept.append(link)
+            elif scheme == "":
+                continue
             elif scheme != "file":
                 diagnostics.error(location, f"the PDF would carry a link to '{target[:80]}', which it may not",
                                   "link only to web addresses, e-mail addresses or places in the brief")
         page.links[:] = kept
+
+
+def _stays_beside(target: str) -> bool:
+    """A relative link to the PDF's folder or below: no absolute path, no ``..`` out of it."""
+    path = unquote(urlparse(target).path)
+    if not path or path.startswith(("/", "\\")) or "\\" in path:
+        return False
+    normal = posixpath.normpath(path)
+    return normal != ".." and not normal.startswith("../")
 
 
 @contextlib.contextmanager
