@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.assemble import keep_audience_blocks
 from briefgen.errors import Diagnostics
 from briefgen.load.sections import load_section
+from briefgen.markdown.audience_blocks import keep_audience_blocks
 from briefgen.markdown.parser import parse_markdown, walk_tokens
 from conftest import REPO_ROOT
 

@@ -27,10 +27,10 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from briefgen.assemble import audience_matches
 from briefgen.check.editions import CheckedEdition
 from briefgen.check.evidence import IDENTIFIERS, TextUnit, blank, plain_words, text_units
 from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.markdown.audience_blocks import audience_matches
 from briefgen.markdown.parser import parse_markdown
 from briefgen.model import Project, Section
 
@@ -64,13 +64,15 @@ def check_edition_conflicts(project: Project, editions: Sequence[CheckedEdition]
         for included in checked.edition.sections:
             sections.setdefault(included.section.location.path, included.section)
     for section in sections.values():
-        for location, message in section_conflicts(section, tuple(project.audiences)):
+        readers = tuple(audience.reader_ids for audience in project.audiences.values())
+        for location, message in section_conflicts(section, readers):
             diagnostics.info(location, message,
                              "make sure every audience is told the same facts, then reword one block or leave it "
                              "as it is (this is a prompt, not an error)", rule="evidence/edition-conflict")
 
 
-def section_conflicts(section: Section, audience_ids: Sequence[str]) -> Iterator[tuple[SourceLocation, str]]:
+def section_conflicts(section: Section, audience_ids: Sequence[str | Sequence[str]]) -> Iterator[tuple[SourceLocation, str]]:
+    """``audience_ids``: each audience as its id or its lineage (id, then the profiles it extends)."""
     language = (section.language or "en").split("-")[0]
     negation = _NEGATIONS.get(language, _NEGATIONS["en"])
     parsed = parse_markdown(section.body, Diagnostics(), language=language)
