@@ -141,7 +141,7 @@ def test_translation_is_chosen_by_language_with_spanish_labels(make_project) -> 
     assert section_titles(html) == ["Uno", "Two"]
     assert "Texto en español" in html and "Only in English." in html
     assert "¿Una pregunta?" in html and "Resumen del informe." in html
-    for label in ("Verificado el 1 de diciembre de 2026", "Resumen", "Fuentes", "Edición para: Vecinos"):
+    for label in ("Verificado el 24 de enero de 2026", "Resumen", "Fuentes", "Edición para: Vecinos"):
         assert label in html
     assert '"Página " counter(page) " de " counter(pages)' in html
 
