@@ -224,7 +224,7 @@ def test_spanish_example_edition_pdf_is_spanish(tmp_path: Path) -> None:
     pdf = tmp_path / "287g-police-ice--community-groups-es.pdf"
     assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "es"
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for label in ("Verificado el 24 de enero de 2026", "Puntos clave", "Resumen", "Fuentes", "Página 1 de"):
+    for label in ("Verificado el 1 de diciembre de 2026", "Puntos clave", "Resumen", "Fuentes", "Página 1 de"):
         assert label in text
     html = (tmp_path / "287g-police-ice--community-groups-es.html").read_text(encoding="utf-8")
     assert '<html lang="es">' in html
