@@ -23,6 +23,16 @@ _THOUSANDS = re.compile(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}(?!\d))")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
+def spanish_readers() -> tuple[str, ...]:
+    """The Spanish profile's lineage: itself and the community-groups profile it extends."""
+    from briefgen.load.audiences import load_audiences
+
+    diagnostics = Diagnostics()
+    audiences = load_audiences(REPO_ROOT / "briefs" / "audiences", diagnostics)
+    assert not diagnostics.errors, diagnostics.items
+    return audiences[SPANISH_AUDIENCE].reader_ids
+
+
 def twin_pairs() -> list[Path]:
     return sorted(SECTIONS.glob("*.es.md"))
 
@@ -33,7 +43,7 @@ def read_for_spanish_readers(path: Path, language: str) -> tuple[str, set[str]]:
     section = load_section(path, diagnostics)
     assert section is not None and not diagnostics.errors, diagnostics.items
     parsed = parse_markdown(section.body, diagnostics, language=language)
-    tokens = keep_audience_blocks(parsed.tokens, SPANISH_AUDIENCE)
+    tokens = keep_audience_blocks(parsed.tokens, spanish_readers())
     words: list[str] = []
     keys: set[str] = set()
     for token in walk_tokens(tokens):
