@@ -37,7 +37,8 @@ app = typer.Typer(
 
 ProjectOption = Annotated[
     Path,
-    typer.Option("-C", "--project", help="The brief project folder.", file_okay=False, show_default="current folder"),
+    typer.Option("-C", "--project", metavar="DIR",
+                 help="The brief project folder.", file_okay=False, show_default="current folder"),
 ]
 
 
@@ -140,23 +141,27 @@ def root(
 
 @app.command()
 def build(
-    briefs: Annotated[Optional[list[str]], typer.Argument(help="Brief ids to build (default: every brief).",
+    briefs: Annotated[Optional[list[str]], typer.Argument(metavar="BRIEF", help="Brief ids to build (default: every brief).",
                                                           show_default=False, autocompletion=_complete_briefs)] = None,
-    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
+    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", metavar="ID",
+                                                          help="Audience id, repeatable, or 'all'.",
                                                           show_default=False, autocompletion=_complete_audiences)] = None,
     output_format: Annotated[Optional[list[str]], typer.Option(
-        "-f", "--format", show_default=False, autocompletion=_complete_build_formats,
+        "-f", "--format", show_default=False, autocompletion=_complete_build_formats, metavar="html|pdf|handout|png",
         help="html, pdf, handout (a one-sheet PDF to hand out) or png (the PDF's first page), "
              "repeatable (default: html and pdf).")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="DIR",
+                                                   help="Output folder (default: PROJECT/output).",
                                                    file_okay=False, show_default=False)] = None,
-    citation_style: Annotated[Optional[str], typer.Option("--citation-style", help="numeric, author-date or notes.",
+    citation_style: Annotated[Optional[str], typer.Option("--citation-style", metavar="STYLE",
+                                                          help="numeric, author-date or notes.",
                                                           show_default=False,
                                                           autocompletion=_complete_citation_styles)] = None,
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Download images linked from other web sites.")] = False,
-    pdf_variant: Annotated[str, typer.Option("--pdf-variant", help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival).",
+    pdf_variant: Annotated[str, typer.Option("--pdf-variant", metavar="pdf/ua-1|pdf/a-3b",
+                                             help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival).",
                                              autocompletion=_complete_pdf_variants)] = "pdf/ua-1",
-    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="Worker processes (default: one per CPU).",
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", metavar="N", help="Worker processes (default: one per CPU).",
                                                 show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every edition, even unchanged ones.")] = False,
     project: ProjectOption = Path("."),
@@ -306,7 +311,7 @@ def audiences_show(audience_id: Annotated[str, typer.Argument(metavar="ID", help
 @app.command()
 def matrix(
     brief_id: Annotated[Optional[str], typer.Argument(metavar="[BRIEF]", help="Brief id (default: every brief).")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="text, html or csv.",
+    output_format: Annotated[str, typer.Option("--format", metavar="text|csv|html", help="text, html or csv.",
                                                autocompletion=_choices("text", "html", "csv"))] = "text",
     project: ProjectOption = Path("."),
 ) -> None:
@@ -374,9 +379,9 @@ def diff(
 def refs(
     keys: Annotated[Optional[list[str]], typer.Argument(metavar="[KEY ...]", help="Entry keys (default: every entry).",
                                                         show_default=False, autocompletion=_complete_keys)] = None,
-    style: Annotated[str, typer.Option("--style", help="numeric, author-date or notes.",
+    style: Annotated[str, typer.Option("--style", metavar="STYLE", help="numeric, author-date or notes.",
                                        autocompletion=_complete_citation_styles)] = "numeric",
-    language: Annotated[str, typer.Option("--language", help="Language of labels and dates (en, es).",
+    language: Annotated[str, typer.Option("--language", metavar="en|es", help="Language of labels and dates (en, es).",
                                           autocompletion=_choices("en", "es"))] = "en",
     project: ProjectOption = Path("."),
 ) -> None:
@@ -421,7 +426,8 @@ def refs(
 def check(
     briefs: Annotated[Optional[list[str]], typer.Argument(metavar="BRIEF", help="Brief ids to check (default: every brief).",
                                                           show_default=False, autocompletion=_complete_briefs)] = None,
-    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
+    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", metavar="ID",
+                                                          help="Audience id, repeatable, or 'all'.",
                                                           show_default=False, autocompletion=_complete_audiences)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too (exit 1).")] = False,
     output_format: Annotated[str, typer.Option("--format", metavar="text|json|github",
@@ -494,7 +500,7 @@ app.add_typer(new_app, name="new")
 @new_app.command("brief")
 def new_brief(
     brief_id: Annotated[str, typer.Argument(metavar="ID", help="The brief id: lower-case letters, digits and '-'.")],
-    title: Annotated[str, typer.Option("--title", help="The brief's question (default: from the id).")] = "",
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="The brief's question (default: from the id).")] = "",
     section: Annotated[Optional[list[str]], typer.Option("--section", metavar="ID", show_default=False,
                                                          help="An existing section to list, repeatable.")] = None,
     project: ProjectOption = Path("."),
@@ -516,7 +522,7 @@ def new_brief(
 @new_app.command("section")
 def new_section(
     section_id: Annotated[str, typer.Argument(metavar="ID", help="The section id: lower-case letters, digits and '-'.")],
-    title: Annotated[str, typer.Option("--title", help="The section title (default: from the id).")] = "",
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="The section title (default: from the id).")] = "",
     project: ProjectOption = Path("."),
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -534,7 +540,8 @@ def new_section(
 @new_app.command("audience")
 def new_audience(
     audience_id: Annotated[str, typer.Argument(metavar="ID", help="The audience id; a built-in id makes an override file.")],
-    label: Annotated[str, typer.Option("--label", help="The audience's name as printed (default: from the id).")] = "",
+    label: Annotated[str, typer.Option("--label", metavar="TEXT",
+                                       help="The audience's name as printed (default: from the id).")] = "",
     project: ProjectOption = Path("."),
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -585,14 +592,17 @@ def _created(paths: list[Path], next_step: str) -> None:
 def watch(
     briefs: Annotated[Optional[list[str]], typer.Argument(metavar="BRIEF", help="Brief ids to watch (default: every brief).",
                                                           show_default=False, autocompletion=_complete_briefs)] = None,
-    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
+    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", metavar="ID",
+                                                          help="Audience id, repeatable, or 'all'.",
                                                           show_default=False, autocompletion=_complete_audiences)] = None,
-    output_format: Annotated[Optional[list[str]], typer.Option("-f", "--format", show_default=False,
+    output_format: Annotated[Optional[list[str]], typer.Option("-f", "--format", show_default=False, metavar="html|pdf",
                                                                autocompletion=_choices("html", "pdf"),
                                                                help="html or pdf, repeatable (default: html).")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="DIR",
+                                                   help="Output folder (default: PROJECT/output).",
                                                    file_okay=False, show_default=False)] = None,
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one).")] = 8000,
+    port: Annotated[int, typer.Option("--port", metavar="N", min=0, max=65535,
+                                      help="Port on 127.0.0.1 (0 picks a free one).")] = 8000,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the editions with live reload.")] = True,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the preview in a web browser.")] = False,
     project: ProjectOption = Path("."),
@@ -621,9 +631,11 @@ def watch(
 def preview(
     briefs: Annotated[Optional[list[str]], typer.Argument(metavar="BRIEF", help="Brief ids to preview (default: every brief).",
                                                           show_default=False, autocompletion=_complete_briefs)] = None,
-    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", help="Audience id, repeatable, or 'all'.",
+    audience: Annotated[Optional[list[str]], typer.Option("-a", "--audience", metavar="ID",
+                                                          help="Audience id, repeatable, or 'all'.",
                                                           show_default=False, autocompletion=_complete_audiences)] = None,
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one).")] = 8000,
+    port: Annotated[int, typer.Option("--port", metavar="N", min=0, max=65535,
+                                      help="Port on 127.0.0.1 (0 picks a free one).")] = 8000,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the preview in a web browser.")] = False,
     project: ProjectOption = Path("."),
     quiet: QuietOption = False,
