@@ -322,3 +322,12 @@ def test_attributes_briefgen_cannot_honour_are_left_out_with_a_warning(make_proj
     assert f"briefs/sections/one.md:4: warning: {fragment}" in result.stderr, result.stderr
     page = (project / "output/b--press.html").read_text(encoding="utf-8")
     assert "url(x)" not in page and "{" not in page.split("<main")[1].split("</main>")[0]
+
+
+def test_a_footnote_reference_with_no_definition_is_a_warning_at_its_line(make_project) -> None:  # type: ignore[no-untyped-def]
+    body = "Intro.\n\nA claim with a note[^memo] and a real one[^real].\n\n[^real]: The real note.\n\n`[^code]` is code.\n"
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]), "briefs/sections/one.md": section_md("One", body)})
+    result = run_cli(["check"], cwd=project)
+    lines = [line for line in result.stdout.splitlines() if "footnote" in line]
+    assert lines == ["briefs/sections/one.md:6: warning: footnote [^memo] has no definition, so it is printed as "
+                     "written; add '[^memo]: the note' on a line of its own in this section [build]"], result.stdout

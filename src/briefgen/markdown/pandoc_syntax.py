@@ -3,8 +3,8 @@ warning for what it does not (rather than printing it as literal text without a 
 
 Supported: heading ids (``## Costs {#sec-costs}``), image sizes (``![x](a.png){width=50%}``),
 definition lists, ``~sub~`` and ``^super^`` (the last two through their mdit-py-plugins).
-Warned about: TeX math (``$x^2$``), shortcodes (``{{< include file.md >}}``), and image or
-heading attributes other than those above.
+Warned about: TeX math (``$x^2$``), shortcodes (``{{< include file.md >}}``), footnote
+references with no definition (``[^x]``), and image or heading attributes other than those above.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ HEADING_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]*$")
 _TRAILING_ATTRIBUTES = re.compile(r"\s*(\{[^{}]*\})\s*$")
 _LENGTH = re.compile(r"^(?:\d{1,4}(?:\.\d{1,3})?)(?:%|px|in|cm|mm|pt|em)?$")
 """An image size: a number with a CSS unit (pixels when there is none); nothing else reaches the page."""
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
+"""A footnote reference left as text: its definition is missing (hidden ones are reported elsewhere)."""
 _SHORTCODE = re.compile(r"\{\{[<%]\s*([A-Za-z][\w-]*)[^}]*[>%]\}\}")
 _TEX_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]*?\S)\$(?![\d$])")
 """pandoc's rule for inline TeX math: no space after the opening ``$``, none before the closing
@@ -147,6 +149,10 @@ def unsupported_syntax(state: StateCore) -> None:
         for child in block.children:
             if child.type != "text":
                 continue
+            for match in _FOOTNOTE_REFERENCE.finditer(child.content):
+                line = first + block.content.count("\n", 0, max(block.content.find(match.group(0)), 0))
+                warn(state, line, f"footnote [^{match.group(1)}] has no definition, so it is printed as written",
+                     f"add '[^{match.group(1)}]: the note' on a line of its own in this section")
             for match in _TEX_MATH.finditer(child.content):
                 line = first + block.content.count("\n", 0, max(block.content.find(match.group(0)), 0))
                 warn(state, line, f"TeX math '{match.group(0)}' is not rendered, so it is printed as written",
