@@ -112,6 +112,7 @@ def test_internal_links_and_urls_are_clickable(basic_pdfs: Path) -> None:
 
 def test_sources_print_short_urls_with_hanging_numbers(basic_pdfs: Path) -> None:
     text = "\n".join(page_texts(basic_pdfs / "basic--county-officials.pdf"))
+    text = re.sub(r"(?<=/)\n", "", text)  # an address may break after a slash, and only there
     assert "gao.gov/products/gao-21-186" in text
     assert "https://www.gao.gov" not in text
 

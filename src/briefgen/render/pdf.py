@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from briefgen.errors import BriefgenError, Diagnostics, SourceLocation
 from briefgen.model import PdfVariant
 from briefgen.render import time_limit
+from briefgen.render.fonts import bundled_families
 from briefgen.render.resources import is_inside
 
 WORDS_PER_PAGE = 300
@@ -41,6 +43,24 @@ nav.toc li { margin: 0.15em 0; }
 nav.toc a { color: inherit; }
 nav.toc a::after { content: leader(".") " " target-counter(attr(href), page); color: var(--muted); }
 """
+
+
+# A space between a word and an inline element (`` <span class="citation">``, `` <em>``, `` <a>``)
+# ends a text box with a collapsible space. WeasyPrint 70 measures that box's one-line width
+# with its trailing space; when the words fit only without it, it takes the line as unbreakable
+# and breaks after the first word instead ("By" / "statute the county pays…"; upstream
+# Kozea/WeasyPrint #1614, #2102, #2748). Moving the space inside the element keeps the same
+# break opportunity and the same text, and leaves no text box ending in a space.
+_SPACE_BEFORE_INLINE = re.compile(
+    r"(?<=[^\s>]) (<(?:a|abbr|b|cite|code|em|i|kbd|q|s|samp|small|span|strong|sub|sup|time|u|var)(?:\s[^>]*)?>)")
+
+
+def attach_spaces_to_inline_elements(html: str) -> str:
+    """``word <em>text</em>`` → ``word<em> text</em>`` in the page's body (see above)."""
+    head, separator, body = html.partition("<body")
+    if not separator:
+        return html
+    return head + separator + _SPACE_BEFORE_INLINE.sub(r"\1 ", body)
 
 
 class ProjectFetcher(URLFetcher):
@@ -80,12 +100,13 @@ class RenderedPdf:
 def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: SourceLocation,
                diagnostics: Diagnostics, variant: PdfVariant = "pdf/ua-1",
                date: dt.date | None = None, toc_after_pages: int | None = TOC_AFTER_PAGES,
-               words: int = 0, seconds: float | None = None) -> RenderedPdf:
+               words: int = 0, seconds: float | None = None, edition: str = "") -> RenderedPdf:
     """Lay out ``html`` and write the PDF.
 
     ``date`` (the edition's checked date) stands in for the clock wherever a library would
     read it. With ``toc_after_pages`` set, a document longer than that shows its table of
-    contents; ``words`` (the edition's length) guesses which layout to try first.
+    contents; ``words`` (the edition's length) guesses which layout to try first. ``edition``
+    names the edition in warnings (a glyph that fell back to a font of the machine's).
     """
     fetcher = ProjectFetcher(allowed_roots)
     logger = logging.getLogger("weasyprint")
@@ -95,7 +116,7 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
     try:
         limit = time_limit.MAX_RENDER_SECONDS if seconds is None else seconds
         with _source_date(date), time_limit.time_limit(limit):
-            page = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
+            page = weasyprint.HTML(string=attach_spaces_to_inline_elements(html), base_url=str(base_dir) + "/", url_fetcher=fetcher)
             # Lay out first the way the edition will most likely end (with a table of contents when
             # its words would fill more than the threshold), and a second time only when wrong.
             with_toc = [weasyprint.CSS(string=_TOC_CSS)]
@@ -119,11 +140,33 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
     for url in fetcher.refused:
         diagnostics.error(location, f"refused to load '{url}' while making the PDF",
                           "only files inside the project can be used")
+    for family, characters in _fallback_fonts(document).items():
+        shown = ", ".join(f"'{character}' (U+{ord(character):04X})" for character in characters[:8])
+        more = f" and {len(characters) - 8} more" if len(characters) > 8 else ""
+        diagnostics.warning(location, f"{edition or 'this edition'}: {shown}{more} printed in the machine's font "
+                                      f"'{family}', not one briefgen bundles",
+                            "the theme's fonts have no glyph for it; write the character another way "
+                            "or leave it out, since another machine would print it differently")
     for message in dict.fromkeys(collect.messages):
         if "refused" not in message and "does not load" not in message:
             diagnostics.warning(location, f"PDF renderer: {message}")
     assert isinstance(pdf, bytes)
     return RenderedPdf(pdf, len(document.pages), has_toc)
+
+
+def _fallback_fonts(document: weasyprint.Document) -> dict[str, list[str]]:
+    """Family → the characters the PDF prints in it, for every font briefgen does not bundle
+    (read after ``write_pdf``, which records the fonts a page draws with)."""
+    bundled = bundled_families()
+    fallbacks: dict[str, list[str]] = {}
+    for font in document.fonts.values():
+        if font.family in bundled:
+            continue
+        characters = sorted({character for text in font.to_unicode.values() for character in text if not character.isspace()})
+        if characters:
+            fallbacks.setdefault(font.family, [])
+            fallbacks[font.family] = sorted({*fallbacks[font.family], *characters})
+    return fallbacks
 
 
 @contextlib.contextmanager
