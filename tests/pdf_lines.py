@@ -92,20 +92,25 @@ def stray_breaks(pages: list[Page], threshold: float = 0.7) -> list[StrayBreak]:
     right edge, which is the right edge of its longest line, so a block of one full line and
     one short line is measured against the full one. Blocks whose lines do not start at the
     same place are compared line by line all the same; a next line that starts with a list
-    marker, or further left than the line before it (a hanging indent's next entry), begins a
-    new item and is skipped."""
+    marker, or further left than the line before it (a hanging indent's next entry), or that
+    has a label of its own to its left (``[3]``, a bullet set apart), begins a new item and is
+    skipped."""
     found = []
     for page in pages:
+        every_line = page.lines()
         for block in page.blocks:
             if len(block.lines) < 2:
                 continue
             width = block.x1 - block.x0
-            for line, following in zip(block.lines, block.lines[1:]):
+            for line, following in zip(block.lines, block.lines[1:], strict=False):
                 if not following.words or _LIST_MARKER.match(following.words[0].text):
                     continue
                 if abs(following.y0 - line.y0) < 1:  # side by side (table cells, columns)
                     continue
                 if following.x0 < line.x0 - 2:  # outdented: the next entry of a hanging list
+                    continue
+                if any(abs(other.y0 - following.y0) < 1 and other.x1 <= following.x0 + 1
+                       for other in every_line if other not in block.lines):  # a label or marker to its left
                     continue
                 used = line.x1 - block.x0
                 first = following.words[0]
@@ -116,14 +121,20 @@ def stray_breaks(pages: list[Page], threshold: float = 0.7) -> list[StrayBreak]:
     return found
 
 
-def page_fullness(page: Page, top: float, bottom: float) -> float:
-    """How much of the page's text area (between ``top`` and ``bottom``, in points) holds text:
-    from the top of the text area to the bottom of the lowest line, running headers and page
-    numbers excluded."""
-    lows = [line.y1 for line in page.lines() if top - 2 <= line.y0 and line.y1 <= bottom + 2]
-    if not lows:
-        return 0.0
-    return min(1.0, (max(lows) - top) / (bottom - top))
+_PAGE_NUMBER = re.compile(r"^(Page|Página) \d+ (of|de) \d+$")
+
+
+def page_fullness(pages: list[Page]) -> list[float]:
+    """How full each page is: from the top of the text area to the bottom of its lowest line,
+    as a share of the text area's height. The text area runs from the first line of page 1
+    (which has no running header) to the lowest line any page reaches; running headers (above
+    that top) and page numbers are left out."""
+    top = min((line.y0 for line in pages[0].lines()), default=0.0)
+    content = [[line for line in page.lines() if line.y0 >= top - 1 and not _PAGE_NUMBER.match(line.text)]
+               for page in pages]
+    bottom = max((line.y1 for lines in content for line in lines), default=top + 1)
+    return [max(((max(line.y1 for line in lines) - top) / (bottom - top)) if lines else 0.0, 0.0)
+            for lines in content]
 
 
 def characters_per_line(pages: list[Page], min_lines: int = 3) -> list[int]:

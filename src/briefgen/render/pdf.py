@@ -34,8 +34,9 @@ from briefgen.render.resources import is_inside
 
 WORDS_PER_PAGE = 300
 """About what one page of an edition holds, to guess its length before laying it out."""
-TOC_AFTER_PAGES = 4
-"""An edition longer than this many pages gets a table of contents after its summary."""
+TOC_AFTER_PAGES = 8
+"""An edition longer than this many pages gets a table of contents after its summary; a short
+edition reads straight through (a contents page there only leaves a half-empty page)."""
 
 _TOC_CSS = """
 nav.toc { display: block !important; break-inside: avoid; margin: 1.2em 0 1.6em; }
@@ -116,7 +117,8 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
     try:
         limit = time_limit.MAX_RENDER_SECONDS if seconds is None else seconds
         with _source_date(date), time_limit.time_limit(limit):
-            page = weasyprint.HTML(string=attach_spaces_to_inline_elements(html), base_url=str(base_dir) + "/", url_fetcher=fetcher)
+            page = weasyprint.HTML(string=attach_spaces_to_inline_elements(html), base_url=str(base_dir) + "/",
+                                   url_fetcher=fetcher)
             # Lay out first the way the edition will most likely end (with a table of contents when
             # its words would fill more than the threshold), and a second time only when wrong.
             with_toc = [weasyprint.CSS(string=_TOC_CSS)]
@@ -130,7 +132,7 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
                 document, has_toc = page.render(pdf_variant=variant), False
                 if toc_after_pages is not None and len(document.pages) > toc_after_pages:
                     document, has_toc = page.render(pdf_variant=variant, stylesheets=with_toc), True
-            pdf = document.write_pdf(pdf_variant=variant)
+            pdf = document.write_pdf(pdf_variant=variant, finisher=_scope_table_headers)
     except time_limit.RenderTimeout:
         raise BriefgenError.at(location, f"laying out the PDF took longer than {limit:g} seconds",
                                "look for a very long table or paragraph in this edition and split it") from None
@@ -152,6 +154,23 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
             diagnostics.warning(location, f"PDF renderer: {message}")
     assert isinstance(pdf, bytes)
     return RenderedPdf(pdf, len(document.pages), has_toc)
+
+
+def _scope_table_headers(document: weasyprint.Document, pdf: object) -> None:
+    """Give every table header cell of the PDF's structure tree a ``/Scope``: ``/Row`` in a
+    table's body, ``/Column`` otherwise. WeasyPrint 70 links data cells to headers with
+    ``/Headers`` but leaves the headers without a scope, which PDF/UA checkers report."""
+    objects = getattr(pdf, "objects", [])
+    by_reference = {obj.reference: obj for obj in objects if getattr(obj, "number", None) is not None}
+    for obj in objects:
+        if not isinstance(obj, dict) or obj.get("S") != "/TH":
+            continue
+        row = by_reference.get(obj.get("P"))
+        group = by_reference.get(row.get("P")) if isinstance(row, dict) else None
+        scope = "/Row" if isinstance(group, dict) and group.get("S") == "/TBody" else "/Column"
+        attributes = obj.get("A")
+        if isinstance(attributes, dict):
+            attributes["Scope"] = scope
 
 
 def _fallback_fonts(document: weasyprint.Document) -> dict[str, list[str]]:
