@@ -159,3 +159,14 @@ def test_spaces_before_inline_elements_move_inside_them() -> None:
     page = '<style>p a { x: y }</style><body><p>optional <span class="citation">[<a href="#r">1</a>]</span>.</p></body>'
     assert attach_spaces_to_inline_elements(page) == (
         '<style>p a { x: y }</style><body><p>optional<span class="citation"> [<a href="#r">1</a>]</span>.</p></body>')
+
+
+def test_links_say_where_they_go_in_words(example_prints: Path) -> None:
+    from pypdf import PdfReader
+
+    for pdf in _pdfs(example_prints):
+        for page in PdfReader(pdf).pages:
+            for annotation in page.get("/Annots") or []:
+                contents = str(annotation.get_object().get("/Contents", ""))
+                assert contents.startswith(("Go to: ", "Open ")), f"{pdf.name}: a link described as {contents!r}"
+                assert not re.fullmatch(r"Go to: [\w-]+", contents), f"{pdf.name}: {contents!r} names an id, not a place"
