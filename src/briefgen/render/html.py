@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from html import escape, unescape
 from importlib import resources
 
 import jinja2
@@ -24,7 +25,7 @@ from briefgen.i18n import Messages, messages_for
 from briefgen.markdown.parser import markdown_parser
 from briefgen.model import Edition, EditionText, Project
 from briefgen.render.fonts import font_faces_css
-from briefgen.render.links import qr_code_svg, short_url, shorten_printed_urls
+from briefgen.render.links import breakable_url, qr_code_svg, short_url, shorten_printed_urls
 from briefgen.render.resources import ResourcePolicy
 
 
@@ -79,10 +80,30 @@ def render_html(edition: Edition, table: CitationTable, project: Project, diagno
     screen-only rules, whose media queries WeasyPrint does not read.
     """
     page = _render_page(edition, table, project, diagnostics, is_for_pdf, allow_remote)
+    if not is_for_pdf:
+        page = scrollable_tables(page, messages_for(edition.language)["table"])
     if not embed_fonts:
         return page.replace(FONTS_MARKER, "", 1)
     fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff")
     return page.replace(FONTS_MARKER, fonts, 1)
+
+
+_TABLE = re.compile(r"<table>.*?</table>", re.S)
+
+
+def scrollable_tables(page: str, label: str) -> str:
+    """Wrap each table in a region a keyboard can reach: on a phone a wide table scrolls
+    sideways inside it, and a region that scrolls must take focus (WCAG 2.1.1). Its name is
+    "Table: " and the table's first column headings."""
+
+    def wrap(match: re.Match[str]) -> str:
+        headings = [" ".join(unescape(re.sub(r"<[^>]+>", "", cell)).split())
+                    for cell in re.findall(r"<th\b[^>]*>(.*?)</th>", match.group(0), re.S)[:4]]
+        name = f"{label}: {', '.join(headings)}" if headings else label
+        return (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(name)}">'
+                f"{match.group(0)}</div>")
+
+    return _TABLE.sub(wrap, page)
 
 
 def _render_page(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
@@ -111,7 +132,7 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
         keywords=", ".join(edition_keywords(edition)),
         author=edition_author(edition),
         qr_code=qr_code_svg(brief.url, qr_label) if brief.url else "",
-        short_url=short_url(brief.url) if brief.url else "",
+        short_url=Markup(breakable_url(short_url(brief.url, None))) if brief.url else "",
         fonts_marker=Markup(FONTS_MARKER),
         brief=brief,
         audience=edition.audience,
