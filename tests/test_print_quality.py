@@ -170,3 +170,33 @@ def test_links_say_where_they_go_in_words(example_prints: Path) -> None:
                 contents = str(annotation.get_object().get("/Contents", ""))
                 assert contents.startswith(("Go to: ", "Open ")), f"{pdf.name}: a link described as {contents!r}"
                 assert not re.fullmatch(r"Go to: [\w-]+", contents), f"{pdf.name}: {contents!r} names an id, not a place"
+
+
+PICTURES = REPO_ROOT / "docs" / "first-pages"
+DRIFT = 0.005
+"""The share of pixels of a first page that may differ from its reference picture."""
+
+
+def test_first_pages_look_like_their_reference_pictures(example_prints: Path) -> None:
+    """Visual regression: the first page of each example edition and handout, against the
+    picture in docs/first-pages/ (refresh those deliberately with `make docs-images`)."""
+    import io
+
+    from PIL import Image, ImageChops
+
+    from briefgen.render.png import render_first_page
+
+    drifted = []
+    for pdf in _pdfs(example_prints):
+        reference = PICTURES / f"{pdf.name.removesuffix('.pdf')}.png"
+        assert reference.exists(), f"no reference picture {reference.name}: run `make docs-images`"
+        expected = Image.open(reference).convert("RGB")
+        rendered = Image.open(io.BytesIO(render_first_page(pdf.read_bytes()))).convert("RGB")
+        if rendered.size != expected.size:
+            drifted.append(f"{pdf.name}: {rendered.size} instead of {expected.size}")
+            continue
+        changed = ImageChops.difference(rendered, expected).convert("L").point(lambda value: 255 if value > 40 else 0)
+        share = changed.histogram()[255] / (rendered.width * rendered.height)
+        if share > DRIFT:
+            drifted.append(f"{pdf.name}: {share:.2%} of the pixels changed")
+    assert drifted == [], "first pages drifted from docs/first-pages/ (`make docs-images` refreshes them):\n" + "\n".join(drifted)

@@ -98,7 +98,10 @@ def font_faces_css(theme: str, text: str, font_format: FontFormat) -> str:
     """``@font-face`` rules for ``theme``, each font subset to the characters of ``text``."""
     characters = frozenset(text) | (_BASE_CHARACTERS if font_format == "woff" else _PDF_CHARACTERS)
     rules = []
+    sets_code = any(tag in text for tag in ("<code", "<pre", "<kbd", "<samp"))
     for face in THEME_FACES[theme]:
+        if face in _MONO_FACES and not sets_code:  # a page without code does not carry the mono face
+            continue
         data = _face_bytes(face, characters, font_format)
         media_type = "font/woff" if font_format == "woff" else "font/ttf"
         uri = f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
