@@ -200,3 +200,27 @@ def test_first_pages_look_like_their_reference_pictures(example_prints: Path) ->
         if share > DRIFT:
             drifted.append(f"{pdf.name}: {share:.2%} of the pixels changed")
     assert drifted == [], "first pages drifted from docs/first-pages/ (`make docs-images` refreshes them):\n" + "\n".join(drifted)
+
+
+def test_markdown_footnotes_are_superscripts_and_sit_at_the_foot_of_the_pdf_page(make_project) -> None:
+    project = make_project({
+        "briefs/b.yaml": brief_yaml(["one"]),
+        "briefs/sections/one.md": section_md("Costs", "The county pays [@gao2021].[^why]\n\n"
+                                             "[^why]: Federal law says so, in plain words.\n"),
+    })
+    result = run_cli(["build", "-f", "html", "-f", "pdf", "-a", "press"], cwd=project)
+    assert result.exit_code == 0, result.output
+    html = (project / "output" / "b--press.html").read_text(encoding="utf-8")
+    assert re.search(r'<sup class="footnote-ref"><a href="#fn[^"]*" id="fnref[^"]*">1</a></sup>', html), "a bare superscript"
+    pages = read_pages(project / "output" / "b--press.pdf")
+    for page in pages:
+        lines = [line.text for line in page.lines()]
+        if any("Federal law says so" in text for text in lines):
+            body = [text for text in lines if "The county pays" in text]
+            assert body, "the note is on the page of its marker"
+            note_index = next(i for i, text in enumerate(lines) if "Federal law says so" in text)
+            assert note_index > next(i for i, text in enumerate(lines) if "Sources" in text or "U.S. Government" in text) \
+                or note_index >= len(lines) - 3, f"the note sits at the foot of the page: {lines}"
+            break
+    else:
+        pytest.fail("the footnote is not in the PDF")

@@ -82,10 +82,38 @@ def render_html(edition: Edition, table: CitationTable, project: Project, diagno
     page = _render_page(edition, table, project, diagnostics, is_for_pdf, allow_remote)
     if not is_for_pdf:
         page = scrollable_tables(page, messages_for(edition.language)["table"])
+    else:
+        page = footnotes_at_page_foot(page)
     if not embed_fonts:
         return page.replace(FONTS_MARKER, "", 1)
     fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff")
     return page.replace(FONTS_MARKER, fonts, 1)
+
+
+_FOOTNOTES = re.compile(r'<hr class="footnotes-sep" ?/?>\s*<section class="footnotes">(.*?)</section>', re.S)
+_FOOTNOTE_ITEM = re.compile(r'<li id="(fn[^"]*)" class="footnote-item">(.*?)</li>', re.S)
+_FOOTNOTE_BACKREF = re.compile(r'\s*<a href="#fnref[^"]*" class="footnote-backref">.*?</a>', re.S)
+_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref"><a href="#(fn[^"]*)" id="fnref[^"]*">[^<]*</a></sup>')
+
+
+def footnotes_at_page_foot(page: str) -> str:
+    """On paper a Markdown footnote sits at the foot of its page: each note moves next to its
+    marker as a ``<span class="footnote">`` (the print stylesheet floats it there, numbered in
+    one series with citation notes), and the endnote list of the section goes."""
+    pieces = []
+    start = 0
+    for block in _FOOTNOTES.finditer(page):
+        notes = {number: re.sub(r"</?p>", " ", _FOOTNOTE_BACKREF.sub("", text)).strip()
+                 for number, text in _FOOTNOTE_ITEM.findall(block.group(1))}
+
+        def inline(match: re.Match[str], notes: dict[str, str] = notes) -> str:
+            note = notes.get(match.group(1))
+            return f'<span class="footnote">{note}</span>' if note is not None else match.group(0)
+
+        pieces.append(_FOOTNOTE_REF.sub(inline, page[start:block.start()]))
+        start = block.end()
+    pieces.append(page[start:])
+    return "".join(pieces)
 
 
 _TABLE = re.compile(r"<table>.*?</table>", re.S)
