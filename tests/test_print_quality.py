@@ -55,6 +55,7 @@ def test_text_layer_gives_back_hyphens_report_numbers_and_dois(example_prints: P
     for pdf in _pdfs(example_prints):
         text = _text(pdf)
         assert "\u2010" not in text and "\u2011" not in text, f"{pdf.name}: a hyphen extracts as U+2010/U+2011"
+        assert "....." not in text, f"{pdf.name}: leader dots in the text layer (they are drawn, not text)"
         html = example_prints / pdf.name.replace(".pdf", ".html")
         if not html.exists():  # a handout: its report numbers are in its own text
             wanted = set(_REPORT_NUMBER.findall(text))

@@ -42,7 +42,14 @@ _TOC_CSS = """
 nav.toc { display: block !important; break-inside: avoid; margin: 1.2em 0 1.6em; }
 nav.toc li { margin: 0.15em 0; }
 nav.toc a { color: inherit; }
-nav.toc a::after { content: leader(".") " " target-counter(attr(href), page); color: var(--muted); }
+/* Leader dots are a background drawn behind the line, not text: never read aloud or copied
+   (leader(".") printed some 1,450 dots into the text layer). Title and page number sit on
+   the paper colour, so the dots show only between them. */
+nav.toc li { background-image: linear-gradient(to right, var(--muted) 30%, transparent 30%);
+             background-size: 5px 1px; background-repeat: repeat-x; background-position: left bottom 0.3em; }
+nav.toc a { background: var(--paper); padding-right: 0.3em; }
+nav.toc .toc-page { float: right; background: var(--paper); padding-left: 0.3em; color: var(--muted); }
+nav.toc .toc-page::after { content: target-counter(attr(data-target), page); }
 """
 
 
