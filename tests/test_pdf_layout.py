@@ -135,7 +135,7 @@ def test_running_header_names_the_current_section(make_project) -> None:
     # the long edition gets a table of contents with page numbers
     contents = "\n".join(texts[:2])
     assert "Contents" in contents
-    assert re.search(r"1\.\s+A long section[ .]*\d", contents), contents
+    assert re.search(r"1\.\s+A long section", contents) and re.search(r"^\d+$", contents, re.M), contents
 
 
 def test_short_edition_has_no_table_of_contents(basic_pdfs: Path) -> None:
