@@ -16,9 +16,10 @@ test: $(STAMP) $(AXE_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 
-# The first pages shown in the README: real renders of the example editions (PNG, 100 dpi).
+# The first pages shown in the README, and the references of the visual-regression tests: real
+# renders of every example edition and handout (PNG, 100 dpi). Refresh them deliberately.
 docs-images: $(STAMP)
-	$(BIN)/briefgen build -f png -o docs/first-pages
+	$(BIN)/python scripts/docs-images
 
 # briefgen against the WeasyPrint CLI and pandoc (from the pypandoc-binary wheel); a few minutes.
 # Knobs: make bench BENCH_ARGS="--briefs 50 --runs 3"  (see benchmarks/bench.py --help)

@@ -61,7 +61,8 @@ def test_large_print_is_at_least_18_points() -> None:
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_embedded_fonts_are_woff_subsets_of_every_face(theme: str) -> None:
-    css = font_faces_css(theme, "Ünïcode ¿qué? — “quoted” ñ", "woff")
+    assert "Source Code Pro" not in font_faces_css(theme, "No code here.", "woff"), "the mono face only where code is"
+    css = font_faces_css(theme, "<code>Ünïcode</code> ¿qué? — “quoted” ñ", "woff")
     faces = re.findall(r'font-family: "([^"]+)"; font-style: (\w+); font-weight: (\d+); '
                        r'src: url\(data:font/woff;base64,([^)]+)\) format\("woff"\)', css)
     assert [(f, s, int(w)) for f, s, w, _ in faces] == [(face.family, face.style, face.weight) for face in THEME_FACES[theme]]

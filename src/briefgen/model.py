@@ -212,6 +212,8 @@ class Reference:
     """biblatex ``shortauthor``: the name used in author-date citations ("GAO")."""
     short_title: str = ""
     """biblatex ``shorttitle``: the title used in short notes."""
+    language: str = ""
+    """The work's language as a BCP-47 tag (``en``), from biblatex ``langid`` or ``language``; empty when unknown."""
 
 
 @dataclass(frozen=True, slots=True)

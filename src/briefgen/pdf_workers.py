@@ -31,6 +31,8 @@ class PdfJob:
     """The edition's length, to guess whether it needs a table of contents."""
     seconds: float | None = None
     """The layout's time limit, decided where the job is made (a worker may not share its settings)."""
+    edition: str = ""
+    """The edition's name (``brief--audience``), for warnings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,7 @@ def render_pdf_job(job: PdfJob) -> PdfOutcome:
     try:
         pdf = render_pdf(job.html, job.base_dir, list(job.allowed_roots), job.location, diagnostics,
                          job.variant, job.date, words=job.words,
-                         seconds=job.seconds)  # type: ignore[arg-type]
+                         seconds=job.seconds, edition=job.edition)  # type: ignore[arg-type]
     except BriefgenError as error:  # a limit was reached: this edition fails, the worker goes on
         return PdfOutcome(b"", 0, tuple([*diagnostics.items, *error.diagnostics]))
     return PdfOutcome(pdf.data, pdf.pages, tuple(diagnostics.items))

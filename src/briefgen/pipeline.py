@@ -135,7 +135,7 @@ def render_pages(edition: Edition, project: Project, options: BuildOptions, form
 
 def pdf_job(edition: Edition, project: Project, options: BuildOptions, page: str, words: int) -> PdfJob:
     return PdfJob(page, project.root, package_roots(project), edition.brief.location, options.pdf_variant,
-                  edition_date(edition), words, time_limit.MAX_RENDER_SECONDS)
+                  edition_date(edition), words, time_limit.MAX_RENDER_SECONDS, edition.name)
 
 
 def package_roots(project: Project) -> tuple[Path, ...]:

@@ -169,13 +169,17 @@ def date_label(date: DateParts, messages: Messages) -> str:
 
 
 def _title(reference: Reference, messages: Messages) -> Markup:
-    title = reference.title
+    title: str | Markup = reference.title
+    language = reference.language
+    if language and language.split("-")[0].lower() != messages.language.split("-")[0].lower():
+        # A title in another language than the edition's is marked, so screen readers say it right.
+        title = Markup('<span lang="{}">{}</span>').format(language, reference.title)
     if reference.type in _QUOTED:
-        end = "" if title.endswith(("?", "!", ".")) else "."
+        end = "" if reference.title.endswith(("?", "!", ".")) else "."
         if messages["punctuation_inside_quotes"] == "True":  # “Title.” (English); «Title». (Spanish)
             return Markup("{}{}{}{}").format(messages["quote_open"], title, end, messages["quote_close"])
         return Markup("{}{}{}{}").format(messages["quote_open"], title, messages["quote_close"], end)
-    return Markup("<cite>{}</cite>").format(title) + _stop(title)
+    return Markup("<cite>{}</cite>").format(title) + _stop(reference.title)
 
 
 def _details(reference: Reference, messages: Messages, *, with_date: bool, date_text: str) -> str:

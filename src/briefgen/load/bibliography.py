@@ -199,7 +199,21 @@ def _make_reference(entry: Entry, fields: dict[str, str], at: SourceLocation, di
         howpublished=text("howpublished"),
         short_author=text("shortauthor"),
         short_title=text("shorttitle"),
+        language=_language_tag(text("langid", "language")),
     )
+
+
+_LANGUAGE_NAMES = {"english": "en", "american": "en-US", "british": "en-GB", "usenglish": "en-US", "ukenglish": "en-GB",
+                   "spanish": "es", "french": "fr", "german": "de", "ngerman": "de", "italian": "it", "portuguese": "pt",
+                   "brazilian": "pt-BR", "dutch": "nl", "catalan": "ca"}
+
+
+def _language_tag(value: str) -> str:
+    """biblatex's language names (``english``, ``spanish``) or a BCP-47 tag → a BCP-47 tag."""
+    value = value.strip()
+    if not value:
+        return ""
+    return _LANGUAGE_NAMES.get(value.lower(), value if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value) else "")
 
 
 def _names(value: str, at: SourceLocation, key: str, diagnostics: Diagnostics) -> tuple[tuple[Name, ...], bool]:

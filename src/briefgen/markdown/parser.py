@@ -73,6 +73,7 @@ def markdown_parser(language: str = "en", typographer: bool = True) -> MarkdownI
     md.add_render_rule("citation", _render_citation)
     md.add_render_rule("citation_problem", lambda self, tokens, idx, options, env: "")
     md.add_render_rule("image", _render_image)
+    md.add_render_rule("footnote_caption", _render_footnote_caption)
     return md
 
 
@@ -127,6 +128,13 @@ def _report_lost_nesting(md: MarkdownIt) -> None:
         tokenize(state, start, end)
 
     md.block.tokenize = tokenize_reporting_depth  # type: ignore[method-assign,assignment]
+
+
+def _render_footnote_caption(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    """A footnote's marker is a bare superscript number ("¹"), never "[1]": in the numeric
+    citation style "[1]" is a citation, and the two must not look alike."""
+    meta = tokens[idx].meta
+    return str(meta["id"] + 1) + (f".{meta['subId']}" if meta.get("subId", -1) > 0 else "")
 
 
 _SCRIPT_SCHEME = re.compile(r"^\s*(javascript|vbscript)\s*:", re.IGNORECASE)

@@ -2,7 +2,10 @@
 
 The same faces go into both editions, so the HTML page and the PDF look alike on every
 machine: the standard theme sets Source Serif 4 (text) and Source Sans 3 (headings), the
-large-print theme Atkinson Hyperlegible, a face designed for low-vision readers.
+large-print theme Atkinson Hyperlegible, a face designed for low-vision readers; both set
+code in Source Code Pro. No glyph may come from the machine's own fonts:
+:func:`bundled_families` names the families a PDF may use, and the PDF renderer warns about
+any other (see ``render/pdf.py``).
 
 Source Serif 4 and Source Sans 3 ship as variable fonts. HarfBuzz's subsetter (the
 ``libharfbuzz-subset0`` system library WeasyPrint needs anyway) cuts each one down to the
@@ -50,13 +53,23 @@ def _sans(weight: int, style: Literal["normal", "italic"]) -> Face:
     return Face("Source Sans 3", weight, style, (("wght", weight),))
 
 
+def _mono(weight: int, style: Literal["normal", "italic"]) -> Face:
+    # Code, file names and addresses set in monospace: the Source family's own mono face.
+    return Face("Source Code Pro", weight, style, (("wght", weight),))
+
+
+_MONO_FACES = (_mono(400, "normal"), _mono(700, "normal"), _mono(400, "italic"))
+
+
 THEME_FACES: dict[str, tuple[Face, ...]] = {
     "standard": (
         _serif(400, "normal"), _serif(700, "normal"), _serif(400, "italic"), _serif(700, "italic"),
         _sans(400, "normal"), _sans(600, "normal"), _sans(700, "normal"), _sans(400, "italic"),
+        *_MONO_FACES,
     ),
-    "large-print": tuple(Face("Atkinson Hyperlegible", weight, style)
-                         for weight in (400, 700) for style in ("normal", "italic")),  # type: ignore[misc]
+    "large-print": (*(Face("Atkinson Hyperlegible", weight, style)
+                      for weight in (400, 700) for style in ("normal", "italic")),  # type: ignore[misc]
+                    *_MONO_FACES),
 }
 """Every face a theme's CSS uses; a weight that is not here would be faked by the renderer."""
 
@@ -66,6 +79,11 @@ THEME_FACES: dict[str, tuple[Face, ...]] = {
 _BASE_CHARACTERS = frozenset(chr(code) for code in (*range(0x20, 0x7F), 0x2010, 0x2011, 0xA0, 0xAD))
 _PDF_CHARACTERS = _BASE_CHARACTERS | frozenset(chr(code) for code in (*range(0xA0, 0x100), *range(0x2010, 0x2027),
                                                                       *range(0x2030, 0x203B), 0x2192, 0x2191))
+
+
+def bundled_families() -> frozenset[str]:
+    """Every family a theme sets; a PDF font outside this set is a fallback to a machine font."""
+    return frozenset(face.family for faces in THEME_FACES.values() for face in faces)
 
 
 class FontError(BriefgenError):
@@ -80,7 +98,10 @@ def font_faces_css(theme: str, text: str, font_format: FontFormat) -> str:
     """``@font-face`` rules for ``theme``, each font subset to the characters of ``text``."""
     characters = frozenset(text) | (_BASE_CHARACTERS if font_format == "woff" else _PDF_CHARACTERS)
     rules = []
+    sets_code = any(tag in text for tag in ("<code", "<pre", "<kbd", "<samp"))
     for face in THEME_FACES[theme]:
+        if face in _MONO_FACES and not sets_code:  # a page without code does not carry the mono face
+            continue
         data = _face_bytes(face, characters, font_format)
         media_type = "font/woff" if font_format == "woff" else "font/ttf"
         uri = f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"

@@ -19,8 +19,8 @@ from briefgen.citations.entries import is_web_address, reference_url, short_auth
 from briefgen.citations.resolve import CitationPart, CitedPlace, resolve_citations
 from briefgen.citations.styles import NumericStyle, entry_anchor
 from briefgen.errors import Diagnostics, SourceLocation
-from briefgen.i18n import messages_for
-from briefgen.model import Edition, EditionText, PdfVariant, Project
+from briefgen.i18n import Messages, messages_for
+from briefgen.model import Edition, EditionText, PdfVariant, Project, Reference
 from briefgen.render.css import style_element_text
 from briefgen.render.fonts import font_faces_css
 from briefgen.render.html import (
@@ -32,7 +32,7 @@ from briefgen.render.html import (
     template_environment,
     theme_css,
 )
-from briefgen.render.links import qr_code_svg, short_url
+from briefgen.render.links import breakable_url, qr_code_svg, short_url
 
 HANDOUT_MAX_PAGES = 2
 """One sheet: a front and, at most, a back."""
@@ -68,10 +68,11 @@ def render_handout_html(edition: Edition, project: Project, diagnostics: Diagnos
     fragment = fragment_renderer(edition, style, project, diagnostics)
     brief = edition.brief
     sources = [{"anchor": entry_anchor(ref.id), "label": f"[{table.number(ref.id)}]", "author": short_author(ref, messages),
-                "title": _short_title(ref.title), "year": ref.issued.year or ref.issued.literal or messages["no_date"],
+                "title": title, "year": ref.issued.year or ref.issued.literal or messages["no_date"],
                 "url": reference_url(ref) if is_web_address(reference_url(ref)) else "",
-                "short_url": short_url(reference_url(ref))}
-               for ref in table.references]
+                # The whole address, short (no https://www.) but never cut: a reader types it.
+                "short_url": Markup(breakable_url(short_url(reference_url(ref), None)))}
+               for ref, title in zip(table.references, _distinct_titles(table.references, messages), strict=True)]
     date = edition_date(edition)
     page = template_environment().get_template("handout.html.j2").render(
         edition=edition, brief=brief, audience=edition.audience, lang=edition.language, t=messages,
@@ -81,7 +82,8 @@ def render_handout_html(edition: Edition, project: Project, diagnostics: Diagnos
         takeaways=[fragment(text) for text in edition.key_takeaways],
         call_to_action=fragment(edition.call_to_action),
         qr_code=qr_code_svg(brief.url, messages.format("qr_label", url=brief.url)) if brief.url else "",
-        short_url=short_url(brief.url) if brief.url else "",
+        short_url=Markup(breakable_url(short_url(brief.url, None))) if brief.url else "",
+        disclaimer=fragment(edition.disclaimer),
         sources=sources,
         fonts_marker=Markup(FONTS_MARKER),
         css=Markup(style_element_text(theme_css(edition.audience.theme) + "\n" + theme_css("handout", base=False))),
@@ -89,6 +91,20 @@ def render_handout_html(edition: Edition, project: Project, diagnostics: Diagnos
     )
     fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff")
     return page.replace(FONTS_MARKER, fonts, 1)
+
+
+def _distinct_titles(references: list[Reference], messages: Messages) -> list[str]:
+    """Each source's short title, or its whole title where two sources by the same author
+    would print alike; none where the title only repeats the author (a court case)."""
+    titles = []
+    for ref in references:
+        author, title = short_author(ref, messages), _short_title(ref.title)
+        if title.startswith(author) or author.startswith(title):
+            title = ""
+        titles.append(title)
+    keys = [(short_author(ref, messages), title) for ref, title in zip(references, titles, strict=True)]
+    return [_short_title(ref.title, 110) if keys.count(key) > 1 and title else title
+            for ref, title, key in zip(references, titles, keys, strict=True)]
 
 
 def _short_title(title: str, limit: int = 60) -> str:
@@ -116,7 +132,7 @@ def render_handout(edition: Edition, project: Project, allowed_roots: list[Path]
         return None
     html = render_handout_html(edition, project, diagnostics)
     pdf = render_pdf(html, project.root, allowed_roots, location, diagnostics, variant, edition_date(edition),
-                     toc_after_pages=None)
+                     toc_after_pages=None, edition=f"the handout of {edition.name}")
     if pdf.pages > HANDOUT_MAX_PAGES:
         _report_overflow(edition, parts, pdf.pages, diagnostics)
         return None

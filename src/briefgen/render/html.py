@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from functools import lru_cache
+from html import escape, unescape
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -26,7 +28,7 @@ from briefgen.markdown.plain import plain_text, shortened
 from briefgen.model import PAPERS, Edition, EditionText, FurtherQuestion, Project
 from briefgen.render.css import css_string, style_element_text
 from briefgen.render.fonts import font_faces_css
-from briefgen.render.links import qr_code_svg, short_url, shorten_printed_urls
+from briefgen.render.links import breakable_url, qr_code_svg, short_url, shorten_printed_urls
 from briefgen.render.resources import ResourcePolicy
 
 if TYPE_CHECKING:
@@ -86,10 +88,58 @@ def render_html(edition: Edition, table: CitationTable, project: Project, diagno
     screen-only rules, whose media queries WeasyPrint does not read.
     """
     page = _render_page(edition, table, project, diagnostics, is_for_pdf, remote_images)
+    if not is_for_pdf:
+        page = scrollable_tables(page, messages_for(edition.language)["table"])
+    else:
+        page = footnotes_at_page_foot(page)
     if not embed_fonts:
         return page.replace(FONTS_MARKER, "", 1)
     fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff")
     return page.replace(FONTS_MARKER, fonts, 1)
+
+
+_FOOTNOTES = re.compile(r'<hr class="footnotes-sep" ?/?>\s*<section class="footnotes">(.*?)</section>', re.S)
+_FOOTNOTE_ITEM = re.compile(r'<li id="(fn[^"]*)" class="footnote-item">(.*?)</li>', re.S)
+_FOOTNOTE_BACKREF = re.compile(r'\s*<a href="#fnref[^"]*" class="footnote-backref">.*?</a>', re.S)
+_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref"><a href="#(fn[^"]*)" id="fnref[^"]*">[^<]*</a></sup>')
+
+
+def footnotes_at_page_foot(page: str) -> str:
+    """On paper a Markdown footnote sits at the foot of its page: each note moves next to its
+    marker as a ``<span class="footnote">`` (the print stylesheet floats it there, numbered in
+    one series with citation notes), and the endnote list of the section goes."""
+    pieces = []
+    start = 0
+    for block in _FOOTNOTES.finditer(page):
+        notes = {number: re.sub(r"</?p>", " ", _FOOTNOTE_BACKREF.sub("", text)).strip()
+                 for number, text in _FOOTNOTE_ITEM.findall(block.group(1))}
+
+        def inline(match: re.Match[str], notes: dict[str, str] = notes) -> str:
+            note = notes.get(match.group(1))
+            return f'<span class="footnote">{note}</span>' if note is not None else match.group(0)
+
+        pieces.append(_FOOTNOTE_REF.sub(inline, page[start:block.start()]))
+        start = block.end()
+    pieces.append(page[start:])
+    return "".join(pieces)
+
+
+_TABLE = re.compile(r"<table>.*?</table>", re.S)
+
+
+def scrollable_tables(page: str, label: str) -> str:
+    """Wrap each table in a region a keyboard can reach: on a phone a wide table scrolls
+    sideways inside it, and a region that scrolls must take focus (WCAG 2.1.1). Its name is
+    "Table: " and the table's first column headings."""
+
+    def wrap(match: re.Match[str]) -> str:
+        headings = [" ".join(unescape(re.sub(r"<[^>]+>", "", cell)).split())
+                    for cell in re.findall(r"<th\b[^>]*>(.*?)</th>", match.group(0), re.S)[:4]]
+        name = f"{label}: {', '.join(headings)}" if headings else label
+        return (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(name)}">'
+                f"{match.group(0)}</div>")
+
+    return _TABLE.sub(wrap, page)
 
 
 def _render_page(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
@@ -116,7 +166,7 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
         keywords=", ".join(edition_keywords(edition)),
         author=edition_author(edition),
         qr_code=qr_code_svg(brief.url, qr_label) if brief.url else "",
-        short_url=short_url(brief.url) if brief.url else "",
+        short_url=Markup(breakable_url(short_url(brief.url, None))) if brief.url else "",
         fonts_marker=Markup(FONTS_MARKER),
         brief=brief,
         audience=edition.audience,

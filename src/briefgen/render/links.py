@@ -43,14 +43,26 @@ def short_url(url: str, limit: int | None = SHORT_URL_LENGTH) -> str:
     return text[: max(limit - 1, len(host) + 2)].rstrip("/.-_?&=") + "…"
 
 
+_BREAK_POINT = re.compile(r"(?<=/)(?=[^/])|(?<=[^/])(?=[.?#&=_])")
+
+
+def breakable_url(text: str) -> str:
+    """``text`` escaped for HTML, with ``<wbr>`` after each ``/`` and before each ``.``, ``?``,
+    ``#``, ``&``, ``=`` and ``_``: where a printed address breaks first, the way style manuals
+    break it. (A ``-`` is a break opportunity already.) ``<wbr>`` adds no character to the
+    PDF's text layer, so the address still copies whole."""
+    return "<wbr>".join(escape(part, quote=False) for part in _BREAK_POINT.split(text))
+
+
 def shorten_printed_urls(html: str, limit: int | None = None) -> str:
     """Rewrite the text of ``<a class="url">`` links that show their own address: without
-    ``https://`` and ``www.``, and cut to ``limit`` characters only when one is given."""
+    ``https://`` and ``www.``, cut to ``limit`` characters only when one is given, and with
+    break points (:func:`breakable_url`)."""
 
     def shorten(match: re.Match[str]) -> str:
         href, text = match.group(1), match.group(2)
         if unescape(text) != unescape(href):
             return match.group(0)
-        return f'<a class="url" href="{href}">{escape(short_url(unescape(href), limit), quote=False)}</a>'
+        return f'<a class="url" href="{href}">{breakable_url(short_url(unescape(href), limit))}</a>'
 
     return _URL_LINK.sub(shorten, html)

@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import os
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,19 +31,46 @@ from briefgen.errors import BriefgenError, Diagnostics, SourceLocation
 from briefgen.model import PdfVariant
 from briefgen.project_files import FileRefused, read_file
 from briefgen.render import time_limit
+from briefgen.render.fonts import bundled_families
 from briefgen.render.resources import MAX_IMAGE_BYTES
 
 WORDS_PER_PAGE = 300
 """About what one page of an edition holds, to guess its length before laying it out."""
-TOC_AFTER_PAGES = 4
-"""An edition longer than this many pages gets a table of contents after its summary."""
+TOC_AFTER_PAGES = 8
+"""An edition longer than this many pages gets a table of contents after its summary; a short
+edition reads straight through (a contents page there only leaves a half-empty page)."""
 
 _TOC_CSS = """
 nav.toc { display: block !important; break-inside: avoid; margin: 1.2em 0 1.6em; }
 nav.toc li { margin: 0.15em 0; }
 nav.toc a { color: inherit; }
-nav.toc a::after { content: leader(".") " " target-counter(attr(href), page); color: var(--muted); }
+/* Leader dots are a background drawn behind the line, not text: never read aloud or copied
+   (leader(".") printed some 1,450 dots into the text layer). Title and page number sit on
+   the paper colour, so the dots show only between them. */
+nav.toc li { background-image: linear-gradient(to right, var(--muted) 30%, transparent 30%);
+             background-size: 5px 1px; background-repeat: repeat-x; background-position: left bottom 0.3em; }
+nav.toc a { background: var(--paper); padding-right: 0.3em; }
+nav.toc .toc-page { float: right; background: var(--paper); padding-left: 0.3em; color: var(--muted); }
+nav.toc .toc-page::after { content: target-counter(attr(data-target), page); }
 """
+
+
+# A space between a word and an inline element (`` <span class="citation">``, `` <em>``, `` <a>``)
+# ends a text box with a collapsible space. WeasyPrint 70 measures that box's one-line width
+# with its trailing space; when the words fit only without it, it takes the line as unbreakable
+# and breaks after the first word instead ("By" / "statute the county pays…"; upstream
+# Kozea/WeasyPrint #1614, #2102, #2748). Moving the space inside the element keeps the same
+# break opportunity and the same text, and leaves no text box ending in a space.
+_SPACE_BEFORE_INLINE = re.compile(
+    r"(?<=[^\s>]) (<(?:a|abbr|b|cite|code|em|i|kbd|q|s|samp|small|span|strong|sub|sup|time|u|var)(?:\s[^>]*)?>)")
+
+
+def attach_spaces_to_inline_elements(html: str) -> str:
+    """``word <em>text</em>`` → ``word<em> text</em>`` in the page's body (see above)."""
+    head, separator, body = html.partition("<body")
+    if not separator:
+        return html
+    return head + separator + _SPACE_BEFORE_INLINE.sub(r"\1 ", body)
 
 
 class ProjectFetcher(URLFetcher):
@@ -85,12 +113,13 @@ class RenderedPdf:
 def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: SourceLocation,
                diagnostics: Diagnostics, variant: PdfVariant = "pdf/ua-1",
                date: dt.date | None = None, toc_after_pages: int | None = TOC_AFTER_PAGES,
-               words: int = 0, seconds: float | None = None) -> RenderedPdf:
+               words: int = 0, seconds: float | None = None, edition: str = "") -> RenderedPdf:
     """Lay out ``html`` and write the PDF.
 
     ``date`` (the edition's checked date) stands in for the clock wherever a library would
     read it. With ``toc_after_pages`` set, a document longer than that shows its table of
-    contents; ``words`` (the edition's length) guesses which layout to try first.
+    contents; ``words`` (the edition's length) guesses which layout to try first. ``edition``
+    names the edition in warnings (a glyph that fell back to a font of the machine's).
     """
     fetcher = ProjectFetcher(allowed_roots)
     logger = logging.getLogger("weasyprint")
@@ -100,7 +129,8 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
     try:
         limit = time_limit.MAX_RENDER_SECONDS if seconds is None else seconds
         with _source_date(date), time_limit.time_limit(limit):
-            page = weasyprint.HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
+            page = weasyprint.HTML(string=attach_spaces_to_inline_elements(html), base_url=str(base_dir) + "/",
+                                   url_fetcher=fetcher)
             # Lay out first the way the edition will most likely end (with a table of contents when
             # its words would fill more than the threshold), and a second time only when wrong.
             with_toc = [weasyprint.CSS(string=_TOC_CSS)]
@@ -116,7 +146,7 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
                     document, has_toc = page.render(pdf_variant=variant, stylesheets=with_toc), True
             keep_links_relative(document, page.base_url)
             _keep_safe_links(document, location, diagnostics)
-            pdf = document.write_pdf(pdf_variant=variant)
+            pdf = document.write_pdf(pdf_variant=variant, finisher=_Finisher(_anchor_texts(page)))
     except time_limit.RenderTimeout:
         raise BriefgenError.at(location, f"laying out the PDF took longer than {limit:g} seconds",
                                "look for a very long table or paragraph in this edition and split it") from None
@@ -126,6 +156,13 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
     for url in fetcher.refused:
         diagnostics.error(location, f"refused to load '{url}' while making the PDF",
                           "only files inside the project can be used")
+    for family, characters in _fallback_fonts(document).items():
+        shown = ", ".join(f"'{character}' (U+{ord(character):04X})" for character in characters[:8])
+        more = f" and {len(characters) - 8} more" if len(characters) > 8 else ""
+        diagnostics.warning(location, f"{edition or 'this edition'}: {shown}{more} printed in the machine's font "
+                                      f"'{family}', not one briefgen bundles",
+                            "the theme's fonts have no glyph for it; write the character another way "
+                            "or leave it out, since another machine would print it differently")
     for message in dict.fromkeys(collect.messages):
         if "refused" not in message and "does not load" not in message:
             diagnostics.warning(location, f"PDF renderer: {message}")
@@ -190,6 +227,79 @@ def _stays_beside(target: str) -> bool:
         return False
     normal = posixpath.normpath(path)
     return normal != ".." and not normal.startswith("../")
+
+
+def _anchor_texts(page: weasyprint.HTML) -> dict[str, str]:
+    """id → what a reader sees there (its first words), for every element of the page with an id."""
+    texts = {}
+    for element in page.etree_element.iter():
+        anchor = element.get("id") if hasattr(element, "get") else None
+        if anchor:
+            text = " ".join("".join(element.itertext()).split())
+            texts[anchor] = text if len(text) <= 80 else text[:79].rsplit(" ", 1)[0] + "…"
+    return texts
+
+
+@dataclass(frozen=True, slots=True)
+class _Finisher:
+    """Last touches on the PDF's objects before they are written (WeasyPrint's ``finisher``)."""
+
+    anchor_texts: dict[str, str]
+
+    def __call__(self, document: weasyprint.Document, pdf: object) -> None:
+        _scope_table_headers(pdf)
+        _describe_links(pdf, self.anchor_texts)
+
+
+def _describe_links(pdf: object, anchor_texts: dict[str, str]) -> None:
+    """Each link annotation's ``/Contents`` (what assistive technology reads for it) says where
+    it goes in words, "Go to: [3] GAO, Immigration Enforcement…" or "Open gao.gov/products/…",
+    where WeasyPrint 70 writes the bare target (``ref-ina287g``)."""
+    import pydyf
+
+    from briefgen.render.links import short_url
+
+    for obj in getattr(pdf, "objects", []):
+        if not isinstance(obj, dict) or obj.get("Subtype") != "/Link" or "Contents" not in obj:
+            continue
+        target = getattr(obj["Contents"], "string", "")
+        if "Dest" in obj:
+            description = f"Go to: {anchor_texts.get(target, target)}"
+        else:
+            description = f"Open {short_url(target, None)}"
+        obj["Contents"] = pydyf.String(description)
+
+
+def _scope_table_headers(pdf: object) -> None:
+    """Give every table header cell of the PDF's structure tree a ``/Scope``: ``/Row`` in a
+    table's body, ``/Column`` otherwise. WeasyPrint 70 links data cells to headers with
+    ``/Headers`` but leaves the headers without a scope, which PDF/UA checkers report."""
+    objects = getattr(pdf, "objects", [])
+    by_reference = {obj.reference: obj for obj in objects if getattr(obj, "number", None) is not None}
+    for obj in objects:
+        if not isinstance(obj, dict) or obj.get("S") != "/TH":
+            continue
+        row = by_reference.get(obj.get("P"))
+        group = by_reference.get(row.get("P")) if isinstance(row, dict) else None
+        scope = "/Row" if isinstance(group, dict) and group.get("S") == "/TBody" else "/Column"
+        attributes = obj.get("A")
+        if isinstance(attributes, dict):
+            attributes["Scope"] = scope
+
+
+def _fallback_fonts(document: weasyprint.Document) -> dict[str, list[str]]:
+    """Family → the characters the PDF prints in it, for every font briefgen does not bundle
+    (read after ``write_pdf``, which records the fonts a page draws with)."""
+    bundled = bundled_families()
+    fallbacks: dict[str, list[str]] = {}
+    for font in document.fonts.values():
+        if font.family in bundled:
+            continue
+        characters = sorted({character for text in font.to_unicode.values() for character in text if not character.isspace()})
+        if characters:
+            fallbacks.setdefault(font.family, [])
+            fallbacks[font.family] = sorted({*fallbacks[font.family], *characters})
+    return fallbacks
 
 
 @contextlib.contextmanager
