@@ -33,6 +33,10 @@ def check_citations(project: Project, editions: Sequence[CheckedEdition], is_who
                        field_lines, diagnostics)
     if is_whole_project:
         for key, reference in bibliography.references.items():
+            if key not in cited_by and reference.problem:
+                diagnostics.warning(reference.location.at_line(reference.problem_line or reference.location.line),
+                                    reference.problem, reference.problem_hint + " (an error once the entry is cited)",
+                                    rule="citations/broken-entry")
             if key not in cited_by:
                 diagnostics.info(reference.location, f"'{key}' is cited by no brief",
                                  "cite it, list it under a brief's nocite, or remove it from references.bib",
