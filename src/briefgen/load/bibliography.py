@@ -75,8 +75,8 @@ def parse_bibliography(text: str, location: SourceLocation, diagnostics: Diagnos
     entries: dict[str, Entry] = {}
     for entry in library.entries:
         if not entry.key.strip():
-            diagnostics.error(location.at_line(entry.start_line + 1), "this entry has no key",
-                              "write a key after the brace: @article{smith2020, ...", rule="citations/bib-syntax")
+            diagnostics.error(location.at_line(entry.start_line + 1), "this entry has no key", _NO_KEY_HINT,
+                              rule="citations/bib-syntax")
             continue
         entries.setdefault(entry.key, entry)
     references: dict[str, Reference] = {}
@@ -92,6 +92,9 @@ def parse_bibliography(text: str, location: SourceLocation, diagnostics: Diagnos
             reference = replace(reference, problem=message, problem_hint=hint, problem_line=line)
         references[key] = reference
     return Bibliography(location, references)
+
+
+_NO_KEY_HINT = "write a key after the brace: @article{smith2020, ..."
 
 
 def _report_stray_fields(library: Library, location: SourceLocation, diagnostics: Diagnostics) -> None:
@@ -110,7 +113,8 @@ def _report_failed_blocks(library: Library, location: SourceLocation, diagnostic
         at = location.at_line(block.start_line + 1)
         if isinstance(block, DuplicateBlockKeyBlock):
             if not block.key.strip():
-                continue  # reported as an entry with no key
+                diagnostics.error(at, "this entry has no key", _NO_KEY_HINT, rule="citations/bib-syntax")
+                continue
             previous = block.previous_block
             first = previous.start_line + 1 if previous else 0
             if previous is not None and _same_text(previous.raw, block.raw):
