@@ -106,7 +106,8 @@ def build(
              "repeatable (default: html and pdf).")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output folder (default: PROJECT/output).",
                                                    file_okay=False, show_default=False)] = None,
-    citation_style: Annotated[Optional[str], typer.Option("--citation-style", help="numeric, author-date or notes.",
+    citation_style: Annotated[Optional[str], typer.Option("--citation-style",
+                                                          help="numeric, apa (also called author-date) or notes.",
                                                           show_default=False)] = None,
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Download images linked from other web sites.")] = False,
     pdf_variant: Annotated[str, typer.Option("--pdf-variant", help="pdf/ua-1 (tagged, accessible) or pdf/a-3b (archival).")
@@ -331,13 +332,13 @@ def diff(
 def refs(
     keys: Annotated[Optional[list[str]], typer.Argument(metavar="[KEY ...]", help="Entry keys (default: every entry).",
                                                         show_default=False)] = None,
-    style: Annotated[str, typer.Option("--style", help="numeric, author-date or notes.")] = "numeric",
+    style: Annotated[str, typer.Option("--style", help="numeric, apa (also called author-date) or notes.")] = "numeric",
     language: Annotated[str, typer.Option("--language", help="Language of labels and dates (en, es).")] = "en",
     project: ProjectOption = Path("."),
 ) -> None:
     """Print references from references.bib, formatted as a brief's Sources list shows them.
 
-    Example: briefgen refs gao09109 oig1877 --style author-date
+    Example: briefgen refs gao09109 oig1877 --style apa
     """
     from briefgen.citations.resolve import CitationTable, check_reference
     from briefgen.citations.styles import STYLES, make_style

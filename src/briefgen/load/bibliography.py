@@ -213,6 +213,8 @@ _EPRINT_URLS = {"arxiv": "https://arxiv.org/abs/{}", "jstor": "https://www.jstor
                 "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/", "hdl": "https://hdl.handle.net/{}",
                 "handle": "https://hdl.handle.net/{}", "googlebooks": "https://books.google.com/books?id={}",
                 "ssrn": "https://ssrn.com/abstract={}", "doi": "https://doi.org/{}"}
+_LEGAL_TYPES = frozenset({"legal_case", "legislation", "bill", "treaty"})
+"""Their institution is a court or a legislature, never an author."""
 _DOI_PREFIX = re.compile(r"^\s*(?:https?://)?(?:(?:dx|www)\.)?doi\.org/|^\s*doi:\s*", re.IGNORECASE)
 _URL_ESCAPE = re.compile(r"\\([_#%&$~])")
 _PAGE_RANGE = re.compile(r"^([A-Za-z]{0,3}\d+[A-Za-z]?)\s*(?:-{1,3}|–|—)\s*([A-Za-z]{0,3}\d+[A-Za-z]?)$")
@@ -307,7 +309,7 @@ def _make_reference(entry: Entry, fields: dict[str, str], lines: dict[str, int],
         short_author=text("shortauthor"),
         short_title=text("shorttitle"),
         translator=translators,
-        group_author=text("institution", "organization") if not (authors or editors) else "",
+        group_author="" if authors or editors or csl_type in _LEGAL_TYPES else text("institution", "organization"),
         status=text("pubstate"),
         issue_title=titled("issue") if is_periodical else "",
     )
