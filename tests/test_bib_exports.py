@@ -117,8 +117,11 @@ def test_different_duplicate_is_an_error_only_where_cited() -> None:
 def test_entry_with_no_key_says_so() -> None:
     bibliography, problems = parse("@misc{a, title = {A}}\n@article{,\n  title = {No key}}\n@article{,\n  title = {X}}\n")
     assert list(bibliography.references) == ["a"]
-    assert sorted(problems) == ["references.bib:2: this entry has no key; write a key after the brace: @article{smith2020, ...",
-                        "references.bib:4: this entry has no key; write a key after the brace: @article{smith2020, ..."]
+    assert sorted(problems) == [
+        "references.bib:2: warning: this entry has no key, so it cannot be cited; write a key after the brace: "
+        "@article{smith2020, ...",
+        "references.bib:4: warning: this entry has no key, so it cannot be cited; write a key after the brace: "
+        "@article{smith2020, ..."]
 
 
 def test_stray_closing_brace_is_an_error_at_the_field_it_strands() -> None:
@@ -218,3 +221,15 @@ def test_latex_in_titles(latex: str, text: str) -> None:
 ])
 def test_page_ranges_take_an_en_dash(pages: str, expected: str) -> None:
     assert one(f"@article{{k, title = {{T}}, year = 2020, pages = {{{pages}}}}}\n").page == expected
+
+
+def test_field_given_twice_keeps_the_entry_and_the_first_value() -> None:
+    bibliography, problems = parse("@article{k,\n  title = {T},\n  keywords = {a},\n  keywords = {b},\n  year = 2020}\n"
+                                   "@article{j,\n  title = {T},\n  year = 2020,\n  year = 2020}\n")
+    assert list(bibliography.references) == ["k", "j"]
+    assert problems == [
+        "references.bib:1: warning: entry 'k' sets the field keywords twice; the first value is used; keep one of them",
+        "references.bib:6: warning: entry 'j' sets the field year twice; the first value is used; keep one of them"]
+    assert cite_problems(bibliography.references["k"]) == [
+        "references.bib:1: entry 'k' gives the field 'keywords' two different values; keep the right one"]
+    assert cite_problems(bibliography.references["j"]) == []

@@ -69,14 +69,13 @@ def parse_bibliography(text: str, location: SourceLocation, diagnostics: Diagnos
         logger.propagate = propagate
     problems: dict[str, tuple[int, str, str]] = {}
     """entry key → (line, message, hint): what makes it an error to cite that entry"""
-    _report_failed_blocks(library, location, diagnostics, problems)
+    recovered = _report_failed_blocks(library, location, diagnostics, problems)
     _report_stray_fields(library, location, diagnostics)
     macros = Macros({block.key: (str(block.value), block.start_line + 1) for block in library.strings})
     entries: dict[str, Entry] = {}
-    for entry in library.entries:
+    for entry in sorted([*library.entries, *recovered], key=lambda entry: entry.start_line):
         if not entry.key.strip():
-            diagnostics.error(location.at_line(entry.start_line + 1), "this entry has no key", _NO_KEY_HINT,
-                              rule="citations/bib-syntax")
+            diagnostics.warning(location.at_line(entry.start_line + 1), _NO_KEY, _NO_KEY_HINT, rule="citations/bib-syntax")
             continue
         entries.setdefault(entry.key, entry)
     references: dict[str, Reference] = {}
@@ -94,6 +93,7 @@ def parse_bibliography(text: str, location: SourceLocation, diagnostics: Diagnos
     return Bibliography(location, references)
 
 
+_NO_KEY = "this entry has no key, so it cannot be cited"
 _NO_KEY_HINT = "write a key after the brace: @article{smith2020, ..."
 
 
@@ -108,12 +108,14 @@ def _report_stray_fields(library: Library, location: SourceLocation, diagnostics
 
 
 def _report_failed_blocks(library: Library, location: SourceLocation, diagnostics: Diagnostics,
-                          problems: dict[str, tuple[int, str, str]]) -> None:
+                          problems: dict[str, tuple[int, str, str]]) -> list[Entry]:
+    """Report what bibtexparser could not take as it is; return the entries that are still usable."""
+    recovered: list[Entry] = []
     for block in library.failed_blocks:
         at = location.at_line(block.start_line + 1)
         if isinstance(block, DuplicateBlockKeyBlock):
             if not block.key.strip():
-                diagnostics.error(at, "this entry has no key", _NO_KEY_HINT, rule="citations/bib-syntax")
+                diagnostics.warning(at, _NO_KEY, _NO_KEY_HINT, rule="citations/bib-syntax")
                 continue
             previous = block.previous_block
             first = previous.start_line + 1 if previous else 0
@@ -129,14 +131,23 @@ def _report_failed_blocks(library: Library, location: SourceLocation, diagnostic
             else:
                 diagnostics.warning(at, f"@string '{block.key}' is defined twice (first on line {first}); "
                                     "the first is used", "delete one of them", rule="citations/duplicate-key")
-        elif isinstance(block, DuplicateFieldKeyBlock):
-            names = ", ".join(sorted(block.duplicate_keys))
-            diagnostics.error(at, f"entry sets the field {names} twice", "keep one of them", rule="citations/bib-syntax")
+        elif isinstance(block, DuplicateFieldKeyBlock) and isinstance(block.ignore_error_block, Entry):
+            entry = block.ignore_error_block  # biber keeps the entry and the first value
+            recovered.append(entry)
+            names = sorted(block.duplicate_keys)
+            diagnostics.warning(at, f"entry '{entry.key}' sets the field {', '.join(names)} twice; the first value is used",
+                                "keep one of them", rule="citations/bib-syntax")
+            for name in names:
+                values = {" ".join(str(f.value).split()) for f in entry.fields if f.key.lower() == name.lower()}
+                if len(values) > 1:
+                    problems.setdefault(entry.key, (at.line, f"entry '{entry.key}' gives the field '{name}' two different "
+                                                    "values", "keep the right one"))
         elif isinstance(block, ParsingFailedBlock):
             reason = (getattr(block.error, "abort_reason", "") or str(block.error) or type(block.error).__name__)
             reason = reason.strip().split("\n")[0].rstrip(".")
             diagnostics.error(at, f"cannot read this BibTeX entry ({reason})",
                               "check its braces, quotes and the commas between fields", rule="citations/bib-syntax")
+    return recovered
 
 
 def _same_text(first: str, second: str) -> bool:
@@ -167,8 +178,9 @@ def _raw_fields(entry: Entry, entries: dict[str, Entry], macros: Macros, at: Sou
             diagnostics.error(at.at_line(line),
                               f"field '{name}' of '{entry.key}' swallows the next field '{swallowed.group(1)}'",
                               f"add the missing comma after the value of '{name}'", rule="citations/bib-syntax")
-        fields[name] = value
-        lines[name] = line
+        if name not in fields:
+            fields[name] = value
+            lines[name] = line
     chain = [entry.key]
     parent_key = fields.get("crossref", "").strip()
     while parent_key:
@@ -193,14 +205,19 @@ def _raw_fields(entry: Entry, entries: dict[str, Entry], macros: Macros, at: Sou
 
 
 def _brace_depth(value: str) -> int:
+    if "{" not in value:
+        return 0
     depth = deepest = 0
-    for char in value:
-        if char == "{":
+    for match in _BRACE.finditer(value):
+        if match.group() == "{":
             depth += 1
             deepest = max(deepest, depth)
-        elif char == "}":
+        else:
             depth -= 1
     return deepest
+
+
+_BRACE = re.compile(r"[{}]")
 
 
 def _line_offset(entry: Entry, key: str) -> int:

@@ -104,6 +104,9 @@ class Macros:
         return value
 
 
+_BARE = re.compile(r"[^\s#{}\"]+")
+
+
 def split_concatenation(expression: str) -> list[str] | None:
     """``a # " x " # {y}`` → ``['a', '" x "', '{y}']``; None when the braces or quotes do not close."""
     parts: list[str] = []
@@ -114,6 +117,9 @@ def split_concatenation(expression: str) -> list[str] | None:
         if index >= length:
             return parts or None
         char = expression[index]
+        if char == "{" and index == 0 and expression.endswith("}") and "#" not in expression:
+            parts.append(expression)  # the usual case, one braced value: the splitter has matched its braces
+            return parts
         if char in "{\"":
             end = _closing(expression, index)
             if end < 0:
@@ -121,7 +127,7 @@ def split_concatenation(expression: str) -> list[str] | None:
             parts.append(expression[index:end + 1])
             index = end + 1
         else:
-            match = re.compile(r"[^\s#{}\"]+").match(expression, index)
+            match = _BARE.match(expression, index)
             if match is None:
                 return None
             parts.append(match.group())
@@ -135,24 +141,23 @@ def split_concatenation(expression: str) -> list[str] | None:
         index += 1
 
 
+_DELIMITER = re.compile(r'\\.|[{}"]', re.DOTALL)
+
+
 def _closing(text: str, start: int) -> int:
+    """The index of the brace or quote that closes the value opening at ``start``; -1 when none does."""
     opener = text[start]
     depth = 0
-    index = start + 1 if opener == '"' else start
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
+    for match in _DELIMITER.finditer(text, start if opener == "{" else start + 1):
+        char = match.group()
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
             if opener == "{" and depth == 0:
-                return index
+                return match.start()
             if depth < 0:
                 return -1
         elif char == '"' and opener == '"' and depth == 0:
-            return index
-        index += 1
+            return match.start()
     return -1
