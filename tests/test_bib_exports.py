@@ -218,6 +218,9 @@ def test_latex_in_titles(latex: str, text: str) -> None:
     pytest.param("e101-e110", "e101–e110", id="letters"),
     pytest.param("1-5, 7-9", "1–5, 7–9", id="several"),
     pytest.param("S1", "S1", id="single-page"),
+    pytest.param("4044--52", "4044–4052", id="abbreviated-end-written-in-full"),
+    pytest.param("1300-5", "1300–1305", id="abbreviated-end-one-digit"),
+    pytest.param("95-102", "95–102", id="longer-end"),
 ])
 def test_page_ranges_take_an_en_dash(pages: str, expected: str) -> None:
     assert one(f"@article{{k, title = {{T}}, year = 2020, pages = {{{pages}}}}}\n").page == expected
@@ -233,3 +236,22 @@ def test_field_given_twice_keeps_the_entry_and_the_first_value() -> None:
     assert cite_problems(bibliography.references["k"]) == [
         "references.bib:1: entry 'k' gives the field 'keywords' two different values; keep the right one"]
     assert cite_problems(bibliography.references["j"]) == []
+
+
+def test_percent_inside_an_entry_in_parentheses_is_kept() -> None:
+    reference = one('@misc(k,\n  % a comment\n  title = "50% of cases",\n'
+                    '  url = {https://example.org/a%20b},\n  year = 2020\n)\n')
+    assert (reference.title, reference.url) == ("50% of cases", "https://example.org/a%20b")
+
+
+@pytest.mark.parametrize(("date", "year", "label"), [
+    pytest.param("1988/1992", 1988, "1988–1992", id="range"),
+    pytest.param("1723~", 1723, "ca. 1723", id="approximate"),
+    pytest.param("199X", 1990, "1990–1999", id="decade"),
+    pytest.param("2004-01-01/..", 2004, "2004–", id="open-end"),
+    pytest.param("2004-22", 2004, "", id="season-keeps-the-year"),
+    pytest.param("2016-07-18T20:26:06Z", 2016, "", id="timestamp"),
+])
+def test_edtf_dates(date: str, year: int, label: str) -> None:
+    issued = one(f"@misc{{k, title = {{T}}, date = {{{date}}}}}\n").issued
+    assert (issued.year, issued.literal) == (year, label)

@@ -22,6 +22,7 @@ APA_LISTED_NAMES = 20
 _QUOTED = frozenset({"article-journal", "article-newspaper", "article-magazine", "chapter", "paper-conference",
                      "webpage", "entry-encyclopedia", "post", "manuscript", "thesis", "document", "legislation"})
 _PERIODICAL = frozenset({"article-journal", "article-newspaper", "article-magazine"})
+_IN_A_BOOK = frozenset({"chapter", "paper-conference", "entry-encyclopedia", "entry-dictionary"})
 
 
 # --- names ------------------------------------------------------------------------------
@@ -50,7 +51,7 @@ def inverted_name(name: Name) -> str:
 
 
 def _initial(part: str) -> str:
-    return part if part.endswith(".") and len(part) <= 3 else part[0] + "."
+    return part if part.endswith(".") else part[0] + "."  # "Johs." is already short
 
 
 def given_first_names(names: Sequence[Name], et_al: bool, messages: Messages) -> str:
@@ -170,7 +171,7 @@ def format_entry(reference: Reference, messages: Messages, *, year_suffix: str =
     if reference.title and not title_first:
         parts.append(_title(reference, messages))
     contributors = []
-    if reference.editor and reference.author and reference.type not in ("chapter", "paper-conference"):
+    if reference.editor and reference.author and reference.type not in _IN_A_BOOK:
         contributors.append(f"{messages['edited_by']} {given_first_names(reference.editor, False, messages)}")
     if reference.translator:
         contributors.append(f"{messages['translated_by']} {given_first_names(reference.translator, False, messages)}")
@@ -232,18 +233,20 @@ def _details(reference: Reference, messages: Messages, *, with_date: bool, date_
             items.append(container.strip())
         if reference.page:
             items.append(reference.page)
-    elif reference.type in ("chapter", "paper-conference"):
+    elif reference.type in _IN_A_BOOK:
         if reference.container_title:
             book = messages["in"] + " " + reference.container_title
             if reference.editor and reference.author:
                 book += ", " + messages["edited_by"] + " " + given_first_names(reference.editor, False, messages)
             items.append(book)
         if reference.page:
-            items.append(f"{messages['pages_abbrev']} {reference.page}")
+            items.append(_pages(reference.page, messages))
     elif reference.container_title:
         items.append(reference.container_title)
     if reference.volume and reference.type not in _PERIODICAL:
         items.append(f"{messages['volume_abbrev']} {reference.volume}")
+    if reference.page and reference.type not in _PERIODICAL and reference.type not in _IN_A_BOOK:
+        items.append(_pages(reference.page, messages))
     if reference.edition:
         items.append(localised(reference.edition, messages) if not reference.edition.isdigit()
                      else messages.format("edition_format", ordinal=_ordinal(reference.edition), number=reference.edition))
@@ -271,6 +274,11 @@ def _details(reference: Reference, messages: Messages, *, with_date: bool, date_
     if reference.note:
         items.append(reference.note)
     return ", ".join(item for item in items if item)
+
+
+def _pages(page: str, messages: Messages) -> str:
+    label = messages["pages_abbrev"] if any(mark in page for mark in "–-,") else messages["page_abbrev"]
+    return f"{label} {page}"
 
 
 def _ordinal(number: str) -> str:

@@ -35,9 +35,13 @@ _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?!\d)")
 
 _TYPES = {
     "article": "article-journal", "book": "book", "mvbook": "book", "booklet": "pamphlet",
-    "inbook": "chapter", "incollection": "chapter", "bookinbook": "chapter",
+    "inbook": "chapter", "incollection": "chapter", "bookinbook": "chapter", "suppbook": "chapter",
+    "suppcollection": "chapter", "inreference": "entry-encyclopedia", "reference": "book", "collection": "book",
+    "mvcollection": "book", "mvreference": "book", "mvproceedings": "book", "thesis": "thesis", "software": "software",
+    "artwork": "graphic", "audio": "song", "video": "motion_picture", "movie": "motion_picture", "music": "song",
+    "performance": "performance", "standard": "standard", "letter": "personal_communication",
     "inproceedings": "paper-conference", "conference": "paper-conference", "proceedings": "book",
-    "report": "report", "techreport": "report", "thesis": "thesis", "phdthesis": "thesis",
+    "report": "report", "techreport": "report", "phdthesis": "thesis",
     "mastersthesis": "thesis", "online": "webpage", "webpage": "webpage", "www": "webpage",
     "electronic": "webpage", "misc": "document", "unpublished": "manuscript", "manual": "report",
     "legislation": "legislation", "legal": "legislation", "law": "legislation",
@@ -344,8 +348,17 @@ def _page_range(value: str) -> str:
     pieces = []
     for piece in value.strip().split(","):
         match = _PAGE_RANGE.match(piece.strip())
-        pieces.append(f"{match.group(1)}–{match.group(2)}" if match else piece.strip().replace("--", "–"))
+        pieces.append(f"{match.group(1)}–{_expanded(match.group(1), match.group(2))}" if match
+                      else piece.strip().replace("--", "–"))
     return ", ".join(piece for piece in pieces if piece)
+
+
+def _expanded(first: str, last: str) -> str:
+    """``4044-52`` → ``4052``: the last page written in full, as APA asks."""
+    if first.isdigit() and last.isdigit() and len(last) < len(first):
+        full = first[: len(first) - len(last)] + last
+        return full if int(full) > int(first) else last
+    return last
 
 
 _EXTENDED_NAME = re.compile(r"^\s*(family|given|prefix|suffix|useprefix|giveni|familyi|prefixi|suffixi)\s*=",
@@ -472,8 +485,37 @@ def _month(value: str) -> int | None:
 
 
 def _iso_date(value: str) -> DateParts:
-    match = _ISO_DATE.match(value.strip())
+    """An ISO 8601 / EDTF date as biblatex takes it: ``2020-05-01``, ``1988/1992`` (a range), ``1723~`` (circa),
+    ``199X`` or ``199u`` (a decade), ``2004-22`` (a season: the year is kept), ``2016-07-18T20:26Z``."""
+    value = value.strip()
+    if not value:
+        return DateParts()
+    if "/" in value:
+        start_text, _, end_text = value.partition("/")
+        start, end = _iso_date(start_text), _iso_date(end_text)
+        if start.year and end.year and end.year != start.year:
+            return DateParts(year=start.year, literal=f"{_year_text(start)}–{_year_text(end)}")
+        if start.year:
+            return start if end.year else DateParts(year=start.year, literal=f"{_year_text(start)}–")
+        return end
+    is_approximate = "~" in value or "%" in value
+    plain = value.replace("~", "").replace("%", "").replace("?", "")
+    unspecified = re.match(r"^(\d{2,3})([uX]{1,2})(?:$|-)", plain)
+    if unspecified and len(unspecified.group(1)) + len(unspecified.group(2)) == 4:
+        first = int(unspecified.group(1).ljust(4, "0"))
+        last = int(unspecified.group(1).ljust(4, "9"))
+        return DateParts(year=first, literal=f"{first}–{last}")
+    plain = re.sub(r"-(?:uu|XX)", "", plain)
+    match = _ISO_DATE.match(plain)
     if not match:
-        return DateParts(literal=value.strip()) if value.strip() else DateParts()
+        return DateParts(literal=value)
     year, month, day = (int(group) if group else None for group in match.groups())
+    if month is not None and 21 <= month <= 24:  # an EDTF season: only the year is printed
+        month = day = None
+    if is_approximate:
+        return DateParts(year=year, literal=f"ca. {year}")
     return DateParts(year=year, month=month, day=day)
+
+
+def _year_text(date: DateParts) -> str:
+    return date.literal.removeprefix("ca. ") if date.literal else str(date.year)

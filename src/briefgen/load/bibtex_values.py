@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-_SCAN = re.compile(r'[{}"%@\n\\]')
+_SCAN = re.compile(r'[{}"%()\\]')
+_PAREN_ENTRY = re.compile(r"@\s*[A-Za-z]+\s*$")
 MONTH_MACROS = {name: name for name in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                                         "dec")}
 
@@ -27,7 +28,7 @@ def blank_comments(text: str) -> str:
         return text
     pieces: list[str] = []
     depth = 0
-    in_quote = False
+    in_quote = in_paren_entry = False
     position = last = 0
     while (match := _SCAN.search(text, position)) is not None:
         char, index = match.group(), match.start()
@@ -39,6 +40,10 @@ def blank_comments(text: str) -> str:
         elif char == "}":
             depth = max(depth - 1, 0)
             in_quote = in_quote and depth > 0
+        elif char == "(" and depth == 0 and _PAREN_ENTRY.search(text, max(0, index - 40), index):
+            depth, in_paren_entry = 1, True  # @article( ... ): an entry in parentheses
+        elif char == ")" and depth == 1 and in_paren_entry and not in_quote:
+            depth, in_paren_entry = 0, False
         elif char == '"' and depth == 1:
             in_quote = not in_quote
         elif char == "%" and (depth == 0 or (depth == 1 and not in_quote)):
