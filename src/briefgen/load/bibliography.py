@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 import bibtexparser
@@ -170,7 +171,7 @@ def _raw_fields(entry: Entry, entries: dict[str, Entry], macros: Macros, at: Sou
         name = field.key.lower()
         line = field.start_line + 1 if isinstance(field.start_line, int) else at.line + _line_offset(entry, field.key)
         raw = field.value if isinstance(field.value, str) else str(field.value)
-        if _brace_depth(raw) > MAX_BRACE_DEPTH:
+        if raw.count("{") > MAX_BRACE_DEPTH and _brace_depth(raw) > MAX_BRACE_DEPTH:
             diagnostics.error(at.at_line(line), f"field '{name}' of '{entry.key}' nests braces more than {MAX_BRACE_DEPTH} deep",
                               "remove the extra braces")
             continue
@@ -368,7 +369,19 @@ _EXTENDED_NAME = re.compile(r"^\s*(family|given|prefix|suffix|useprefix|giveni|f
 def _names(value: str, at: SourceLocation, key: str, diagnostics: Diagnostics) -> tuple[tuple[Name, ...], bool]:
     if not value.strip():
         return (), False
+    names, et_al, problems = _read_names(value)
+    for message, hint in problems:
+        diagnostics.warning(at, message.format(key=key), hint, rule="citations/bib-syntax")
+    return names, et_al
+
+
+@lru_cache(maxsize=16384)
+def _read_names(value: str) -> tuple[tuple[Name, ...], bool, tuple[tuple[str, str], ...]]:
+    """The people of a name field, whether it ends in 'and others', and what was wrong (message, hint).
+
+    Cached: a library names the same people again and again, and name parsing is most of the loading time."""
     names: list[Name] = []
+    problems: list[tuple[str, str]] = []
     et_al = False
     for raw in split_multiple_persons_names(value):
         raw = raw.strip()
@@ -381,22 +394,23 @@ def _names(value: str, at: SourceLocation, key: str, diagnostics: Diagnostics) -
         if _EXTENDED_NAME.match(raw):
             names.append(_extended_name(raw))
             continue
+        shown = raw.replace("{", "{{").replace("}", "}}")
         if raw.endswith(",") and not raw.endswith("\\,"):
-            diagnostics.warning(at, f"the name '{raw}' in '{key}' ends with a comma; read as '{raw.rstrip(', ')}'",
-                                "remove the comma (an organisation goes in double braces: {{Name}})",
-                                rule="citations/bib-syntax")
+            problems.append((f"the name '{shown}' in '{{key}}' ends with a comma; read as '{shown.rstrip(', ')}'",
+                             "remove the comma (an organisation goes in double braces: {{Name}})"))
             raw = raw.rstrip(", ")
+            shown = shown.rstrip(", ")
         try:
             parts = parse_single_name_into_parts(raw, strict=True)
         except InvalidNameError as error:
-            diagnostics.warning(at, f"cannot read the name '{raw}' in '{key}' ({error}); it is printed as written",
-                                "write names as 'Last, First' or 'First Last', organisations in double braces",
-                                rule="citations/bib-syntax")
+            reason = str(error).replace("{", "{{").replace("}", "}}")
+            problems.append((f"cannot read the name '{shown}' in '{{key}}' ({reason}); it is printed as written",
+                             "write names as 'Last, First' or 'First Last', organisations in double braces"))
             names.append(Name(literal=decode_latex(raw)))
             continue
         names.append(Name(family=decode_latex(" ".join(parts.last)), given=decode_latex(" ".join(parts.first)),
                           particle=decode_latex(" ".join(parts.von)), suffix=decode_latex(" ".join(parts.jr))))
-    return tuple(names), et_al
+    return tuple(names), et_al, tuple(problems)
 
 
 def _extended_name(raw: str) -> Name:
