@@ -255,3 +255,10 @@ def test_percent_inside_an_entry_in_parentheses_is_kept() -> None:
 def test_edtf_dates(date: str, year: int, label: str) -> None:
     issued = one(f"@misc{{k, title = {{T}}, date = {{{date}}}}}\n").issued
     assert (issued.year, issued.literal) == (year, label)
+
+
+def test_set_entries_are_left_out_and_their_members_kept() -> None:
+    bibliography, problems = parse("@set{both, entryset = {a,b}}\n@misc{a, title = {A}, year = 2020}\n"
+                                   "@misc{b, title = {B}, year = 2021}\n")
+    assert problems == []
+    assert list(bibliography.references) == ["a", "b"]
