@@ -262,3 +262,15 @@ def test_set_entries_are_left_out_and_their_members_kept() -> None:
                                    "@misc{b, title = {B}, year = 2021}\n")
     assert problems == []
     assert list(bibliography.references) == ["a", "b"]
+
+
+def test_missing_urldate_is_asked_only_of_online_pages() -> None:
+    bibliography, _ = parse("@article{art,\n  title = {T}, author = {Ng, Al}, journal = {J}, year = 2020,\n"
+                            "  url = {https://example.org/landing}}\n"
+                            "@online{page,\n  title = {P}, author = {{Agency}}, year = 2020, url = {https://example.org/p}}\n")
+    warnings = {}
+    for key, reference in bibliography.references.items():
+        diagnostics = Diagnostics()
+        check_reference(reference, diagnostics)
+        warnings[key] = [d.rule for d in diagnostics.items]
+    assert warnings == {"art": [], "page": ["citations/missing-urldate"]}
