@@ -17,7 +17,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser import Library
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts, split_multiple_persons_names
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ImplicitComment, ParsingFailedBlock
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ImplicitComment, ParsingFailedBlock
 
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.load.bibtex_values import Macros, blank_comments
@@ -76,18 +76,18 @@ def parse_bibliography(text: str, location: SourceLocation, diagnostics: Diagnos
     """entry key → (line, message, hint): what makes it an error to cite that entry"""
     recovered = _report_failed_blocks(library, location, diagnostics, problems)
     _report_stray_fields(library, location, diagnostics)
-    macros = Macros({block.key: (str(block.value), block.start_line + 1) for block in library.strings})
+    macros = Macros({block.key: (str(block.value), _line(block)) for block in library.strings})
     entries: dict[str, Entry] = {}
-    for entry in sorted([*library.entries, *recovered], key=lambda entry: entry.start_line):
+    for entry in sorted([*library.entries, *recovered], key=_line):
         if not entry.key.strip():
-            diagnostics.warning(location.at_line(entry.start_line + 1), _NO_KEY, _NO_KEY_HINT, rule="citations/bib-syntax")
+            diagnostics.warning(location.at_line(_line(entry)), _NO_KEY, _NO_KEY_HINT, rule="citations/bib-syntax")
             continue
         entries.setdefault(entry.key, entry)
     references: dict[str, Reference] = {}
     for key, entry in entries.items():
         if entry.entry_type.lower() in ("set", "xdata"):
             continue  # a set only groups entries that are in the file themselves
-        at = location.at_line(entry.start_line + 1)
+        at = location.at_line(_line(entry))
         entry_problems: list[tuple[int, str, str]] = [problems[key]] if key in problems else []
         fields, field_lines = _raw_fields(entry, entries, macros, at, diagnostics, entry_problems)
         reference = _make_reference(entry, fields, field_lines, at, diagnostics, entry_problems)
@@ -106,7 +106,8 @@ def _report_stray_fields(library: Library, location: SourceLocation, diagnostics
     """Text between entries that looks like a field: an extra '}' closed the entry before it."""
     for block in library.blocks:
         if isinstance(block, ImplicitComment) and (match := _STRAY_FIELD.match(block.comment)):
-            line = block.start_line + 1 + block.raw[: block.raw.find(match.group(1))].count("\n")
+            raw = block.raw or ""
+            line = _line(block) + raw[: raw.find(match.group(1))].count("\n")
             diagnostics.error(location.at_line(line), f"field '{match.group(1)}' stands outside any entry",
                               "an extra '}' before it closes the entry too early; remove that brace",
                               rule="citations/bib-syntax")
@@ -117,14 +118,14 @@ def _report_failed_blocks(library: Library, location: SourceLocation, diagnostic
     """Report what bibtexparser could not take as it is; return the entries that are still usable."""
     recovered: list[Entry] = []
     for block in library.failed_blocks:
-        at = location.at_line(block.start_line + 1)
+        at = location.at_line(_line(block))
         if isinstance(block, DuplicateBlockKeyBlock):
             if not block.key.strip():
                 diagnostics.warning(at, _NO_KEY, _NO_KEY_HINT, rule="citations/bib-syntax")
                 continue
             previous = block.previous_block
-            first = previous.start_line + 1 if previous else 0
-            if previous is not None and _same_text(previous.raw, block.raw):
+            first = _line(previous) if previous else 0
+            if previous is not None and _same_text(previous.raw or "", block.raw or ""):
                 diagnostics.warning(at, f"entry '{block.key}' repeats the entry on line {first} word for word; "
                                     "the first is used", "delete the copy", rule="citations/duplicate-key")
             elif isinstance(previous, Entry):
@@ -225,9 +226,15 @@ def _brace_depth(value: str) -> int:
 _BRACE = re.compile(r"[{}]")
 
 
+def _line(block: Block) -> int:
+    """The 1-based line where a block starts (bibtexparser counts from 0)."""
+    return (block.start_line or 0) + 1
+
+
 def _line_offset(entry: Entry, key: str) -> int:
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", entry.raw, flags=re.MULTILINE | re.IGNORECASE)
-    return entry.raw.count("\n", 0, match.start()) if match else 0
+    raw = entry.raw or ""
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", raw, flags=re.MULTILINE | re.IGNORECASE)
+    return raw.count("\n", 0, match.start()) if match else 0
 
 
 _EPRINT_URLS = {"arxiv": "https://arxiv.org/abs/{}", "jstor": "https://www.jstor.org/stable/{}",

@@ -112,6 +112,6 @@ def _script(match: re.Match[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _latex_decoder():  # type: ignore[no-untyped-def]
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latex2text import LatexNodes2Text  # type: ignore[import-untyped]
 
     return LatexNodes2Text(math_mode="text", keep_comments=False, strict_latex_spaces=False)
