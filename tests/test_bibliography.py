@@ -209,10 +209,12 @@ def test_crossref_inherits_from_the_parent(fixture_bib: Bibliography) -> None:
     assert paper.page == "45–60", "the child's own fields win"
 
 
-def test_crossref_to_a_missing_entry_is_an_error() -> None:
-    _bibliography, problems = parse("@misc{a, title = {A}}\n\n@inproceedings{b,\n  title = {B},\n  crossref = {nope}\n}\n")
-    assert problems == ["references.bib:3: 'b' has crossref 'nope', which is not in the bibliography; "
-                        "add that entry or remove the crossref"]
+def test_crossref_to_a_missing_entry_is_an_error_where_cited() -> None:
+    bibliography, problems = parse("@misc{a, title = {A}}\n\n@inproceedings{b,\n  title = {B},\n  crossref = {nope}\n}\n")
+    assert problems == []
+    reference = bibliography.references["b"]
+    assert (reference.problem_line, reference.problem) == (
+        5, "'b' has crossref 'nope', which is not in the bibliography")
 
 
 # --- locations and errors -------------------------------------------------------------------------
@@ -227,9 +229,11 @@ def test_every_reference_knows_the_line_where_it_starts(fixture_bib: Bibliograph
 def test_duplicate_key_is_reported_at_the_copy() -> None:
     text = "@misc{a,\n  title = {A}\n}\n\n@misc{b, title = {B}}\n@misc{a,\n  title = {Again}\n}\n"
     bibliography, problems = parse(text)
-    assert problems == ["references.bib:6: duplicate key 'a' (first defined on line 1); "
-                        "give one of the entries another key, or delete the copy"]
+    assert problems == ["references.bib:6: warning: the key 'a' is used by two different entries (lines 1 and 6); "
+                        "the first is used where it is cited; "
+                        "give one of them another key, or delete the one you do not mean"]
     assert bibliography.references["a"].title == "A"
+    assert bibliography.references["a"].problem.startswith("the key 'a' is used by two different entries")
 
 
 @pytest.mark.parametrize(("text", "line"), [

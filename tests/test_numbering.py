@@ -173,7 +173,7 @@ def test_every_number_links_to_its_entry(seven: CitationTable) -> None:
     pytest.param("moller2020", "Möller et al.", id="four-authors"),
     pytest.param("nguyen2018", "Nguyen and Gill", id="two-authors"),
     pytest.param("doe2019", "Doe et al.", id="and-others"),
-    pytest.param("conf2018", "Example Society", id="no-author-uses-publisher"),
+    pytest.param("conf2018", "Proceedings of the Example Policy Conference", id="no-author-is-cited-by-title"),
 ])
 def test_narrative_citation_names_the_author(key: str, author: str) -> None:
     table, problems = resolve(part(f"[@{key}]"))

@@ -16,8 +16,10 @@ BIB_END = FIXTURE_BIB.count("\n") + 2
 @pytest.mark.parametrize(("files", "bib", "prefix", "rule"), [
     pytest.param({"briefs/sections/one.md": section_md("One", "Costs [@gao2012].\n")}, FIXTURE_BIB,
                  "briefs/sections/one.md:4: unknown citation key 'gao2012'", "citations/unknown-key", id="unknown-key"),
-    pytest.param({}, FIXTURE_BIB + "\n@book{doe2019,\n  title = {Again},\n  year = {2019}\n}\n",
-                 f"references.bib:{BIB_END}: duplicate key 'doe2019'", "citations/duplicate-key", id="duplicate-key"),
+    pytest.param({"briefs/sections/one.md": section_md("One", "Cited [@doe2019].\n")},
+                 FIXTURE_BIB + "\n@book{doe2019,\n  title = {Again},\n  year = {2019}\n}\n",
+                 f"references.bib:{FIXTURE_BIB[:FIXTURE_BIB.index('{doe2019,')].count(chr(10)) + 1}: the key 'doe2019' is "
+                 f"used by two different entries", "citations/broken-entry", id="cited-duplicate-key"),
     pytest.param({}, FIXTURE_BIB + "\n@book{broken,\n  title = {No end\n",
                  f"references.bib:{BIB_END}: cannot read this BibTeX entry (Unexpectedly reached end of file)",
                  "citations/bib-syntax", id="bib-syntax"),

@@ -249,5 +249,5 @@ def _date_from_json(value: list[Any]) -> DateParts:
     return DateParts(*value)
 
 
-_FROM_JSON = {"author": _names_from_json, "editor": _names_from_json, "issued": _date_from_json,
+_FROM_JSON = {"author": _names_from_json, "editor": _names_from_json, "translator": _names_from_json, "issued": _date_from_json,
               "accessed": _date_from_json}

@@ -154,7 +154,7 @@ def build(
                                                    help="Output folder (default: PROJECT/output).",
                                                    file_okay=False, show_default=False)] = None,
     citation_style: Annotated[Optional[str], typer.Option("--citation-style", metavar="STYLE",
-                                                          help="numeric, author-date or notes.",
+                                                          help="numeric, apa (also called author-date) or notes.",
                                                           show_default=False,
                                                           autocompletion=_complete_citation_styles)] = None,
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Download images linked from other web sites.")] = False,
@@ -379,7 +379,7 @@ def diff(
 def refs(
     keys: Annotated[Optional[list[str]], typer.Argument(metavar="[KEY ...]", help="Entry keys (default: every entry).",
                                                         show_default=False, autocompletion=_complete_keys)] = None,
-    style: Annotated[str, typer.Option("--style", metavar="STYLE", help="numeric, author-date or notes.",
+    style: Annotated[str, typer.Option("--style", metavar="STYLE", help="numeric, apa (also called author-date) or notes.",
                                        autocompletion=_complete_citation_styles)] = "numeric",
     language: Annotated[str, typer.Option("--language", metavar="en|es", help="Language of labels and dates (en, es).",
                                           autocompletion=_choices("en", "es"))] = "en",
@@ -387,7 +387,7 @@ def refs(
 ) -> None:
     """Print references from references.bib, formatted as a brief's Sources list shows them.
 
-    Example: briefgen refs gao09109 oig1877 --style author-date
+    Example: briefgen refs gao09109 oig1877 --style apa
     """
     from briefgen.citations.resolve import CitationTable, check_reference
     from briefgen.citations.styles import STYLES, make_style

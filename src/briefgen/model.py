@@ -16,14 +16,14 @@ from markdown_it.token import Token
 
 from briefgen.errors import SourceLocation
 
-CitationStyle = Literal["numeric", "author-date", "notes"]
+CitationStyle = Literal["numeric", "apa", "author-date", "notes"]
 Theme = Literal["standard", "large-print"]
 Paper = Literal["letter", "a4"]
 OutputFormat = Literal["html", "pdf", "handout", "png"]
 PdfVariant = Literal["pdf/ua-1", "pdf/a-3b"]
 FindingLevel = Literal["info", "warning"]
 
-CITATION_STYLES: tuple[CitationStyle, ...] = ("numeric", "author-date", "notes")
+CITATION_STYLES: tuple[CitationStyle, ...] = ("numeric", "apa", "author-date", "notes")
 THEMES: tuple[Theme, ...] = ("standard", "large-print")
 PAPERS: tuple[Paper, ...] = ("letter", "a4")
 FINDING_LEVELS: tuple[FindingLevel, ...] = ("info", "warning")
@@ -166,6 +166,8 @@ class Name:
     particle: str = ""
     suffix: str = ""
     literal: str = ""
+    is_particle_dropping: bool = False
+    """biblatex ``useprefix=false``: "Gestel, R. van" rather than "van Gestel, R."."""
 
     @property
     def is_organization(self) -> bool:
@@ -214,6 +216,18 @@ class Reference:
     """biblatex ``shorttitle``: the title used in short notes."""
     language: str = ""
     """The work's language as a BCP-47 tag (``en``), from biblatex ``langid`` or ``language``; empty when unknown."""
+    translator: tuple[Name, ...] = ()
+    group_author: str = ""
+    """An organisation that stands as author (APA's group author): the ``institution`` or
+    ``organization`` of an entry with no author or editor."""
+    status: str = ""
+    """biblatex ``pubstate`` as written (``inpress``, ``forthcoming``, ...)."""
+    issue_title: str = ""
+    problem: str = ""
+    """Why this entry cannot be printed correctly (a different duplicate, an undefined macro,
+    an impossible date ...): an error where it is cited, a warning in ``check`` otherwise."""
+    problem_hint: str = ""
+    problem_line: int = 0
 
 
 @dataclass(frozen=True, slots=True)

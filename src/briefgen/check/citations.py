@@ -29,16 +29,45 @@ def check_citations(project: Project, editions: Sequence[CheckedEdition], is_who
             cited_by.setdefault(reference.id, set()).add(checked.edition.brief.id)
     for key, brief_ids in cited_by.items():
         reference = bibliography.references[key]
+        _check_corporate_names(reference, field_lines, diagnostics)
         # a cited entry with no urldate, title or author is already reported by the build (check_reference)
         for brief_id in sorted(brief_ids):
             _check_age(reference, project.briefs[brief_id].checked, brief_id, recheck_after_days,
                        field_lines, diagnostics)
     if is_whole_project:
         for key, reference in bibliography.references.items():
+            if key not in cited_by and reference.problem:
+                diagnostics.warning(reference.location.at_line(reference.problem_line or reference.location.line),
+                                    reference.problem, reference.problem_hint + " (an error once the entry is cited)",
+                                    rule="citations/broken-entry")
             if key not in cited_by:
                 diagnostics.info(reference.location, f"'{key}' is cited by no brief",
                                  "cite it, list it under a brief's nocite, or remove it from references.bib",
                                  rule="citations/unused-entry")
+
+
+_ORGANISATION_WORDS = frozenset("""
+    organization organisation association agency administration authority bank board bureau center centre commission
+    committee company corporation council department division federation foundation fund government group inc
+    institute institution league ltd ministry network office program programme project service services society
+    survey trust union university nations alliance coalition forum partnership consortium secretariat parliament
+    congress senate court""".split())
+
+
+def _check_corporate_names(reference: Reference, field_lines: _FieldLines, diagnostics: Diagnostics) -> None:
+    """An organisation written without double braces is split into a person ("Organization, W. H.")."""
+    for field, names in (("author", reference.author), ("editor", reference.editor)):
+        for name in names:
+            if name.literal or not name.given:
+                continue
+            words = f"{name.given} {name.particle} {name.family}".split()
+            if not any(word.strip(".,").lower() in _ORGANISATION_WORDS for word in words):
+                continue
+            written = " ".join(words)
+            diagnostics.warning(field_lines.line_of(reference, field),
+                                f"'{written}' in '{reference.id}' looks like an organisation but is read as a person "
+                                f"({name.family}, {name.given})",
+                                f"put it in double braces: {field} = {{{{{written}}}}}", rule="citations/corporate-name")
 
 
 def _check_age(reference: Reference, checked: dt.date | None, brief_id: str, limit: int,

@@ -22,11 +22,18 @@ BUILD = "build"
 
 RULES: tuple[Rule, ...] = (
     Rule("citations/unknown-key", Severity.ERROR, "a citation or nocite key that is not in references.bib"),
-    Rule("citations/duplicate-key", Severity.ERROR, "two entries of references.bib with the same key"),
+    Rule("citations/duplicate-key", Severity.WARNING,
+         "two entries of references.bib with the same key (the first is used; citing a key whose entries differ is "
+         "a citations/broken-entry error)"),
+    Rule("citations/broken-entry", Severity.ERROR,
+         "a cited entry that cannot print correctly: a key used by two different entries, an undefined or circular "
+         "@string macro, a missing or circular crossref, an impossible date (a warning in check when not cited)"),
     Rule("citations/bib-syntax", Severity.ERROR, "an entry of references.bib that cannot be read"),
     Rule("citations/unused-entry", Severity.INFO, "an entry of references.bib that no brief cites (whole-project checks only)"),
     Rule("citations/incomplete-entry", Severity.WARNING, "a cited entry with no title, or no author or institution"),
-    Rule("citations/missing-urldate", Severity.WARNING, "a cited online source (a url, or an @online entry) with no urldate"),
+    Rule("citations/missing-urldate", Severity.WARNING, "a cited online page (@online, or @misc with a url) with no urldate"),
+    Rule("citations/corporate-name", Severity.WARNING,
+         "a cited entry whose author looks like an organisation but is read as a person ('Organization, W. H.')"),
     Rule("citations/stale-source", Severity.WARNING,
          "a cited source whose urldate is older than the brief's 'checked' date by more than --recheck-after days"),
     Rule("evidence/uncited-claim", Severity.WARNING,

@@ -86,21 +86,26 @@ def resolve_citations(parts: Iterable[CitationPart], bibliography: Bibliography,
                          cited_in={key: tuple(value) for key, value in places.items()})
 
 
+ONLINE_TYPES = frozenset({"webpage", "post", "post-weblog"})
+"""Pages that change: the only ones a retrieval date (urldate) is asked for and printed."""
 _AUTHORLESS_TYPES = frozenset({"legislation", "legal_case", "bill", "treaty"})
 
 
 def check_reference(reference: Reference, diagnostics: Diagnostics) -> None:
     """Warnings for a cited entry that would print badly in the Sources list."""
     at = reference.location
+    if reference.problem:
+        diagnostics.error(at.at_line(reference.problem_line or at.line), reference.problem, reference.problem_hint,
+                          rule="citations/broken-entry")
     if not reference.title:
         diagnostics.warning(at, f"entry '{reference.id}' has no title", "add a title field",
                             rule="citations/incomplete-entry")
     if reference.type not in _AUTHORLESS_TYPES and not (reference.author or reference.editor or reference.publisher
-                                                          or reference.short_author):
+                                                          or reference.short_author or reference.group_author):
         diagnostics.warning(at, f"entry '{reference.id}' has no author or institution",
                             "add an author (an organisation in double braces: {{Agency Name}}) or an institution",
                             rule="citations/incomplete-entry")
-    is_online = bool(reference.url) or reference.type == "webpage"
+    is_online = reference.type in ONLINE_TYPES  # a landing-page URL on an article needs no retrieval date (APA 7)
     if is_online and not reference.doi and not (reference.accessed.year or reference.accessed.literal):
         diagnostics.warning(at, f"online source '{reference.id}' has no urldate",
                             "add urldate = {YYYY-MM-DD}, the day you last opened the URL and checked the facts",

@@ -2,9 +2,10 @@
 
 - ``numeric``: ``[1]``, ``[1, 3]``, ``[2–5]``, ``[2, p. 4]``; narrative ``GAO [3]``; the list
   in number order.
-- ``author-date`` (APA-like): ``(GAO, 2009, p. 4)``, ``(Capps et al., 2011; ICE, 2025)``,
-  narrative ``Capps et al. (2011)``, a/b suffixes for the same author and year; the list
-  sorted by author, then year.
+- ``apa`` (APA 7; ``author-date`` is another name for it): ``(GAO, 2009, p. 4)``,
+  ``(Capps et al., 2011; ICE, 2025)``, narrative ``Capps et al. (2011)``, a/b suffixes for
+  works whose author lists and years print the same; the list sorted by what leads each
+  entry (author, group author, or title), then year.
 - ``notes``: a numbered note per citation, full the first time a source is cited and short
   after; footnotes at the foot of the PDF page, numbered notes in HTML.
 
@@ -21,7 +22,15 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from briefgen.citations.entries import date_label, format_entry, has_creator, short_author, short_title, sort_key
+from briefgen.citations.entries import (
+    format_entry,
+    has_creator,
+    leading_names,
+    short_author,
+    short_title,
+    sort_key,
+    year_label,
+)
 from briefgen.citations.resolve import CitationTable, CitedPlace
 from briefgen.citations.syntax import Citation, CitationItem
 from briefgen.i18n import Messages
@@ -157,8 +166,8 @@ def _ranges(numbers: Sequence[int]) -> list[tuple[int, int]]:
     return result
 
 
-class AuthorDateStyle(Style):
-    name: CitationStyle = "author-date"
+class ApaStyle(Style):
+    name: CitationStyle = "apa"
 
     def __init__(self, table: CitationTable, messages: Messages) -> None:
         super().__init__(table, messages)
@@ -166,7 +175,7 @@ class AuthorDateStyle(Style):
         self.suffixes = _year_suffixes(self.ordered, messages)
 
     def _year(self, reference: Reference) -> str:
-        return date_label(reference.issued, self.messages) + self.suffixes.get(reference.id, "")
+        return year_label(reference, self.messages) + self.suffixes.get(reference.id, "")
 
     def render_citation(self, citation: Citation) -> Markup:
         items = self._known(citation)
@@ -190,10 +199,10 @@ class AuthorDateStyle(Style):
 
 
 def _year_suffixes(ordered: Sequence[Reference], messages: Messages) -> dict[str, str]:
-    """2011a, 2011b for works with the same author name and year (list order decides)."""
+    """2011a, 2011b for works whose whole author lists and years print the same (list order decides)."""
     groups: dict[tuple[str, str], list[str]] = {}
     for reference in ordered:
-        groups.setdefault((short_author(reference, messages), date_label(reference.issued, messages)), []).append(reference.id)
+        groups.setdefault((leading_names(reference, messages), year_label(reference, messages)), []).append(reference.id)
     suffixes: dict[str, str] = {}
     for keys in groups.values():
         if len(keys) > 1:
@@ -249,7 +258,9 @@ _SPACE_BEFORE_NOTE = re.compile(r"\s+(" + _NOTE + ")", re.DOTALL)
 _NOTE_BEFORE_PUNCTUATION = re.compile("(" + _NOTE + r")([.,;:!?])", re.DOTALL)
 
 
-STYLES: dict[str, type[Style]] = {"numeric": NumericStyle, "author-date": AuthorDateStyle, "notes": NotesStyle}
+STYLES: dict[str, type[Style]] = {"numeric": NumericStyle, "apa": ApaStyle, "author-date": ApaStyle,
+                                  "notes": NotesStyle}
+"""``author-date`` is the name ``apa`` had before it followed APA 7; both stay."""
 
 
 def make_style(name: CitationStyle, table: CitationTable, messages: Messages) -> Style:
