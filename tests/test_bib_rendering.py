@@ -170,3 +170,25 @@ def test_retrieval_date_only_for_changing_pages_in_apa() -> None:
 def test_author_date_is_another_name_for_apa() -> None:
     assert STYLES["author-date"] is STYLES["apa"]
     assert render(GROUP, "author-date") == render(GROUP, "apa")
+
+
+URL_IN_TEXT = r"""@misc{urlnote,
+  author = {Doe, Jane},
+  title = {Data portal, mirrored at \url{https://example.org/mirror_2}},
+  year = {2020},
+  note = {Archived at \url{https://archive.example.org/web/2020/x?a=1&b=2}. See also \href{https://example.org/faq}{the FAQ}.}
+}
+"""
+
+
+@pytest.mark.parametrize("style", CANONICAL)
+def test_a_url_inside_a_title_or_note_is_a_link(style: str) -> None:
+    diagnostics = Diagnostics()
+    bibliography = parse_bibliography(URL_IN_TEXT, SourceLocation(Path("references.bib")), diagnostics)
+    references = tuple(bibliography.references.values())
+    table = CitationTable(references, {ref.id: 1 for ref in references}, {ref.id: () for ref in references})
+    html = str(make_style(style, table, messages_for("en")).entries()[0].html)  # type: ignore[arg-type]
+    assert '<a class="url" href="https://example.org/mirror_2">https://example.org/mirror_2</a>' in html
+    assert ('<a class="url" href="https://archive.example.org/web/2020/x?a=1&amp;b=2">'
+            "https://archive.example.org/web/2020/x?a=1&amp;b=2</a>.") in html, "the sentence's period is not part of it"
+    assert "the FAQ" in html and "\\" not in html and "{" not in html

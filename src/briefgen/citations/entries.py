@@ -8,6 +8,7 @@ never shortened.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -179,7 +180,7 @@ def format_entry(reference: Reference, messages: Messages, *, year_suffix: str =
         parts.append(escape(contributor[:1].upper() + contributor[1:]) + _stop(contributor))
     details = _details(reference, messages, with_date=not author_date, date_text=date_text)
     if details:
-        parts.append(escape(details) + _stop(details))
+        parts.append(linked(details) + _stop(details))
     link = reference_url(reference)
     if link and is_web_address(link):
         parts.append(Markup('<a class="url" href="{0}">{0}</a>').format(link))
@@ -208,12 +209,29 @@ def date_label(date: DateParts, messages: Messages) -> str:
     return str(date.year) if date.year else messages["no_date"]
 
 
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")
+"""A web address inside a field's text (``\\url{…}`` or ``\\href{…}`` in a title or a note, or
+pasted as is), without the punctuation that ends the sentence around it."""
+
+
+def linked(text: str) -> Markup:
+    """``text`` escaped, with each web address in it made a link."""
+    pieces: list[Markup] = []
+    start = 0
+    for match in _WEB_ADDRESS.finditer(text):
+        pieces.append(escape(text[start:match.start()]))
+        pieces.append(Markup('<a class="url" href="{0}">{0}</a>').format(match.group(0)))
+        start = match.end()
+    pieces.append(escape(text[start:]))
+    return Markup("").join(pieces)
+
+
 def _title(reference: Reference, messages: Messages) -> Markup:
-    title: str | Markup = reference.title
+    title: str | Markup = linked(reference.title)
     language = reference.language
     if language and language.split("-")[0].lower() != messages.language.split("-")[0].lower():
         # A title in another language than the edition's is marked, so screen readers say it right.
-        title = Markup('<span lang="{}">{}</span>').format(language, reference.title)
+        title = Markup('<span lang="{}">{}</span>').format(language, title)
     if reference.type in _QUOTED:
         end = "" if reference.title.endswith(("?", "!", ".")) else "."
         if messages["punctuation_inside_quotes"] == "True":  # “Title.” (English); «Title». (Spanish)
