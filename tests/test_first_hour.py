@@ -331,3 +331,20 @@ def test_a_footnote_reference_with_no_definition_is_a_warning_at_its_line(make_p
     lines = [line for line in result.stdout.splitlines() if "footnote" in line]
     assert lines == ["briefs/sections/one.md:6: warning: footnote [^memo] has no definition, so it is printed as "
                      "written; add '[^memo]: the note' on a line of its own in this section [build]"], result.stdout
+
+
+def test_an_installed_briefgen_carries_every_file_it_reads() -> None:
+    """`pip install .` (or pipx) copies only the package data pyproject.toml names: every
+    template, theme, profile, catalogue and starter file must be among them."""
+    import fnmatch
+    import tomllib
+
+    from conftest import REPO_ROOT
+
+    package = REPO_ROOT / "src" / "briefgen"
+    patterns = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"]["briefgen"]
+    data = [path.relative_to(package).as_posix() for path in package.rglob("*")
+            if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts]
+    assert data, "briefgen ships templates and themes"
+    assert [name for name in data if not any(fnmatch.fnmatch(name, pattern) for pattern in patterns)] == []
