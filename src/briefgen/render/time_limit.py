@@ -11,8 +11,10 @@ MAX_RENDER_SECONDS = 300.0
 """Longest one edition's PDF may take to lay out; an eight-page brief takes about a second."""
 
 
-class RenderTimeout(Exception):
-    pass
+class RenderTimeout(BaseException):
+    """The time limit ran out. A BaseException, like KeyboardInterrupt, so that no
+    ``except Exception`` on the way (WeasyPrint logs and skips a resource that fails to load)
+    can swallow it and let the layout run on without a limit."""
 
 
 @contextlib.contextmanager
