@@ -348,3 +348,15 @@ def test_an_installed_briefgen_carries_every_file_it_reads() -> None:
             if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts]
     assert data, "briefgen ships templates and themes"
     assert [name for name in data if not any(fnmatch.fnmatch(name, pattern) for pattern in patterns)] == []
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    pytest.param(["refs", "gao2012"], "briefgen: no entry 'gao2012' in references.bib; did you mean 'gao2021'?",
+                 id="refs-key"),
+    pytest.param(["audiences", "show", "comunity-groups"],
+                 "briefgen: no audience 'comunity-groups'; did you mean 'community-groups'?", id="audiences-show"),
+])
+def test_a_mistyped_key_or_audience_gets_a_did_you_mean(make_project, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]), "briefs/sections/one.md": section_md("One", "Text.\n")})
+    result = run_cli(args, cwd=project)
+    assert result.exit_code == 2 and message in result.stderr, result.output
