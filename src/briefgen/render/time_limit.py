@@ -11,6 +11,9 @@ MAX_RENDER_SECONDS = 300.0
 """Longest one edition's PDF may take to lay out; an eight-page brief takes about a second."""
 
 
+_REPEAT_SECONDS = 0.05
+
+
 class RenderTimeout(BaseException):
     """The time limit ran out. A BaseException, like KeyboardInterrupt, so that no
     ``except Exception`` on the way (WeasyPrint logs and skips a resource that fails to load)
@@ -32,7 +35,9 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise RenderTimeout()
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Once the time is up the alarm repeats: an alarm that lands inside a C library's callback
+    # into Python (Pango asking for a font) raises where the library cannot pass it on, and is lost.
+    signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT_SECONDS)
     try:
         yield
     finally:
