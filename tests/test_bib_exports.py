@@ -7,30 +7,13 @@ reported at its line.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from briefgen.citations.resolve import check_reference
-from briefgen.errors import Diagnostics, SourceLocation
-from briefgen.load.bibliography import parse_bibliography
-from briefgen.model import Bibliography, DateParts, Name, Reference
+from briefgen.errors import Diagnostics
+from briefgen.model import DateParts, Name, Reference
 from conftest import without_rule
-
-BIB = SourceLocation(Path("references.bib"))
-
-
-def parse(text: str) -> tuple[Bibliography, list[str]]:
-    diagnostics = Diagnostics()
-    bibliography = parse_bibliography(text, BIB, diagnostics)
-    return bibliography, [without_rule(d.format()) for d in diagnostics.items]
-
-
-def one(text: str) -> Reference:
-    bibliography, problems = parse(text)
-    assert problems == []
-    assert len(bibliography.references) == 1
-    return next(iter(bibliography.references.values()))
+from test_bibliography import one, parse  # the same small readers of a .bib text
 
 
 def cite_problems(reference: Reference) -> list[str]:
