@@ -167,7 +167,7 @@ def pandoc_inputs(project: Path, target: Path) -> list[Path]:
     """One pandoc Markdown file per edition of ``project``: the same sections, summary and
     bibliography briefgen uses for that audience (pandoc cannot tailor, so briefgen chooses)."""
     sys.path.insert(0, str(REPO / "src"))
-    from briefgen.assemble import select_sections
+    from briefgen.build.assemble import select_sections
     from briefgen.errors import Diagnostics
     from briefgen.load.project import load_project
 
@@ -380,7 +380,7 @@ def main() -> None:
 
 def _editions_using(project: Path, section_id: str) -> int:
     """Editions that read the section's default file (a Spanish edition reads its translation)."""
-    from briefgen.assemble import select_sections
+    from briefgen.build.assemble import select_sections
     from briefgen.errors import Diagnostics
     from briefgen.load.project import load_project
 

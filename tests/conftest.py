@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefgen.assemble import MarkdownCache, assemble_edition
+from briefgen.build.assemble import MarkdownCache, assemble_edition
 from briefgen.citations.resolve import CitationTable
 from briefgen.cli import app
 from briefgen.errors import Diagnostics, SourceLocation

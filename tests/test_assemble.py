@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.assemble import MarkdownCache, assemble_edition, check_audience_ids, select_sections
+from briefgen.build.assemble import MarkdownCache, assemble_edition, check_audience_ids, select_sections
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.markdown.audience_blocks import audience_matches, keep_audience_blocks
 from briefgen.markdown.parser import markdown_parser, parse_markdown

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from briefgen.assemble import MarkdownCache, assemble_edition
+from briefgen.build.assemble import MarkdownCache, assemble_edition
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.markdown.audience_blocks import audience_matches
 from briefgen.model import Project

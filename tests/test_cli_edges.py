@@ -176,7 +176,7 @@ def test_a_cache_record_that_cannot_replace_its_file_leaves_no_temporary_file(tm
 def test_a_cache_write_that_fails_half_way_leaves_no_temporary_file(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The disk fills up while the record is written: the build goes on, and the part-written file goes."""
-    import briefgen.cache
+    import briefgen.build.cache
 
     real_fdopen = os.fdopen
 
@@ -199,7 +199,7 @@ def test_a_cache_write_that_fails_half_way_leaves_no_temporary_file(tmp_path: Pa
         stream = real_fdopen(fd, *args, **kwargs)
         return FullDisk(stream) if ".briefgen-cache" in os.readlink(f"/proc/self/fd/{fd}") else stream
 
-    monkeypatch.setattr(briefgen.cache.os, "fdopen", fdopen)
+    monkeypatch.setattr(briefgen.build.cache.os, "fdopen", fdopen)
     root = _cache_project(tmp_path)
     result = run_cli(["build", "-f", "html"], cwd=root)
     monkeypatch.undo()

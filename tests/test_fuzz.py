@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from briefgen.assemble import MarkdownCache, assemble_edition
+from briefgen.build.assemble import MarkdownCache, assemble_edition
 from briefgen.citations.entries import format_entry
 from briefgen.citations.resolve import check_reference
 from briefgen.citations.syntax import parse_group

@@ -896,7 +896,7 @@ def test_output_folder_without_write_permission_is_a_clean_error(make_project: C
     (project / "locked").mkdir()
     if os.geteuid() == 0:  # root writes anywhere: make the permission check see what a user would
         real_access = os.access
-        monkeypatch.setattr("briefgen.outputs.os.access", lambda path, mode, **kw: False if (
+        monkeypatch.setattr("briefgen.build.outputs.os.access", lambda path, mode, **kw: False if (
             Path(path).name == "locked" and mode & os.W_OK) else real_access(path, mode, **kw))
     else:
         (project / "locked").chmod(0o500)
@@ -918,7 +918,7 @@ def test_a_failed_write_is_a_clean_error_and_keeps_the_old_file(make_project: Ca
     def full_disk(source: object, target: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("briefgen.outputs.os.replace", full_disk)
+    monkeypatch.setattr("briefgen.build.outputs.os.replace", full_disk)
     (project / "briefs/sections/one.md").write_text(section_md("One", "Changed text [@gao2021].\n"), encoding="utf-8")
     result = build_html(project, "-a", "press")
     assert output_files(project / "output") == before

@@ -7,7 +7,7 @@ import re
 import pyphen
 import pytest
 
-from briefgen.hyphenation import Hyphenator, hyphenator
+from briefgen.measure.syllables import Hyphenator, hyphenator
 from conftest import REPO_ROOT
 
 WORDS = sorted({word.lower() for path in (REPO_ROOT / "briefs/sections").glob("*.md")

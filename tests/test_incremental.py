@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import briefgen.fingerprints
-import briefgen.pipeline
+import briefgen.build.inputs
+import briefgen.build.pipeline
 from conftest import FIXTURE_BIB, FIXTURES_DIR, brief_yaml, run_cli, section_md
 
 AUDIENCES = ("community-groups", "county-officials", "press")
@@ -51,7 +51,7 @@ def test_a_second_build_rebuilds_nothing_and_renders_nothing(project: Path, monk
     def must_not_render(*args: object, **kwargs: object) -> str:
         raise AssertionError("an up-to-date edition was rendered again")
 
-    monkeypatch.setattr(briefgen.pipeline, "render_html", must_not_render)
+    monkeypatch.setattr(briefgen.build.pipeline, "render_html", must_not_render)
     second = build(project)
     assert written(second) == set()
     assert "0 edition(s) built, 3 up to date" in second.output
@@ -88,18 +88,18 @@ def test_a_change_rebuilds_exactly_the_editions_built_from_it(project: Path, cha
 
 def test_a_change_in_templates_themes_or_code_rebuilds_every_edition(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(project)
-    monkeypatch.setattr(briefgen.fingerprints, "code_fingerprint", lambda: "another briefgen")
+    monkeypatch.setattr(briefgen.build.inputs, "code_fingerprint", lambda: "another briefgen")
     assert written(build(project)) == edition_names(*AUDIENCES)
 
 
 def test_the_code_fingerprint_covers_templates_and_themes(tmp_path: Path) -> None:
     package = tmp_path / "briefgen"
-    shutil.copytree(Path(briefgen.fingerprints.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
-    before = briefgen.fingerprints.package_fingerprint(package)
+    shutil.copytree(Path(briefgen.build.inputs.__file__).parent.parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = briefgen.build.inputs.package_fingerprint(package)
     for name in ("templates/brief.html.j2", "themes/large-print.css", "i18n/es.yaml"):
         path = package / name
         path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        after = briefgen.fingerprints.package_fingerprint(package)
+        after = briefgen.build.inputs.package_fingerprint(package)
         assert after != before, name
         before = after
 
@@ -188,7 +188,7 @@ def test_the_basic_fixture_is_the_same_built_cold_or_incrementally(tmp_path: Pat
 
 
 def test_the_cached_bibliography_is_the_parsed_one(tmp_path: Path) -> None:
-    from briefgen.cache import _bibliography_from_json, _bibliography_to_json
+    from briefgen.build.cache import _bibliography_from_json, _bibliography_to_json
     from briefgen.errors import Diagnostics
     from briefgen.load.bibliography import load_bibliography
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from briefgen.render.css import css_string, style_element_text
 from briefgen.render.svg import svg_problem
-from briefgen.tailoring import Matrix, MatrixRow, matrix_csv
+from briefgen.reports.tailoring import Matrix, MatrixRow, matrix_csv
 from briefgen.watch.server import with_reload_script
 from conftest import (
     assert_clean_error,
@@ -492,7 +492,7 @@ def test_the_pdf_renderer_drops_any_link_a_pdf_may_not_carry(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_the_handout_page_holds_a_hostile_organization_as_text(name: str) -> None:
-    from briefgen.assemble import MarkdownCache, assemble_edition
+    from briefgen.build.assemble import MarkdownCache, assemble_edition
     from briefgen.errors import Diagnostics
     from briefgen.render.handout import render_handout_html
     from conftest import make_project_model

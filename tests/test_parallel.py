@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import briefgen.pdf_workers
-import briefgen.pipeline
-from briefgen.workers import WorkerFailure, WorkerPool
+import briefgen.build.pdf_workers
+import briefgen.build.pipeline
+from briefgen.build.workers import WorkerFailure, WorkerPool
 from conftest import FIXTURES_DIR, REPO_ROOT, run_cli
 
 
@@ -54,14 +54,14 @@ def test_jobs_must_be_positive() -> None:
 
 
 def test_a_pdf_that_fails_does_not_stop_the_other_editions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = briefgen.pdf_workers.render_pdf_job
+    real = briefgen.build.pdf_workers.render_pdf_job
 
-    def fail_for_press(job: briefgen.pdf_workers.PdfJob) -> briefgen.pdf_workers.PdfOutcome:
+    def fail_for_press(job: briefgen.build.pdf_workers.PdfJob) -> briefgen.build.pdf_workers.PdfOutcome:
         if "Reporters" in job.html:  # the fixture's press profile is labelled "Reporters"
             raise RuntimeError("renderer crashed")
         return real(job)
 
-    monkeypatch.setattr(briefgen.pdf_workers, "render_pdf_job", fail_for_press)  # forked workers inherit it
+    monkeypatch.setattr(briefgen.build.pdf_workers, "render_pdf_job", fail_for_press)  # forked workers inherit it
     result = run_cli(["build", "-j", "2", "-o", str(tmp_path)], cwd=FIXTURES_DIR / "basic")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
@@ -175,15 +175,15 @@ def test_a_large_html_only_build_is_the_same_with_workers(make_project, monkeypa
     files["briefs/sections/one.md"] = section_md("One", "Everyone [@gao2021].\n\n" + press_only)
     files["briefs/sections/two.md"] = section_md("Two", "Officials [@moller2020].\n", front="audiences: [county-officials]\n")
     project = make_project(files)
-    monkeypatch.setattr(briefgen.pipeline, "HTML_WORKERS_FROM", 4)
+    monkeypatch.setattr(briefgen.build.pipeline, "HTML_WORKERS_FROM", 4)
     started: list[int] = []
-    real_pool = briefgen.pipeline.WorkerPool
+    real_pool = briefgen.build.pipeline.WorkerPool
 
     def counting_pool(size, run, warm_up=None):  # type: ignore[no-untyped-def]
         started.append(size)
         return real_pool(size, run, warm_up)
 
-    monkeypatch.setattr(briefgen.pipeline, "WorkerPool", counting_pool)
+    monkeypatch.setattr(briefgen.build.pipeline, "WorkerPool", counting_pool)
     outputs = {}
     for jobs in ("1", "2"):
         result = run_cli(["build", "-f", "html", "-j", jobs, "-o", f"out{jobs}"], cwd=project)

@@ -233,8 +233,8 @@ def test_spanish_example_edition_pdf_is_spanish(tmp_path: Path) -> None:
 def test_the_four_example_editions_differ_in_content() -> None:
     from briefgen.errors import Diagnostics
     from briefgen.load.project import load_project
-    from briefgen.readability import plain_text
-    from briefgen.tailoring import build_editions
+    from briefgen.measure.readability import plain_text
+    from briefgen.reports.tailoring import build_editions
 
     diagnostics = Diagnostics()
     project = load_project(REPO_ROOT, diagnostics)

@@ -45,7 +45,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from briefgen.project_files import FileRefused, read_file, referenced_path
+from briefgen.load.project_files import FileRefused, read_file, referenced_path
 from briefgen.render import remote
 from briefgen.render.remote import RemoteImages, RemoteRefused, is_public_address
 from briefgen.render.resources import MAX_IMAGE_PIXELS

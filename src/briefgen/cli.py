@@ -17,7 +17,7 @@ import typer
 from briefgen import __version__
 
 if TYPE_CHECKING:
-    from briefgen.pipeline import BuildResult
+    from briefgen.build.pipeline import BuildResult
 
 app = typer.Typer(
     name="briefgen",
@@ -177,10 +177,10 @@ def build(
     """
     if jobs is not None and jobs < 1:
         _usage(f"--jobs must be 1 or more, not {jobs}")
+    from briefgen.build.outputs import output_folder
+    from briefgen.build.pdf_workers import start_pdf_workers
+    from briefgen.build.progress import is_terminal, progress_bar
     from briefgen.console import detail, is_quiet, say
-    from briefgen.outputs import output_folder
-    from briefgen.pdf_workers import start_pdf_workers
-    from briefgen.progress import is_terminal, progress_bar
 
     # Started before the rest of briefgen is imported: the workers load WeasyPrint meanwhile.
     pdf_workers = start_pdf_workers(output_folder(project, output), output_format or ("pdf",), jobs, force,
@@ -188,8 +188,8 @@ def build(
     started = time.perf_counter()
     with pdf_workers, progress_bar(is_terminal() and not is_quiet()) as on_progress:
         def run_build() -> BuildResult:
+            from briefgen.build.pipeline import BuildOptions, build
             from briefgen.model import CITATION_STYLES, DEFAULT_FORMATS, OUTPUT_FORMATS, PDF_VARIANTS
-            from briefgen.pipeline import BuildOptions, build
 
             formats = tuple(dict.fromkeys(output_format or DEFAULT_FORMATS))
             for name in formats:
@@ -319,8 +319,8 @@ def matrix(
 
     Example: briefgen matrix 287g-police-ice --format csv > matrix.csv
     """
-    from briefgen.pipeline import select_audiences, select_briefs
-    from briefgen.tailoring import build_matrix, matrix_csv, matrix_html, matrix_text
+    from briefgen.build.pipeline import select_audiences, select_briefs
+    from briefgen.reports.tailoring import build_matrix, matrix_csv, matrix_html, matrix_text
 
     renderers = {"text": matrix_text, "csv": matrix_csv, "html": matrix_html}
     if output_format not in renderers:
@@ -346,8 +346,8 @@ def diff(
 
     Example: briefgen diff 287g-police-ice county-officials community-groups
     """
-    from briefgen.pipeline import select_briefs
-    from briefgen.tailoring import diff_editions
+    from briefgen.build.pipeline import select_briefs
+    from briefgen.reports.tailoring import diff_editions
 
     loaded, diagnostics = _load(project)
     chosen = _run(lambda: select_briefs(loaded, (brief_id,)), diagnostics)
@@ -455,12 +455,12 @@ def check(
 
     Example: briefgen check --strict --format github
     """
+    from briefgen.build.pipeline import EditionReport
     from briefgen.check.report import exit_code, format_finding, summarise, summary_line, to_github, to_json
     from briefgen.check.rules import RULES
     from briefgen.check.run import CheckOptions, check_project
     from briefgen.console import detail, is_quiet, is_verbose, paint, say
     from briefgen.errors import Severity
-    from briefgen.pipeline import EditionReport
 
     if list_rules:
         for rule in RULES:
@@ -717,7 +717,7 @@ def _watch(project: Path, briefs: tuple[str, ...], audiences: tuple[str, ...], f
 
 
 def _edition_audience(project, brief, audience_id: str, diagnostics):  # type: ignore[no-untyped-def]
-    from briefgen.pipeline import select_audiences
+    from briefgen.build.pipeline import select_audiences
 
     if audience_id not in project.audiences and _is_broken_file(project.root, "briefs/audiences", f"{audience_id}.yaml",
                                                                  diagnostics):
@@ -750,7 +750,7 @@ def _load(project: Path):  # type: ignore[no-untyped-def]
 
 def _describe_edition(report) -> str:  # type: ignore[no-untyped-def]
     """``287g-costs--press: 1,204 words, grade 9.8 (target ≤ 10), 4 pages (target ≤ 6)``"""
-    from briefgen.readability import MIN_WORDS_GRADED
+    from briefgen.measure.readability import MIN_WORDS_GRADED
 
     audience = report.audience
     text = f"{report.name}: {report.reading.words:,} words"

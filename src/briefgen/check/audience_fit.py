@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from briefgen.check.editions import CheckedEdition
 from briefgen.errors import Diagnostics, SourceLocation
-from briefgen.readability import MIN_WORDS_GRADED, measure, plain_text
+from briefgen.measure.readability import MIN_WORDS_GRADED, measure, plain_text
 
 HARDEST_SHOWN = 3
 """How many of the hardest sections a reading-grade finding names."""

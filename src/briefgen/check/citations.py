@@ -11,9 +11,9 @@ from pathlib import Path
 
 from briefgen.check.editions import CheckedEdition
 from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.load.project_files import FileRefused, read_file
 from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.model import Project, Reference
-from briefgen.project_files import FileRefused, read_file
 
 
 def check_citations(project: Project, editions: Sequence[CheckedEdition], is_whole_project: bool,

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.assemble import MarkdownCache
+from briefgen.build.assemble import MarkdownCache
 from briefgen.citations.resolve import CitationTable
 from briefgen.errors import Diagnostics
+from briefgen.measure.readability import Readability, measure_edition
 from briefgen.model import Audience, Brief, Edition, EditionText, Project
-from briefgen.readability import Readability, measure_edition
 from briefgen.render.anchors import BROKEN_LINK
 
 
@@ -35,7 +35,7 @@ def check_edition(project: Project, brief: Brief, audience: Audience, cache: Mar
                   diagnostics: Diagnostics, files_with_errors: frozenset[Path] = frozenset()) -> CheckedEdition:
     """The edition built exactly as ``briefgen build`` builds it, in memory (no fonts embedded
     in the page, since nothing is written; with ``count_pages`` the PDF is laid out too)."""
-    from briefgen.pipeline import BuildOptions, broken_inputs, build_edition
+    from briefgen.build.pipeline import BuildOptions, broken_inputs, build_edition
 
     options = BuildOptions(formats=("html", "pdf") if count_pages else ("html",), embed_fonts=False)
     built = build_edition(project, brief, audience, cache, options)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen.assemble import MarkdownCache, check_audience_ids
+from briefgen.build.assemble import MarkdownCache, check_audience_ids
+from briefgen.build.pipeline import select_audiences, select_briefs
 from briefgen.check.absolute_claims import check_absolute_claims
 from briefgen.check.audience_fit import check_audience_fit
 from briefgen.check.citations import check_citations
@@ -21,7 +22,6 @@ from briefgen.check.rules import BUILD, rules_matching
 from briefgen.check.structure import check_structure
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, UsageError
 from briefgen.load.project import BRIEFS_DIR, load_project
-from briefgen.pipeline import select_audiences, select_briefs
 
 DEFAULT_RECHECK_AFTER_DAYS = 365
 

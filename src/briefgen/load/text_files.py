@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefgen.errors import Diagnostics, SourceLocation
-from briefgen.project_files import FileRefused, read_file
+from briefgen.load.project_files import FileRefused, read_file
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Largest input file briefgen reads; a brief section is a few kilobytes."""

@@ -28,8 +28,8 @@ import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError, Diagnostics, SourceLocation
+from briefgen.load.project_files import FileRefused, read_file
 from briefgen.model import PdfVariant
-from briefgen.project_files import FileRefused, read_file
 from briefgen.render import time_limit
 from briefgen.render.fonts import bundled_families
 from briefgen.render.resources import MAX_IMAGE_BYTES

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
-from briefgen.project_files import describe_size
+from briefgen.load.project_files import describe_size
 
 REMOTE_TIMEOUT_SECONDS = 10.0
 """The most one remote image may take: connection, redirects, headers and body together."""

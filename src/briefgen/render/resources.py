@@ -1,7 +1,7 @@
 """Every file or URL a brief refers to is loaded here, and only from where it may come.
 
 Images must be regular files inside the brief project, checked before they are opened
-(:mod:`briefgen.project_files`: symlinks are resolved first, so a link that points out of the
+(:mod:`briefgen.load.project_files`: symlinks are resolved first, so a link that points out of the
 project is refused). Remote images are refused unless the author opts in with
 ``--allow-remote``; then :mod:`briefgen.render.remote` fetches them, once per build and only
 from public addresses. Raster images are read lazily (header only) to check that their bytes
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.errors import Diagnostics, SourceLocation
-from briefgen.project_files import FileRefused, is_remote, read_file, referenced_path, resolve_inside
+from briefgen.load.project_files import FileRefused, is_remote, read_file, referenced_path, resolve_inside
 
 if TYPE_CHECKING:
     from briefgen.render.remote import RemoteImages

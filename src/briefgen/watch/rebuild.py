@@ -21,15 +21,15 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from briefgen.assemble import MarkdownCache, check_audience_ids
-from briefgen.assemble import edition_source_files as static_dependencies
+from briefgen.build.assemble import MarkdownCache, check_audience_ids
+from briefgen.build.assemble import edition_source_files as static_dependencies
+from briefgen.build.outputs import prepare_output_dir, write_all_atomic
+from briefgen.build.pipeline import BuildOptions, build_edition, select_audiences, select_briefs
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, SourceLocation
 from briefgen.load.project import BIBLIOGRAPHY, BRIEFS_DIR, load_project
+from briefgen.load.project_files import referenced_path
 from briefgen.markdown.parser import walk_tokens
 from briefgen.model import Audience, Brief, Edition, OutputFormat, Project
-from briefgen.outputs import prepare_output_dir, write_all_atomic
-from briefgen.pipeline import BuildOptions, build_edition, select_audiences, select_briefs
-from briefgen.project_files import referenced_path
 
 OUTPUT_SUFFIXES = (".html", ".pdf", ".handout.pdf", ".png")
 """The files an edition can have in the output folder (see ``briefgen build -f``)."""

@@ -2,8 +2,8 @@
 
 Planning assembles every edition asked for and hashes its inputs; an edition whose inputs
 and output files are unchanged since the last build is reported from the build cache
-(:mod:`briefgen.cache`) instead of being rebuilt. PDFs are made in worker processes
-(:mod:`briefgen.workers`) that load WeasyPrint once each, while the main process loads the
+(:mod:`briefgen.build.cache`) instead of being rebuilt. PDFs are made in worker processes
+(:mod:`briefgen.build.workers`) that load WeasyPrint once each, while the main process loads the
 project and prepares the next edition's pages. A failed edition never stops the others, and
 an edition that reads a file with errors is not built at all.
 """
@@ -19,23 +19,23 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.assemble import MarkdownCache, assemble_edition, check_audience_ids, edition_source_files
-from briefgen.cache import BuildCache, CachedEdition
+from briefgen.build.assemble import MarkdownCache, assemble_edition, check_audience_ids, edition_source_files
+from briefgen.build.cache import BuildCache, CachedEdition
+from briefgen.build.inputs import InputHashes, edition_key
+from briefgen.build.outputs import output_folder, prepare_output_dir, write_all_atomic
+from briefgen.build.pdf_workers import PdfJob, PdfOutcome, PdfWorkers, default_jobs, render_pdf_job, start_pdf_workers
+from briefgen.build.workers import WorkerFailure, WorkerPool, start_method
 from briefgen.citations.resolve import CitationTable
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, SourceLocation, UsageError
-from briefgen.fingerprints import InputHashes, edition_key
 from briefgen.load.ids import is_valid_id
 from briefgen.load.project import AUDIENCES_DIR, BRIEFS_DIR, load_project
 from briefgen.load.yaml_fields import did_you_mean
+from briefgen.measure.readability import Readability, measure_edition
 from briefgen.model import Audience, Brief, CitationStyle, Edition, OutputFormat, PdfVariant, Project
-from briefgen.outputs import output_folder, prepare_output_dir, write_all_atomic
-from briefgen.pdf_workers import PdfJob, PdfOutcome, PdfWorkers, default_jobs, render_pdf_job, start_pdf_workers
-from briefgen.readability import Readability, measure_edition
 from briefgen.render import time_limit
 from briefgen.render.accessibility import check_alt_text
 from briefgen.render.anchors import check_page
 from briefgen.render.html import cite_edition, edition_date, render_html
-from briefgen.workers import WorkerFailure, WorkerPool, start_method
 
 if TYPE_CHECKING:
     from briefgen.render.remote import RemoteImages
@@ -368,8 +368,8 @@ def build_editions(stale: list[PlannedEdition], project: Project, options: Build
 
 def fetch_remote_images(stale: list[PlannedEdition], remote: RemoteImages) -> None:
     """Download every remote image the editions show (errors are kept and reported by each edition)."""
+    from briefgen.load.project_files import is_remote
     from briefgen.markdown.parser import walk_tokens
-    from briefgen.project_files import is_remote
     from briefgen.render.remote import RemoteRefused
 
     for planned in stale:

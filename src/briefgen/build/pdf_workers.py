@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.build.outputs import CACHE_DIR
+from briefgen.build.workers import OnDemandPool
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, SourceLocation
-from briefgen.outputs import CACHE_DIR
-from briefgen.workers import OnDemandPool
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """The build cache, kept in ``<output>/.briefgen-cache/``.
 
 ``editions/<edition>.json`` records, for each edition built, the content hash of its inputs
-(:mod:`briefgen.fingerprints`), the files written (size and modification time, to notice
+(:mod:`briefgen.build.inputs`), the files written (size and modification time, to notice
 one deleted or edited by hand), its reading level and page count, and its diagnostics, so
 an unchanged edition is reported, warnings included, without being rebuilt.
 
@@ -23,13 +23,13 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from briefgen.build.inputs import code_fingerprint
+from briefgen.build.outputs import CACHE_DIR
 from briefgen.errors import Diagnostic, Diagnostics, Severity, SourceLocation
-from briefgen.fingerprints import code_fingerprint
+from briefgen.load.project_files import FileRefused, read_file
 from briefgen.load.text_files import MAX_FILE_BYTES
+from briefgen.measure.readability import Readability
 from briefgen.model import Bibliography, DateParts, Name, Reference
-from briefgen.outputs import CACHE_DIR
-from briefgen.project_files import FileRefused, read_file
-from briefgen.readability import Readability
 
 _EDITIONS = "editions"
 _REFERENCES = "references.json"

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from briefgen.assemble import MarkdownCache, assemble_edition
+from briefgen.build.assemble import MarkdownCache, assemble_edition
 from briefgen.errors import Diagnostics
+from briefgen.measure.readability import measure_edition, plain_text
 from briefgen.model import Audience, Brief, Edition, Project
-from briefgen.readability import measure_edition, plain_text
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from markdown_it.token import Token
 
-from briefgen.hyphenation import hyphenator
+from briefgen.measure.syllables import hyphenator
 from briefgen.model import Edition
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*%?")

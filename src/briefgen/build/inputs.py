@@ -21,9 +21,9 @@ from markdown_it.token import Token
 
 from briefgen import __version__
 from briefgen.citations.resolve import iter_citations
+from briefgen.load.project_files import FileRefused, read_file, referenced_path
 from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.model import Audience, Edition, EditionText, Project, Reference
-from briefgen.project_files import FileRefused, read_file, referenced_path
 from briefgen.render.resources import MAX_IMAGE_BYTES
 
 KEY_SCHEMA = "briefgen-edition-1"
@@ -36,7 +36,8 @@ _CODE_SUFFIXES = (".py", ".j2", ".css", ".yaml")
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """briefgen's version, the content of its package files, and the installed output libraries."""
-    digest = hashlib.sha256(f"{KEY_SCHEMA}\0{__version__}\0{package_fingerprint(Path(__file__).resolve().parent)}\0".encode())
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"{KEY_SCHEMA}\0{__version__}\0{package_fingerprint(package)}\0".encode())
     for name in OUTPUT_LIBRARIES:
         digest.update(f"{name}={_library_stamp(name)}\0".encode())
     return digest.hexdigest()

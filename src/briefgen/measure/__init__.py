@@ -1,0 +1,1 @@
+"""Measures of an edition's text: reading level and syllable counts."""

@@ -1,0 +1,1 @@
+"""Reports about a brief's editions side by side: the tailoring matrix and section diffs."""
