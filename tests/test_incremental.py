@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import briefgen.build.edition
 import briefgen.build.inputs
-import briefgen.build.pipeline
 from conftest import FIXTURE_BIB, FIXTURES_DIR, brief_yaml, run_cli, section_md
 
 AUDIENCES = ("community-groups", "county-officials", "press")
@@ -51,7 +51,7 @@ def test_a_second_build_rebuilds_nothing_and_renders_nothing(project: Path, monk
     def must_not_render(*args: object, **kwargs: object) -> str:
         raise AssertionError("an up-to-date edition was rendered again")
 
-    monkeypatch.setattr(briefgen.build.pipeline, "render_html", must_not_render)
+    monkeypatch.setattr(briefgen.build.edition, "render_html", must_not_render)
     second = build(project)
     assert written(second) == set()
     assert "0 edition(s) built, 3 up to date" in second.output

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import briefgen.build.pdf_workers
-import briefgen.build.pipeline
+import briefgen.build.schedule
 from briefgen.build.workers import WorkerFailure, WorkerPool
 from conftest import FIXTURES_DIR, REPO_ROOT, run_cli
 
@@ -175,15 +175,15 @@ def test_a_large_html_only_build_is_the_same_with_workers(make_project, monkeypa
     files["briefs/sections/one.md"] = section_md("One", "Everyone [@gao2021].\n\n" + press_only)
     files["briefs/sections/two.md"] = section_md("Two", "Officials [@moller2020].\n", front="audiences: [county-officials]\n")
     project = make_project(files)
-    monkeypatch.setattr(briefgen.build.pipeline, "HTML_WORKERS_FROM", 4)
+    monkeypatch.setattr(briefgen.build.schedule, "HTML_WORKERS_FROM", 4)
     started: list[int] = []
-    real_pool = briefgen.build.pipeline.WorkerPool
+    real_pool = briefgen.build.schedule.WorkerPool
 
     def counting_pool(size, run, warm_up=None):  # type: ignore[no-untyped-def]
         started.append(size)
         return real_pool(size, run, warm_up)
 
-    monkeypatch.setattr(briefgen.build.pipeline, "WorkerPool", counting_pool)
+    monkeypatch.setattr(briefgen.build.schedule, "WorkerPool", counting_pool)
     outputs = {}
     for jobs in ("1", "2"):
         result = run_cli(["build", "-f", "html", "-j", jobs, "-o", f"out{jobs}"], cwd=project)

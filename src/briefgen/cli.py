@@ -17,7 +17,7 @@ import typer
 from briefgen import __version__
 
 if TYPE_CHECKING:
-    from briefgen.build.pipeline import BuildResult
+    from briefgen.build.options import BuildResult
 
 app = typer.Typer(
     name="briefgen",
@@ -188,7 +188,8 @@ def build(
     started = time.perf_counter()
     with pdf_workers, progress_bar(is_terminal() and not is_quiet()) as on_progress:
         def run_build() -> BuildResult:
-            from briefgen.build.pipeline import BuildOptions, build
+            from briefgen.build.options import BuildOptions
+            from briefgen.build.pipeline import build
             from briefgen.model import CITATION_STYLES, DEFAULT_FORMATS, OUTPUT_FORMATS, PDF_VARIANTS
 
             formats = tuple(dict.fromkeys(output_format or DEFAULT_FORMATS))
@@ -319,7 +320,7 @@ def matrix(
 
     Example: briefgen matrix 287g-police-ice --format csv > matrix.csv
     """
-    from briefgen.build.pipeline import select_audiences, select_briefs
+    from briefgen.build.select import select_audiences, select_briefs
     from briefgen.reports.tailoring import build_matrix, matrix_csv, matrix_html, matrix_text
 
     renderers = {"text": matrix_text, "csv": matrix_csv, "html": matrix_html}
@@ -346,7 +347,7 @@ def diff(
 
     Example: briefgen diff 287g-police-ice county-officials community-groups
     """
-    from briefgen.build.pipeline import select_briefs
+    from briefgen.build.select import select_briefs
     from briefgen.reports.tailoring import diff_editions
 
     loaded, diagnostics = _load(project)
@@ -455,7 +456,7 @@ def check(
 
     Example: briefgen check --strict --format github
     """
-    from briefgen.build.pipeline import EditionReport
+    from briefgen.build.options import EditionReport
     from briefgen.check.report import exit_code, format_finding, summarise, summary_line, to_github, to_json
     from briefgen.check.rules import RULES
     from briefgen.check.run import CheckOptions, check_project
@@ -717,7 +718,7 @@ def _watch(project: Path, briefs: tuple[str, ...], audiences: tuple[str, ...], f
 
 
 def _edition_audience(project, brief, audience_id: str, diagnostics):  # type: ignore[no-untyped-def]
-    from briefgen.build.pipeline import select_audiences
+    from briefgen.build.select import select_audiences
 
     if audience_id not in project.audiences and _is_broken_file(project.root, "briefs/audiences", f"{audience_id}.yaml",
                                                                  diagnostics):

@@ -35,7 +35,9 @@ def check_edition(project: Project, brief: Brief, audience: Audience, cache: Mar
                   diagnostics: Diagnostics, files_with_errors: frozenset[Path] = frozenset()) -> CheckedEdition:
     """The edition built exactly as ``briefgen build`` builds it, in memory (no fonts embedded
     in the page, since nothing is written; with ``count_pages`` the PDF is laid out too)."""
-    from briefgen.build.pipeline import BuildOptions, broken_inputs, build_edition
+    from briefgen.build.edition import build_edition
+    from briefgen.build.options import BuildOptions
+    from briefgen.build.plan import broken_inputs
 
     options = BuildOptions(formats=("html", "pdf") if count_pages else ("html",), embed_fonts=False)
     built = build_edition(project, brief, audience, cache, options)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.build.assemble import MarkdownCache, check_audience_ids
-from briefgen.build.pipeline import select_audiences, select_briefs
+from briefgen.build.select import select_audiences, select_briefs
 from briefgen.check.absolute_claims import check_absolute_claims
 from briefgen.check.audience_fit import check_audience_fit
 from briefgen.check.citations import check_citations

@@ -23,8 +23,10 @@ from pathlib import Path
 
 from briefgen.build.assemble import MarkdownCache, check_audience_ids
 from briefgen.build.assemble import edition_source_files as static_dependencies
+from briefgen.build.edition import build_edition
+from briefgen.build.options import BuildOptions
 from briefgen.build.outputs import prepare_output_dir, write_all_atomic
-from briefgen.build.pipeline import BuildOptions, build_edition, select_audiences, select_briefs
+from briefgen.build.select import select_audiences, select_briefs
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, SourceLocation
 from briefgen.load.project import BIBLIOGRAPHY, BRIEFS_DIR, load_project
 from briefgen.load.project_files import referenced_path

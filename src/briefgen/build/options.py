@@ -1,0 +1,72 @@
+"""What a build is asked for and what it reports back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.errors import Diagnostics
+from briefgen.measure.readability import Readability
+from briefgen.model import Audience, CitationStyle, OutputFormat, PdfVariant
+
+if TYPE_CHECKING:
+    from briefgen.render.remote import RemoteImages
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    briefs: tuple[str, ...] = ()
+    """Brief ids to build; empty means every brief."""
+    audiences: tuple[str, ...] = ()
+    """Audience ids; empty (or ``all``) means every audience the brief is for."""
+    formats: tuple[OutputFormat, ...] = ("html", "pdf")
+    output_dir: Path | None = None
+    citation_style: CitationStyle | None = None
+    allow_remote: bool = False
+    """Download images that sections link to on other sites (off: only project files)."""
+    remote_images: RemoteImages | None = field(default=None, compare=False, repr=False)
+    """The build's remote image fetcher (each image downloaded once per build); made by
+    :func:`build` when ``allow_remote`` is on and none is given."""
+    embed_fonts: bool = True
+    """Embed the theme's fonts in the HTML edition (``check`` skips it: nothing is written)."""
+    pdf_variant: PdfVariant = "pdf/ua-1"
+    jobs: int | None = None
+    """Worker processes making PDFs (and the pages of large HTML-only builds); None: one per CPU."""
+    force: bool = False
+    """Rebuild every edition, even those whose inputs are unchanged."""
+    on_progress: Callable[[int, int], None] | None = None
+    """Called with (editions done, editions to build) as the build goes."""
+
+
+NOT_IN_EDITION_KEY = frozenset({"briefs", "audiences", "formats", "output_dir", "jobs", "force", "on_progress",
+                                 "remote_images"})
+"""Options that choose *which* editions and files to build, not what an edition contains; every
+other option (present or future) is part of each edition's cache key."""
+
+
+@dataclass(frozen=True, slots=True)
+class EditionReport:
+    """What was built, measured against the audience's targets."""
+
+    name: str
+    audience: Audience
+    reading: Readability
+    pages: int | None
+    handout_pages: int | None = None
+    is_up_to_date: bool = False
+    """True when the edition was unchanged and not rebuilt (the figures are from its last build)."""
+
+
+@dataclass(slots=True)
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    reports: list[EditionReport] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+    @property
+    def up_to_date(self) -> list[str]:
+        return [report.name for report in self.reports if report.is_up_to_date]

@@ -1,0 +1,66 @@
+"""Select: which editions a build asks for (briefs × audiences), and usage errors for names
+that match nothing.
+"""
+
+from __future__ import annotations
+
+from briefgen.build.options import BuildOptions
+from briefgen.errors import UsageError
+from briefgen.load.ids import is_valid_id
+from briefgen.load.project import AUDIENCES_DIR, BRIEFS_DIR
+from briefgen.load.yaml_fields import did_you_mean
+from briefgen.model import Audience, Brief, Project
+
+
+def select_briefs(project: Project, wanted: tuple[str, ...]) -> list[Brief]:
+    if not wanted:
+        return list(project.briefs.values())
+    chosen = []
+    for brief_id in wanted:
+        if brief_id in project.briefs:
+            chosen.append(project.briefs[brief_id])
+        # a manifest that exists but is broken has its own error already
+        elif not is_valid_id(brief_id) or not (project.root / BRIEFS_DIR / f"{brief_id}.yaml").is_file():
+            known = sorted(path.stem for path in (project.root / BRIEFS_DIR).glob("*.yaml"))
+            hint = (did_you_mean(brief_id, known) or "briefs: " + ", ".join(known) if known
+                    else f"there is no manifest in {BRIEFS_DIR}/; start one with briefgen new brief ID")
+            raise UsageError.at(None, f"no brief '{brief_id}'", hint)
+    return chosen
+
+
+def select_audiences(project: Project, brief: Brief, wanted: tuple[str, ...]) -> list[Audience]:
+    ids = [a for a in wanted if a != "all"]
+    for audience_id in ids:
+        # a profile that exists but is broken has its own error already
+        if audience_id not in project.audiences and not (project.root / AUDIENCES_DIR / f"{audience_id}.yaml").is_file():
+            hint = did_you_mean(audience_id, list(project.audiences)) or "audiences: " + ", ".join(project.audiences)
+            raise UsageError.at(None, f"no audience '{audience_id}'", hint)
+    for_brief = brief.audiences if brief.audiences is not None else tuple(project.audiences)
+    if not ids:
+        return [project.audiences[a] for a in for_brief if a in project.audiences]
+    return [project.audiences[a] for a in ids if a in for_brief and a in project.audiences]
+
+
+def check_request(project: Project, options: BuildOptions, chosen: list[tuple[Brief, Audience]]) -> None:
+    """An audience asked for on the command line that a brief asked for has no edition for is a
+    usage error, as is a request that matches no edition at all. (An audience whose profile has
+    errors has its own, located, error already.)"""
+    wanted = [a for a in options.audiences if a != "all" and a in project.audiences]
+    if not wanted:
+        return
+    for brief_id in options.briefs:
+        brief = project.briefs.get(brief_id)
+        built = {audience.id for b, audience in chosen if b is brief}
+        for audience_id in wanted:
+            if brief is not None and audience_id not in built:
+                raise UsageError.at(None, f"brief '{brief_id}' has no edition for audience '{audience_id}'",
+                                    "add the audience to the brief's 'audiences:' list, or ask for another")
+    if not chosen and project.briefs:
+        raise UsageError.at(None, f"no brief has an edition for {', '.join(repr(a) for a in wanted)}",
+                            "add the audience to a brief's 'audiences:' list, or ask for another")
+
+
+def unreadable_briefs(project: Project, wanted: tuple[str, ...]) -> list[str]:
+    """Briefs whose manifest exists but could not be read (its errors are reported)."""
+    found = sorted(path.stem for path in (project.root / BRIEFS_DIR).glob("*.yaml") if path.stem not in project.briefs)
+    return [brief_id for brief_id in found if not wanted or brief_id in wanted]
