@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import Diagnostics, SourceLocation
-from briefgen.load.bibliography import decode_latex, load_bibliography, parse_bibliography
+from briefgen.load.bibliography import load_bibliography, parse_bibliography
+from briefgen.load.latex import decode_latex
 from briefgen.model import Bibliography, DateParts, Name, Reference
 from conftest import FIXTURE_BIB, make_brief, make_section, plain_text, render_edition, source_entries, without_rule
 

@@ -24,7 +24,8 @@ from briefgen.citations.resolve import check_reference
 from briefgen.citations.syntax import parse_group
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import messages_for
-from briefgen.load.bibliography import decode_latex, parse_bibliography
+from briefgen.load.bibliography import parse_bibliography
+from briefgen.load.latex import decode_latex
 from briefgen.load.sections import load_section
 from briefgen.markdown.audience_blocks import keep_audience_blocks
 from briefgen.markdown.fenced_divs import MAX_DIV_DEPTH
