@@ -148,7 +148,7 @@ def test_the_authors_comma_is_kept_where_pandoc_keeps_it(corpus: list[dict[str, 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from briefgen.citations.syntax import BRIEFGEN_LOCATOR_TERMS, LOCATOR_TERMS  # noqa: E402
+from briefgen.citations.locators import BRIEFGEN_LOCATOR_TERMS, LOCATOR_TERMS  # noqa: E402
 
 _CITEPROC_TERMS = sorted(term for term in LOCATOR_TERMS if term not in BRIEFGEN_LOCATOR_TERMS)
 _keys = st.one_of(

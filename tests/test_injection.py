@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from briefgen.render.css import css_string, style_element_text
 from briefgen.render.svg import svg_problem
-from briefgen.reports.tailoring import Matrix, MatrixRow, matrix_csv
+from briefgen.reports.matrix import Matrix, MatrixRow, matrix_csv
 from briefgen.watch.server import with_reload_script
 from conftest import (
     assert_clean_error,

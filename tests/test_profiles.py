@@ -233,13 +233,13 @@ def test_spanish_example_edition_pdf_is_spanish(tmp_path: Path) -> None:
 def test_the_four_example_editions_differ_in_content() -> None:
     from briefgen.errors import Diagnostics
     from briefgen.load.project import load_project
-    from briefgen.measure.readability import plain_text
-    from briefgen.reports.tailoring import build_editions
+    from briefgen.markdown.plain import plain_text
+    from briefgen.reports.editions import assemble_editions
 
     diagnostics = Diagnostics()
     project = load_project(REPO_ROOT, diagnostics)
     ids = ["county-officials", "community-groups", "community-groups-es", "press"]
-    editions = build_editions(project, project.briefs["287g-police-ice"], [project.audiences[i] for i in ids], diagnostics)
+    editions = assemble_editions(project, project.briefs["287g-police-ice"], [project.audiences[i] for i in ids], diagnostics)
     assert diagnostics.errors == []
     section_lists = {e.audience.id: [s.section.id for s in e.sections] for e in editions}
     texts = {e.audience.id: " ".join(plain_text(s.text.tokens) for s in e.sections) for e in editions}

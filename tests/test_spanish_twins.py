@@ -14,7 +14,8 @@ import pytest
 from briefgen.errors import Diagnostics
 from briefgen.load.sections import load_section
 from briefgen.markdown.audience_blocks import keep_audience_blocks
-from briefgen.markdown.parser import parse_markdown, walk_tokens
+from briefgen.markdown.parser import parse_markdown
+from briefgen.markdown.tokens import walk_tokens
 from conftest import REPO_ROOT
 
 SECTIONS = REPO_ROOT / "briefs" / "sections"

@@ -321,7 +321,7 @@ def matrix(
     Example: briefgen matrix 287g-police-ice --format csv > matrix.csv
     """
     from briefgen.build.select import select_audiences, select_briefs
-    from briefgen.reports.tailoring import build_matrix, matrix_csv, matrix_html, matrix_text
+    from briefgen.reports.matrix import build_matrix, matrix_csv, matrix_html, matrix_text
 
     renderers = {"text": matrix_text, "csv": matrix_csv, "html": matrix_html}
     if output_format not in renderers:
@@ -348,7 +348,7 @@ def diff(
     Example: briefgen diff 287g-police-ice county-officials community-groups
     """
     from briefgen.build.select import select_briefs
-    from briefgen.reports.tailoring import diff_editions
+    from briefgen.reports.diff import diff_editions
 
     loaded, diagnostics = _load(project)
     chosen = _run(lambda: select_briefs(loaded, (brief_id,)), diagnostics)

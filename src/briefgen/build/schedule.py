@@ -52,7 +52,7 @@ def build_editions(stale: list[PlannedEdition], project: Project, options: Build
 def fetch_remote_images(stale: list[PlannedEdition], remote: RemoteImages) -> None:
     """Download every remote image the editions show (errors are kept and reported by each edition)."""
     from briefgen.load.project_files import is_remote
-    from briefgen.markdown.parser import walk_tokens
+    from briefgen.markdown.tokens import walk_tokens
     from briefgen.render.remote import RemoteRefused
 
     for planned in stale:

@@ -22,7 +22,7 @@ from markdown_it.token import Token
 from briefgen.check.editions import CheckedEdition
 from briefgen.check.evidence import cited_footnotes, is_citing, text_units
 from briefgen.errors import Diagnostics, SourceLocation
-from briefgen.markdown.parser import walk_tokens
+from briefgen.markdown.plain import Reading, inline_text
 from briefgen.model import EditionText
 
 _WHO = (r"(?:one|body|county|counties|state|states|city|cities|locality|localities|agency|agencies|sheriffs?"
@@ -83,16 +83,8 @@ def absolute_claims_in(text: EditionText, language: str) -> Iterator[tuple[Sourc
 
 def sentences(inline: Token, cited_notes: set[int]) -> list[str]:
     """The visible sentences of an inline token; a citation (or a cited footnote) shows as a marker."""
-    parts: list[str] = []
-    for child in walk_tokens(inline.children or []):
-        if child.type == "text":
-            parts.append(child.content)
-        elif child.type == "citation" or (child.type == "footnote_ref" and child.meta
-                                          and child.meta.get("id") in cited_notes):
-            parts.append(_CITED)
-        elif child.type in ("softbreak", "hardbreak", "code_inline"):
-            parts.append(" ")
-    text = " ".join("".join(parts).split())
+    reading = Reading(code="space", citation=_CITED, cited_notes=frozenset(cited_notes), has_image_text=True)
+    text = " ".join(inline_text(inline.children or (), reading).split())
     return [part for part in _SENTENCE_END.split(text) if part.strip()]
 
 

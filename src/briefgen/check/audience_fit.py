@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from briefgen.check.editions import CheckedEdition
 from briefgen.errors import Diagnostics, SourceLocation
-from briefgen.measure.readability import MIN_WORDS_GRADED, measure, plain_text
+from briefgen.markdown.plain import plain_text
+from briefgen.measure.readability import MIN_WORDS_GRADED, measure
 
 HARDEST_SHOWN = 3
 """How many of the hardest sections a reading-grade finding names."""

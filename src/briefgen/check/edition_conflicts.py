@@ -28,10 +28,11 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from briefgen.check.editions import CheckedEdition
-from briefgen.check.evidence import IDENTIFIERS, TextUnit, blank, plain_words, text_units
+from briefgen.check.evidence import IDENTIFIERS, TextUnit, blank, text_units
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.markdown.audience_blocks import audience_matches
 from briefgen.markdown.parser import parse_markdown
+from briefgen.markdown.plain import CHECKED, inline_text
 from briefgen.model import Project, Section
 
 _NEGATIONS = {
@@ -141,7 +142,7 @@ def _label(unit: TextUnit) -> str:
 
 
 def _passage(units: Sequence[TextUnit], negation: re.Pattern[str], with_negations: bool = True) -> Passage:
-    text = " ".join(plain_words(token) for unit in units for token in unit.inlines)
+    text = " ".join(inline_text(token.children or (), CHECKED) for unit in units for token in unit.inlines)
     words = blank(IDENTIFIERS, _THOUSANDS.sub("", text))
     numbers = frozenset(match.group().replace(",", ".") for match in _NUMBER.finditer(words))
     negations = tuple(match.group().lower() for match in negation.finditer(text)) if with_negations else ()

@@ -19,7 +19,8 @@ from markdown_it.token import Token
 from briefgen.check.editions import CheckedEdition
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import messages_for
-from briefgen.markdown.parser import walk_tokens
+from briefgen.markdown.plain import CHECKED, inline_text
+from briefgen.markdown.tokens import walk_tokens
 from briefgen.model import EditionText
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -74,7 +75,7 @@ def check_text(text: EditionText, checked: Sequence[str], diagnostics: Diagnosti
     for unit in text_units(text.tokens):
         if any(is_citing(token, cited_notes) for token in unit.inlines):
             continue
-        claim = find_claim(" ".join(plain_words(token) for token in unit.inlines), checked)
+        claim = find_claim(" ".join(inline_text(token.children or (), CHECKED) for token in unit.inlines), checked)
         if claim is None:
             continue
         line = text.source.location.line + unit.line + line_in(unit.inlines, claim.matched)
@@ -167,11 +168,6 @@ def cited_footnotes(tokens: Sequence[Token]) -> set[int]:
         elif current is not None and token.type == "inline" and is_citing(token, set()):
             cited.add(current)
     return cited
-
-
-def plain_words(token: Token) -> str:
-    """Visible words only: text, not code, link targets or citations."""
-    return "".join(child.content if child.type == "text" else " " for child in walk_tokens(token.children or []))
 
 
 

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 
 from briefgen.citations.syntax import Citation
 from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.markdown.tokens import walk_tokens
 from briefgen.model import Bibliography, Reference
 
 
@@ -113,11 +114,10 @@ def check_reference(reference: Reference, diagnostics: Diagnostics) -> None:
 
 
 def iter_citations(tokens: Iterable[Token]) -> Iterator[Citation]:
-    for token in tokens:
+    """Every citation in the tokens, in document order."""
+    for token in walk_tokens(tokens):
         if token.type == "citation":
             yield token.meta["citation"]
-        if token.children:
-            yield from iter_citations(token.children)
 
 
 def _suggest(key: str, known: Iterable[str]) -> str:

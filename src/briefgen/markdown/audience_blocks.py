@@ -11,7 +11,7 @@ across the text follows the audience of the place that refers:
 - heading ids are counted among the visible headings only.
 
 A visible reference whose footnote or link definition is hidden from the audience is an
-error at the reference's line (recorded in ``env["problems"]``).
+error at the reference's line (recorded in the parse context's problems).
 """
 
 from __future__ import annotations
@@ -23,6 +23,14 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+
+from briefgen.markdown.context import (
+    duplicate_link_references,
+    footnote_state,
+    link_references,
+    parse_context,
+    set_link_references,
+)
 
 HIDDEN_LINK_SCHEME = "briefgen-hidden-reference:"
 """Stands in for the address of a link reference whose definition the audience cannot read."""
@@ -81,14 +89,14 @@ def audience_expressions(tokens: Iterable[Token]) -> tuple[str, ...]:
 
 
 def audience_wall_plugin(md: MarkdownIt) -> None:
-    """Apply ``env["audience"]`` (when set) between the block and the inline stage."""
+    """Apply the parse context's audience (when set) between the block and the inline stage."""
     md.core.ruler.after("block", "briefgen_audience_blocks", _hide_audience_blocks)
     md.inline.ruler.before("footnote_ref", "hidden_footnote_ref", _hidden_footnote_ref)
     md.add_render_rule("hidden_footnote_ref", lambda self, tokens, idx, options, env: "")
 
 
 def _hide_audience_blocks(state: StateCore) -> None:
-    audience = state.env.get("audience")
+    audience = parse_context(state.env).audience
     if audience is None:
         return
     kept: list[Token] = []
@@ -120,8 +128,8 @@ def _hide_audience_blocks(state: StateCore) -> None:
 
 
 def _hide_footnote_definitions(state: StateCore, removed: list[tuple[Token, str]], kept: list[Token]) -> None:
-    footnotes = state.env.get("footnotes")
-    if not isinstance(footnotes, dict):
+    footnotes = footnote_state(state.env)
+    if footnotes is None:
         return
     visible = {str(t.meta["label"]) for t in kept if t.type == "footnote_reference_open" and t.meta}
     hidden: dict[str, str] = {}
@@ -132,15 +140,15 @@ def _hide_footnote_definitions(state: StateCore, removed: list[tuple[Token, str]
     refs = footnotes.get("refs", {})
     for label in hidden:
         refs.pop(":" + label, None)
-    state.env["hidden_footnotes"] = hidden
+    parse_context(state.env).hidden_footnotes.update(hidden)
 
 
 def _hide_link_definitions(state: StateCore, hidden_lines: list[tuple[int, int, str]]) -> None:
     """Rebuild ``env["references"]`` from the definitions the audience reads (the first one of
     a label wins, as in CommonMark); a label defined only in hidden blocks points to a marker
     that :func:`hidden_link_label` recognises."""
-    references = state.env.get("references")
-    if not isinstance(references, dict):
+    references = link_references(state.env)
+    if references is None:
         return
 
     def hiding(line_range: list[int] | None) -> str | None:
@@ -148,7 +156,7 @@ def _hide_link_definitions(state: StateCore, hidden_lines: list[tuple[int, int, 
         return next((expression for first, last, expression in hidden_lines if first <= start <= last), None)
 
     definitions = [(label, data) for label, data in references.items()]
-    definitions += [(str(d["label"]), d) for d in state.env.get("duplicate_refs", [])]
+    definitions += [(str(d["label"]), d) for d in duplicate_link_references(state.env)]
     definitions.sort(key=lambda item: (item[1].get("map") or [0])[0])
     visible: dict[str, dict[str, object]] = {}
     hidden: dict[str, str] = {}
@@ -166,8 +174,8 @@ def _hide_link_definitions(state: StateCore, hidden_lines: list[tuple[int, int, 
     for label, expression in hidden.items():
         if label not in visible:
             visible[label] = {"href": HIDDEN_LINK_SCHEME + written[label], "title": "", "map": None}
-            state.env.setdefault("hidden_links", {})[written[label]] = expression
-    state.env["references"] = visible
+            parse_context(state.env).hidden_links[written[label]] = expression
+    set_link_references(state.env, visible)
 
 
 def hidden_link_label(href: str) -> str | None:
@@ -186,7 +194,7 @@ def hidden_reference_problem(kind: str, label: str, expression: str) -> tuple[st
 
 def _hidden_footnote_ref(state: StateInline, silent: bool) -> bool:
     """``[^label]`` whose definition the audience does not read: a marker token, reported later."""
-    hidden = state.env.get("hidden_footnotes")
+    hidden = parse_context(state.env).hidden_footnotes
     start = state.pos
     if not hidden or not state.src.startswith("[^", start):
         return False

@@ -8,11 +8,17 @@ content per edition; other attributes become the div's id, classes and ``data-``
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs
+
+from briefgen.markdown.context import Env, parse_context
 
 MAX_DIV_DEPTH = 16
 _OPEN = re.compile(r"^(:{3,})\s*(\{.*|[A-Za-z][\w-]*\s*:*)\s*$")
@@ -38,7 +44,7 @@ def _fenced_div(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         return False
     if silent:
         return True
-    problems = state.env.setdefault("problems", [])
+    problems = parse_context(state.env).problems
     attrs = _parse_div_attrs(opening.group(2), start, problems)
     depth = 1
     line = start + 1
@@ -71,7 +77,7 @@ def _fenced_div(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         token.attrSet(key if key in ("id", "class") else f"data-{key}", value)
 
     old_parent, old_max = state.parentType, state.lineMax
-    state.parentType = "div"  # type: ignore[assignment]
+    state.parentType = "div"
     state.lineMax = line
     state.md.block.tokenize(state, start + 1, line)
     state.parentType, state.lineMax = old_parent, old_max
@@ -99,6 +105,6 @@ def _parse_div_attrs(text: str, line: int, problems: list[tuple[int, str, str]])
     return dict(attrs)
 
 
-def _render_div_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+def _render_div_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
     token = tokens[idx]
     return f"<div{self.renderAttrs(token)}>\n"

@@ -16,6 +16,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attributes
 
+from briefgen.markdown.context import parse_context
+
 HEADING_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]*$")
 """An id an author may give a heading (pandoc's identifiers, without spaces)."""
 
@@ -32,7 +34,7 @@ one, and no digit right after it, so "$5 to $10" is money, not math."""
 
 def warn(state: StateCore, line: int, message: str, hint: str) -> None:
     """A warning at the 0-based line of the parsed text (see ``parse_markdown``)."""
-    state.env.setdefault("warnings", []).append((line, message, hint))
+    parse_context(state.env).warnings.append((line, message, hint))
 
 
 def heading_attributes(state: StateCore) -> None:

@@ -11,29 +11,34 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
+from markdown_it.renderer import RendererHTML, RendererProtocol
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline import image as image_rule
 from markdown_it.rules_inline import link as link_rule
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
-from briefgen.citations.syntax import Citation, citation_plugin
+from briefgen.citations.markdown_rule import citation_plugin
+from briefgen.citations.syntax import Citation
 from briefgen.errors import Diagnostics
 from briefgen.markdown.audience_blocks import audience_wall_plugin, hidden_link_label, hidden_reference_problem
+from briefgen.markdown.context import Env, ParseContext, new_env, parse_context, render_context
 from briefgen.markdown.fenced_divs import fenced_div_plugin
 from briefgen.markdown.pandoc_syntax import heading_attributes, image_attributes, unsupported_syntax
+from briefgen.markdown.tokens import walk_tokens
 from briefgen.model import MarkdownText
 
 _QUOTES = {"en": "“”‘’", "es": "«»“”", "fr": "«»‘’", "de": "„“‚‘"}
@@ -43,7 +48,8 @@ _QUOTES = {"en": "“”‘’", "es": "«»“”", "fr": "«»‘’", "de": "
 class ParsedMarkdown:
     source: MarkdownText
     tokens: tuple[Token, ...]
-    env: dict[str, object]
+    env: Env
+    """markdown-it's state after parsing (footnotes, link references; see :mod:`briefgen.markdown.context`)."""
 
 
 @lru_cache(maxsize=8)
@@ -100,9 +106,18 @@ def render_phrase(text: str, language: str = "en") -> str:
             _neutralise_link(children, child)
         elif child.type == "image":
             child.type, child.tag, child.attrs, child.nesting = "text", "", {}, 0
-            child.content, child.children = md.renderer.renderInlineAsText(child.children or [], md.options, {}), None
-    html = md.renderer.render(tokens, md.options, {})
+            child.content, child.children = _html_renderer(md).renderInlineAsText(child.children or [], md.options, {}), None
+    html = str(md.renderer.render(tokens, md.options, {}))
     return text[:len(text) - len(text.lstrip())] + html + text[len(text.rstrip()):]
+
+
+def _html_renderer(md: MarkdownIt) -> RendererHTML:
+    renderer = md.renderer
+    if not isinstance(renderer, RendererHTML):
+        raise TypeError(f"briefgen's parsers render HTML, not with {type(renderer).__name__}")
+    return renderer
+
+
 MAX_NESTING = 20
 """markdown-it's limit on nested blocks (its ``maxNesting``): a list takes two levels (the list and
 its item), a block quote or a fenced div one, and text inside the 20th level is dropped by the parser.
@@ -121,7 +136,7 @@ def _report_lost_nesting(md: MarkdownIt) -> None:
         if state.level >= MAX_NESTING:
             line = state.skipEmptyLines(start)
             if line < end and state.sCount[line] >= state.blkIndent:
-                state.env.setdefault("problems", []).append((
+                parse_context(state.env).problems.append((
                     line, f"lists, block quotes and fenced divs are nested more than {MAX_NESTING - 1} levels deep here "
                           "(a list counts 2, a block quote or a div 1), so this text would be lost",
                     "flatten the structure: fewer lists or quotes inside each other"))
@@ -130,7 +145,8 @@ def _report_lost_nesting(md: MarkdownIt) -> None:
     md.block.tokenize = tokenize_reporting_depth  # type: ignore[method-assign,assignment]
 
 
-def _render_footnote_caption(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+def _render_footnote_caption(self: RendererProtocol, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                             env: Env) -> str:
     """A footnote's marker is a bare superscript number ("¹"), never "[1]": in the numeric
     citation style "[1]" is a citation, and the two must not look alike."""
     meta = tokens[idx].meta
@@ -155,17 +171,17 @@ def is_safe_link(url: str) -> bool:
     return scheme is None or scheme.group(1).lower() in LINK_SCHEMES
 
 
-def _render_citation(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-    render = env.get("render_citation")
+def _render_citation(self: RendererProtocol, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    render = render_context(env).render_citation
     citation: Citation = tokens[idx].meta["citation"]
     return str(render(citation)) if render else escape_html("[" + "; ".join("@" + i.key for i in citation.items) + "]")
 
 
-def _render_image(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+def _render_image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
     token = tokens[idx]
     alt = self.renderInlineAsText(token.children or [], options, env)
-    resolve = env.get("resolve_image")
-    src = resolve(token.attrGet("src") or "", token.meta.get("line", 0)) if resolve else None
+    resolve = render_context(env).resolve_image
+    src = resolve(str(token.attrGet("src") or ""), int(token.meta.get("line", 0))) if resolve else None
     if not src:
         return f'<span class="missing-image">[{escape_html(alt)}]</span>'
     title = token.attrGet("title")
@@ -176,8 +192,7 @@ def _render_image(self, tokens, idx, options, env) -> str:  # type: ignore[no-un
     return f'<img src="{escape_html(src)}" alt="{escape_html(alt)}"{title_attr}{size_attr}>'
 
 
-
-def _with_offset(rule, token_type: str):  # type: ignore[no-untyped-def]
+def _with_offset(rule: Callable[[StateInline, bool], bool], token_type: str) -> Callable[[StateInline, bool], bool]:
     """Wrap markdown-it's link or image rule so that the token records where it starts (for its line)."""
 
     def rule_with_offset(state: StateInline, silent: bool) -> bool:
@@ -200,24 +215,21 @@ def parse_markdown(source: MarkdownText, diagnostics: Diagnostics, id_prefix: st
     With ``audience``, the text is parsed as that audience reads it: the audience blocks it
     does not read are left out before inline parsing, so footnotes, link references and
     heading ids follow them (see :mod:`briefgen.markdown.audience_blocks`)."""
-    env: dict[str, object] = {"first_line": source.location.line or 1, "id_prefix": id_prefix,
-                              "docId": id_prefix, "heading_shift": heading_shift, "problems": [], "warnings": [],
-                              "audience": audience}
+    context = ParseContext(first_line=source.location.line or 1, id_prefix=id_prefix, heading_shift=heading_shift,
+                           audience=audience)
+    env = new_env(context)
     tokens = markdown_parser(language).parse(source.text, env)
-    for line, message, hint in env["problems"]:  # type: ignore[attr-defined]
-        diagnostics.error(source.location.at_line(_absolute(env, line)), message, hint)
-    for line, message, hint in sorted(env["warnings"]):  # type: ignore[call-overload]
-        diagnostics.warning(source.location.at_line(_absolute(env, line)), message, hint)
+    for line, message, hint in context.problems:
+        diagnostics.error(source.location.at_line(context.file_line(line)), message, hint)
+    for line, message, hint in sorted(context.warnings):
+        diagnostics.warning(source.location.at_line(context.file_line(line)), message, hint)
     return ParsedMarkdown(source, tuple(tokens), env)
-
-
-def _absolute(env: dict[str, object], zero_based_line: int) -> int:
-    return int(env["first_line"]) + zero_based_line  # type: ignore[call-overload]
 
 
 def _attach_lines(state: StateCore) -> None:
     """Give every citation and image token the 1-based file line it sits on."""
-    problems = state.env.setdefault("problems", [])
+    context = parse_context(state.env)
+    problems = context.problems
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
@@ -227,22 +239,22 @@ def _attach_lines(state: StateCore) -> None:
             line = first + (block.content.count("\n", 0, offset) if isinstance(offset, int) else 0)
             if child.type == "citation":
                 citation: Citation = child.meta["citation"]
-                child.meta["citation"] = Citation(citation.items, citation.is_narrative, _absolute(state.env, line))
+                child.meta["citation"] = Citation(citation.items, citation.is_narrative, context.file_line(line))
             elif child.type == "citation_problem":
                 problems.append((line, child.meta["message"], child.meta["hint"]))
             elif child.type == "hidden_footnote_ref":
                 label = child.meta["label"]
-                problems.append((line, *hidden_reference_problem("footnote", label, state.env["hidden_footnotes"][label])))
+                problems.append((line, *hidden_reference_problem("footnote", label, context.hidden_footnotes[label])))
             elif child.type == "image" and (label := hidden_link_label(str(child.attrGet("src") or ""))) is not None:
-                problems.append((line, *hidden_reference_problem("link reference", label, state.env["hidden_links"][label])))
+                problems.append((line, *hidden_reference_problem("link reference", label, context.hidden_links[label])))
                 child.type, child.tag, child.attrs, child.children = "text", "", {}, None
             elif child.type == "image":
-                child.meta = {**(child.meta or {}), "line": _absolute(state.env, line)}
+                child.meta = {**(child.meta or {}), "line": context.file_line(line)}
             elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
-                child.meta = {**(child.meta or {}), "line": _absolute(state.env, line)}
+                child.meta = {**(child.meta or {}), "line": context.file_line(line)}
                 if (label := hidden_link_label(href)) is not None:
-                    problems.append((line, *hidden_reference_problem("link reference", label, state.env["hidden_links"][label])))
+                    problems.append((line, *hidden_reference_problem("link reference", label, context.hidden_links[label])))
                     _neutralise_link(block.children, child)
                 elif not is_safe_link(href):
                     _neutralise_link(block.children, child)
@@ -258,17 +270,9 @@ def _neutralise_link(children: list[Token], opening: Token) -> None:
                 break
 
 
-def walk_tokens(tokens: Iterable[Token]) -> Iterator[Token]:
-    """Every token, and the inline tokens inside each, in document order."""
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from walk_tokens(token.children)
-
-
 def _shift_headings(state: StateCore) -> None:
-    shift = int(state.env.get("heading_shift", 1))
-    prefix = str(state.env.get("id_prefix", ""))
+    context = parse_context(state.env)
+    shift, prefix = context.heading_shift, context.id_prefix
     used: set[str] = set()
     for index, token in enumerate(state.tokens):
         if token.type not in ("heading_open", "heading_close"):

@@ -8,12 +8,10 @@ URLs are left out of the text that is scored.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from markdown_it.token import Token
-
+from briefgen.markdown.plain import plain_text
 from briefgen.measure.syllables import hyphenator
 from briefgen.model import Edition
 
@@ -51,25 +49,6 @@ class Readability:
     @property
     def is_graded(self) -> bool:
         return self.words >= MIN_WORDS_GRADED
-
-
-def plain_text(tokens: Iterable[Token], cell_separator: str = "\n\n") -> str:
-    """The readable text of parsed Markdown, blocks separated by blank lines.
-
-    Table cells end a block too (they rarely end with a full stop), unless
-    ``cell_separator`` joins a row's cells into one block.
-    """
-    parts: list[str] = []
-    for token in tokens:
-        if token.type == "inline":
-            text = "".join(child.content if child.type == "text" else " " for child in token.children or ()
-                           if child.type in ("text", "softbreak", "hardbreak"))
-            parts.append(text.replace("\n", " "))
-        elif token.type in ("paragraph_close", "heading_close", "list_item_close", "tr_close"):
-            parts.append("\n\n")
-        elif token.type in ("td_close", "th_close"):
-            parts.append(cell_separator)
-    return "".join(parts)
 
 
 def measure_edition(edition: Edition) -> Readability:

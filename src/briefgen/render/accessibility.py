@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from briefgen.errors import Diagnostics
-from briefgen.markdown.parser import walk_tokens
+from briefgen.markdown.tokens import walk_tokens
 from briefgen.model import Edition
 
 

@@ -24,6 +24,7 @@ from markdown_it.token import Token
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.load.project import BRIEFS_DIR
 from briefgen.load.yaml_fields import did_you_mean
+from briefgen.markdown.tokens import inline_tokens_with_lines
 from briefgen.model import Edition, EditionText, Project
 
 BROKEN_LINK = "structure/broken-link"
@@ -127,16 +128,4 @@ def _taken_by_briefgen(author_id: str, project: Project) -> str | None:
 def inline_tokens(text: EditionText) -> Iterator[tuple[Token, int]]:
     """Every inline token with its file line (1-based): the token's own line when the parser
     recorded one, else the line of its block."""
-    first = text.source.location.line
-    for block in text.tokens:
-        if block.type != "inline" or not block.children:
-            continue
-        yield from _walk(block.children, first + (block.map[0] if block.map else 0))
-
-
-def _walk(children: list[Token], line: int) -> Iterator[tuple[Token, int]]:
-    for child in children:
-        own = child.meta.get("line") if child.meta else None
-        yield child, own if isinstance(own, int) else line
-        if child.children:
-            yield from _walk(child.children, line)
+    return inline_tokens_with_lines(text.tokens, text.source.location.line)

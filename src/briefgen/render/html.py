@@ -23,8 +23,9 @@ from briefgen.citations.resolve import CitationPart, CitationTable, CitedPlace, 
 from briefgen.citations.styles import Style, make_style
 from briefgen.errors import Diagnostics
 from briefgen.i18n import Messages, messages_for
+from briefgen.markdown.context import RenderContext, render_env
 from briefgen.markdown.parser import markdown_parser
-from briefgen.markdown.plain import plain_text, shortened
+from briefgen.markdown.plain import description_text, shortened
 from briefgen.model import PAPERS, Edition, EditionText, FurtherQuestion, Project
 from briefgen.render.css import css_string, style_element_text
 from briefgen.render.fonts import font_faces_css
@@ -216,9 +217,9 @@ def fragment_renderer(edition: Edition, style: Style, project: Project, diagnost
     def fragment(text: EditionText | None) -> Markup:
         if text is None:
             return Markup("")
-        env = dict(text.env)
-        env["render_citation"] = style.render_citation
-        env["resolve_image"] = lambda src, line: policy.load_image(src, text.source.location.at_line(line), diagnostics)
+        env = render_env(text.env, RenderContext(
+            render_citation=style.render_citation,
+            resolve_image=lambda src, line: policy.load_image(src, text.source.location.at_line(line), diagnostics)))
         return Markup(style.finish_fragment(md.renderer.render(list(text.tokens), md.options, env)))
 
     return fragment
@@ -274,5 +275,5 @@ def page_css(edition: Edition, messages: Messages) -> str:
 def edition_description(edition: Edition, limit: int = DESCRIPTION_LIMIT) -> str:
     """The page description (and PDF subject): the summary's text as typed, else the subtitle."""
     summary = edition.summary
-    text = plain_text(summary.tokens, summary.env, edition.language) if summary else " ".join(edition.subtitle.split())
+    text = description_text(summary.tokens, summary.env, edition.language) if summary else " ".join(edition.subtitle.split())
     return shortened(text, limit)

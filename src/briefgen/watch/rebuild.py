@@ -30,7 +30,7 @@ from briefgen.build.select import select_audiences, select_briefs
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, SourceLocation
 from briefgen.load.project import BIBLIOGRAPHY, BRIEFS_DIR, load_project
 from briefgen.load.project_files import referenced_path
-from briefgen.markdown.parser import walk_tokens
+from briefgen.markdown.tokens import walk_tokens
 from briefgen.model import Audience, Brief, Edition, OutputFormat, Project
 
 OUTPUT_SUFFIXES = (".html", ".pdf", ".handout.pdf", ".png")
