@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.load.ids import check_id, is_valid_id
@@ -94,7 +95,9 @@ class Profile:
 
     id: str
     location: SourceLocation
-    changes: Mapping[str, object]
+    changes: Mapping[str, Any]
+    """Audience field name → value; each value is checked by the field reader for that key, so it
+    has the type of the :class:`Audience` field of the same name."""
     extends: str = ""
     extends_location: SourceLocation | None = None
 
@@ -157,8 +160,7 @@ def _resolve(profile: Profile, base: Audience | None, parent_lineage: tuple[str,
             diagnostics.error(profile.location, "audience profile is missing the required key 'label'",
                               "add 'label: ...' (the audience's name, printed on its editions)")
             return None
-        return Audience(id=profile.id, location=profile.location, is_builtin=is_builtin,  # type: ignore[arg-type]
-                        **profile.changes)
+        return Audience(id=profile.id, location=profile.location, is_builtin=is_builtin, **profile.changes)
     lineage = (profile.id, *parent_lineage) if profile.extends else ()
     return replace(base, id=profile.id, location=profile.location, is_builtin=False, extends=profile.extends,
                    lineage=lineage, **profile.changes)

@@ -184,7 +184,7 @@ class FieldReader:
 
     # --- typed getters -----------------------------------------------------------
 
-    def _scalar(self, key: str, required: bool, expected: str) -> tuple[object, yaml.Node] | None:
+    def _scalar(self, key: str, required: bool, expected: str) -> tuple[object, yaml.ScalarNode] | None:
         node = self.values.get(key)
         if node is None:
             if required:

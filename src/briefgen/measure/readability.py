@@ -76,7 +76,7 @@ def _syllables(word: str, language: str) -> int:
         return max(1, len(word.replace(",", "").replace(".", "")) // 2)
     dictionary = hyphenator(language)
     lower = word.lower()
-    by_hyphenation = len(dictionary.positions(lower)) + 1  # type: ignore[attr-defined]
+    by_hyphenation = len(dictionary.positions(lower)) + 1
     groups = len(_VOWEL_GROUP.findall(lower))
     if language.startswith("en") and lower.endswith("e") and not lower.endswith(("le", "ee")) and groups > 1:
         groups -= 1

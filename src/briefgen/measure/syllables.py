@@ -13,11 +13,21 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 _DIGITS = str.maketrans("", "", "0123456789")
 _IGNORED = ("%", "#", "LEFTHYPHENMIN", "RIGHTHYPHENMIN", "COMPOUNDLEFTHYPHENMIN", "COMPOUNDRIGHTHYPHENMIN")
 _PARSE = re.compile(r"(\d?)(\D?)").findall
-_UNPARSED = object()
+_Pattern = tuple[int, tuple[int, ...]]
+"""The offset of a pattern's first non-zero value, and its values from there."""
+_UNPARSED: _Pattern = (-1, ())
+"""A pattern not looked at yet (compared by identity)."""
+
+
+class HyphenationDictionary(Protocol):
+    """What counting syllables asks of a dictionary: pyphen's ``Pyphen`` and :class:`Hyphenator` both have it."""
+
+    def positions(self, word: str) -> list[int]: ...
 
 
 class Hyphenator:
@@ -36,16 +46,15 @@ class Hyphenator:
             if "^^" in line or ("/" in line and "=" in line):
                 raise NotImplementedError("pyphen's extended pattern syntax")
             self._raw[line.translate(_DIGITS)] = line
-        self._parsed: dict[str, object] = {}
+        self._parsed: dict[str, _Pattern | None] = {}
         self._maxlen = max(len(letters) for letters in self._raw)
 
-    def _pattern(self, letters: str) -> tuple[int, tuple[int, ...]] | None:
+    def _pattern(self, letters: str) -> _Pattern | None:
         parsed = self._parsed.get(letters, _UNPARSED)
         if parsed is _UNPARSED:
             raw = self._raw.get(letters)
-            parsed = None if raw is None else _parse_pattern(raw)
-            self._parsed[letters] = parsed
-        return parsed  # type: ignore[return-value]
+            parsed = self._parsed[letters] = None if raw is None else _parse_pattern(raw)
+        return parsed
 
     def positions(self, word: str) -> list[int]:
         pointed = f".{word.lower()}."
@@ -62,7 +71,7 @@ class Hyphenator:
         return [i - 1 for i, reference in enumerate(references) if reference % 2 and 1 <= i - 1 <= right]
 
 
-def _parse_pattern(raw: str) -> tuple[int, tuple[int, ...]] | None:
+def _parse_pattern(raw: str) -> _Pattern | None:
     """``".ach4"`` → (4, (4,)): the offset of the first non-zero value and the values from there."""
     values = [int(digit or "0") for digit, _letter in _PARSE(raw)]
     if max(values) == 0:
@@ -76,7 +85,7 @@ def _parse_pattern(raw: str) -> tuple[int, tuple[int, ...]] | None:
 
 
 @lru_cache(maxsize=8)
-def hyphenator(language: str) -> Hyphenator | object:
+def hyphenator(language: str) -> HyphenationDictionary:
     """The hyphenation dictionary for a BCP-47 tag (English when pyphen has none)."""
     import pyphen
 
@@ -84,4 +93,5 @@ def hyphenator(language: str) -> Hyphenator | object:
     try:
         return Hyphenator(Path(str(pyphen.LANGUAGES[tag])))
     except (NotImplementedError, OSError, UnicodeDecodeError, ValueError):
-        return pyphen.Pyphen(lang=tag, left=1, right=1)
+        dictionary: HyphenationDictionary = pyphen.Pyphen(lang=tag, left=1, right=1)
+        return dictionary

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import fontpkg
 
@@ -59,6 +59,7 @@ def _mono(weight: int, style: Literal["normal", "italic"]) -> Face:
 
 
 _MONO_FACES = (_mono(400, "normal"), _mono(700, "normal"), _mono(400, "italic"))
+_STYLES: tuple[Literal["normal", "italic"], ...] = ("normal", "italic")
 
 
 THEME_FACES: dict[str, tuple[Face, ...]] = {
@@ -68,7 +69,7 @@ THEME_FACES: dict[str, tuple[Face, ...]] = {
         *_MONO_FACES,
     ),
     "large-print": (*(Face("Atkinson Hyperlegible", weight, style)
-                      for weight in (400, 700) for style in ("normal", "italic")),  # type: ignore[misc]
+                      for weight in (400, 700) for style in _STYLES),
                     *_MONO_FACES),
 }
 """Every face a theme's CSS uses; a weight that is not here would be faked by the renderer."""
@@ -133,7 +134,7 @@ def _font_file(face: Face) -> Path:
     except fontpkg.FontpkgError as error:
         raise FontError(f"the font '{face.family}' ({face.weight} {face.style}) is not installed ({error}); "
                         "reinstall briefgen with its dependencies") from None
-    return chosen.path
+    return Path(chosen.path)
 
 
 # --- HarfBuzz's subsetter, through ctypes -------------------------------------------------
@@ -150,7 +151,7 @@ def _harfbuzz() -> tuple[ctypes.CDLL, ctypes.CDLL]:
         raise FontError("the HarfBuzz subsetting library is missing; install the system package "
                         "libharfbuzz-subset0 (scripts/install-system-deps does)") from None
     pointer = ctypes.c_void_p
-    signatures = [
+    signatures: list[tuple[Any, Any, list[Any]]] = [  # ctypes functions, their result and argument types
         (hb.hb_blob_create_from_file, pointer, [ctypes.c_char_p]),
         (hb.hb_face_create, pointer, [pointer, ctypes.c_uint]),
         (hb.hb_face_reference_blob, pointer, [pointer]),

@@ -22,7 +22,9 @@ that is not ``#id``, at-rules in CSS, and processing instructions.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 
 import tinycss2
 from defusedxml import DefusedXmlException
@@ -119,14 +121,15 @@ class _Builder(ElementTree.TreeBuilder):
     def __init__(self) -> None:
         super().__init__()
         self.lines: dict[int, int] = {}
-        self.line = lambda: 0
+        self.line: Callable[[], int] = lambda: 0
+        """The parser's current line (set once the parser exists)."""
 
-    def start(self, tag, attrs):  # type: ignore[no-untyped-def, override]
+    def start(self, tag: str, attrs: dict[str, str], /) -> ElementTree.Element:
         element = super().start(tag, attrs)
         self.lines[id(element)] = self.line()
         return element
 
-    def pi(self, target, data=None):  # type: ignore[no-untyped-def, override]
+    def pi(self, target: str, data: str | None = None, /) -> NoReturn:
         if "href" in (data or ""):
             raise _outside(f"<?{target} ...?> on line {self.line()}")
         raise _not_allowed(f"a processing instruction <?{target} ...?> on line {self.line()}")
@@ -139,7 +142,8 @@ class _Parser(DefusedXMLParser):
     def __init__(self, target: _Builder) -> None:
         super().__init__(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
 
-    def defused_start_doctype_decl(self, name, sysid, pubid, has_internal_subset):  # type: ignore[no-untyped-def]
+    def defused_start_doctype_decl(self, name: str, sysid: str | None, pubid: str | None,
+                                   has_internal_subset: bool) -> None:
         if has_internal_subset:
             raise _not_allowed("its own DTD (<!DOCTYPE ... [ ... ]>), which can add attributes, entities and "
                                "references to other files")
