@@ -144,7 +144,7 @@ def _hide_footnote_definitions(state: StateCore, removed: list[tuple[Token, str]
 
 
 def _hide_link_definitions(state: StateCore, hidden_lines: list[tuple[int, int, str]]) -> None:
-    """Rebuild ``env["references"]`` from the definitions the audience reads (the first one of
+    """Rebuild markdown-it's link references from the definitions the audience reads (the first one of
     a label wins, as in CommonMark); a label defined only in hidden blocks points to a marker
     that :func:`hidden_link_label` recognises."""
     references = link_references(state.env)
