@@ -194,9 +194,11 @@ def hidden_reference_problem(kind: str, label: str, expression: str) -> tuple[st
 
 def _hidden_footnote_ref(state: StateInline, silent: bool) -> bool:
     """``[^label]`` whose definition the audience does not read: a marker token, reported later."""
-    hidden = parse_context(state.env).hidden_footnotes
     start = state.pos
-    if not hidden or not state.src.startswith("[^", start):
+    if not state.src.startswith("[^", start):
+        return False
+    hidden = parse_context(state.env).hidden_footnotes
+    if not hidden:
         return False
     end = state.src.find("]", start + 2, state.posMax)
     if end < 0:
