@@ -23,6 +23,9 @@ from briefgen.errors import Diagnostic, Severity
 if TYPE_CHECKING:
     from briefgen.build.options import EditionReport
 
+CATCH_ALL_RULE = "build"
+"""The rule id ``check`` gives a problem no particular rule covers (:data:`briefgen.check.rules.BUILD`)."""
+
 QUIET, NORMAL, VERBOSE = -1, 0, 1
 _level = NORMAL
 
@@ -89,13 +92,15 @@ def display_path(path: Path, root: Path) -> str:
 
 def format_finding(finding: Diagnostic, root: Path, stream: TextIO | None = None) -> str:
     """``path:line: severity: what is wrong; how to fix it [rule-id]``; the severity is coloured
-    when ``stream`` is a terminal. A finding without a file starts with ``briefgen:``."""
+    when ``stream`` is a terminal. A finding without a file starts with ``briefgen:``; one that no
+    particular ``check`` rule covers has no rule id (``check``'s JSON calls it ``build``)."""
     where = "briefgen: "
     if finding.location is not None:
         where = display_path(finding.location.path, root)
         where += f":{finding.location.line}: " if finding.location.line else ": "
     severity = finding.severity.value if stream is None else paint(finding.severity.value, finding.severity, stream)
-    text = finding.message + (f"; {finding.hint}" if finding.hint else "") + (f" [{finding.rule}]" if finding.rule else "")
+    rule = "" if finding.rule in ("", CATCH_ALL_RULE) else f" [{finding.rule}]"
+    text = finding.message + (f"; {finding.hint}" if finding.hint else "") + rule
     return f"{where}{severity}: {text}"
 
 
