@@ -231,7 +231,8 @@ def test_list_references_in_the_order_asked_numbered_by_the_style(make_project: 
     keys = sorted(project.bibliography.references)[:2][::-1]
     lines = list_references(project.bibliography, keys, "numeric", "en", diagnostics)
     assert [line.split(" ", 1)[0] for line in lines] == ["[1]", "[2]"]
-    assert all(project.bibliography.references[key].title.split(":")[0][:10] in line for key, line in zip(keys, lines))
+    titles = [project.bibliography.references[key].title.split(":")[0][:10] for key in keys]
+    assert all(title in line for title, line in zip(titles, lines, strict=True)), lines
     assert len(list_references(project.bibliography, (), "apa", "es", Diagnostics())) == len(project.bibliography.references)
 
 

@@ -9,7 +9,6 @@ does not exist (see :mod:`briefgen.commands.exits`).
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Optional
@@ -100,7 +99,7 @@ class BriefgenGroup(TyperGroup):
 
     def format_commands(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        rows = [(name, typer.core._click.utils.make_default_short_help(entry.summary, limit))
+        rows = [(name, typer.core.TyperCommand(name=name, help=entry.summary).get_short_help_str(limit))
                 for name, entry in COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
@@ -149,4 +148,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional, cast
 
 import typer
 
-from briefgen.commands.completion import complete_briefs, complete_build_formats, complete_citation_styles, \
-    complete_pdf_variants
+from briefgen.commands.completion import complete_briefs, complete_build_formats, complete_citation_styles, complete_pdf_variants
 from briefgen.commands.exits import exit_usage, run_or_exit
 from briefgen.commands.parameters import AudienceOption, OutputOption, ProjectOption, QuietOption, VerboseOption
 
@@ -17,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from briefgen.build.options import BuildOptions, BuildResult
+    from briefgen.model import OutputFormat
 
 BriefsArgument = Annotated[Optional[list[str]], typer.Argument(
     metavar="BRIEF", help="Brief ids to build (default: every brief).", show_default=False,
@@ -88,10 +88,10 @@ def _options(briefs: list[str] | None, audiences: list[str] | None, formats: lis
         exit_usage(f"unknown PDF variant '{pdf_variant}'; choose from {', '.join(PDF_VARIANTS)}")
     if citation_style is not None and citation_style not in CITATION_STYLES:
         exit_usage(f"unknown citation style '{citation_style}'; choose from {', '.join(CITATION_STYLES)}")
-    return BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audiences or ()), formats=chosen,  # type: ignore[arg-type]
-                        output_dir=output, citation_style=citation_style,  # type: ignore[arg-type]
-                        allow_remote=allow_remote, pdf_variant=pdf_variant,  # type: ignore[arg-type]
-                        jobs=jobs, force=force, on_progress=on_progress)
+    return BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audiences or ()),
+                        formats=cast("tuple[OutputFormat, ...]", chosen), output_dir=output,
+                        citation_style=citation_style, allow_remote=allow_remote,
+                        pdf_variant=pdf_variant, jobs=jobs, force=force, on_progress=on_progress)
 
 
 def _print_result(result: BuildResult) -> None:

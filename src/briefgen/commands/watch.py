@@ -10,8 +10,15 @@ import typer
 
 from briefgen.commands.completion import choices, complete_briefs
 from briefgen.commands.exits import exit_usage
-from briefgen.commands.parameters import AudienceOption, OpenOption, OutputOption, PortOption, ProjectOption, \
-    QuietOption, VerboseOption
+from briefgen.commands.parameters import (
+    AudienceOption,
+    OpenOption,
+    OutputOption,
+    PortOption,
+    ProjectOption,
+    QuietOption,
+    VerboseOption,
+)
 
 if TYPE_CHECKING:
     from briefgen.watch.rebuild import RebuildReport, WatchOptions
