@@ -261,3 +261,9 @@ def test_the_catch_all_rule_id_is_the_one_check_gives() -> None:
     assert CATCH_ALL_RULE == BUILD
     finding = Diagnostic(Severity.WARNING, SourceLocation(Path("b.yaml"), 2), "odd", "fix", BUILD)
     assert format_finding(finding, Path.cwd()) == "b.yaml:2: warning: odd; fix"
+
+
+def test_a_mistyped_command_is_refused_with_the_closest_name(tmp_path: Path) -> None:
+    result = run_cli(["buld"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "No such command 'buld'. Did you mean 'build'?" in result.output

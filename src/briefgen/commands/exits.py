@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 import typer
 
 if TYPE_CHECKING:
-    from briefgen.errors import Diagnostics
+    from briefgen.errors import BriefgenError, Diagnostics
     from briefgen.model import Project
 
 T = TypeVar("T")
@@ -34,13 +34,12 @@ def run_or_exit(action: Callable[[], T], loading: Diagnostics | None = None) -> 
         raise typer.Exit(130) from None
 
 
-def exit_with_error(error: Exception) -> NoReturn:
-    """Print a :class:`~briefgen.errors.BriefgenError`'s problems and exit with its code: a usage
-    mistake reads ``briefgen: what; how``, a problem in the content as any other finding."""
+def exit_with_error(error: BriefgenError) -> NoReturn:
+    """Print the error's problems and exit with its code: a usage mistake reads
+    ``briefgen: what; how``, a problem in the content as any other finding."""
     from briefgen.console import format_usage_problem, print_findings
-    from briefgen.errors import BriefgenError, UsageError
+    from briefgen.errors import UsageError
 
-    assert isinstance(error, BriefgenError)
     if isinstance(error, UsageError):
         for problem in error.diagnostics:
             typer.echo(format_usage_problem(problem), err=True)
