@@ -21,6 +21,7 @@ from briefgen.console import format_finding, format_usage_problem
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, SourceLocation, UsageError
 from briefgen.load.lookup import find_audience
 from briefgen.load.project import load_project
+from briefgen.model import Bibliography
 from briefgen.reports.references import check_listing_options, list_references
 from conftest import REPO_ROOT, brief_yaml, run_cli, section_md
 
@@ -244,7 +245,8 @@ def test_list_references_in_the_order_asked_numbered_by_the_style(make_project: 
     pytest.param(lambda bib: check_listing_options("numeric", "fr"), "no labels for language 'fr'; choose from en, es",
                  "", id="language"),
 ])
-def test_list_references_refuses_what_does_not_exist(make_project: Callable[..., Path], call, message: str,  # type: ignore[no-untyped-def]
+def test_list_references_refuses_what_does_not_exist(make_project: Callable[..., Path],
+                                                     call: Callable[[Bibliography], object], message: str,
                                                      hint: str) -> None:
     project = load_project(make_project({"briefs/b.yaml": brief_yaml(),
                                          "briefs/sections/one.md": section_md("One", "Body.\n")}), Diagnostics())
