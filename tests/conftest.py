@@ -234,13 +234,15 @@ def run_console(args: Sequence[str], cwd: Path) -> CliResult:
 
 
 def assert_clean_error(result: CliResult, prefix: str, *fragments: str) -> str:
-    """Exit 1, no traceback, and an error line starting with ``prefix`` that holds ``fragments``.
+    """Exit 1, no traceback, and an error line ``where: error: what`` whose ``where: what``
+    starts with ``prefix`` and holds ``fragments``.
 
-    Returns that line, for further checks.
+    Returns that line without its ``error:``, for further checks.
     """
     assert "Traceback" not in result.output, result.output
     assert result.exit_code == 1, result.output
-    lines = [line for line in result.stderr.splitlines() if line.startswith(prefix)]
+    lines = [line.replace(": error: ", ": ", 1) for line in result.stderr.splitlines() if ": error: " in line]
+    lines = [line for line in lines if line.startswith(prefix)]
     assert lines, f"no stderr line starts with {prefix!r}:\n{result.stderr}"
     matching = [line for line in lines if all(fragment in line for fragment in fragments)]
     assert matching, f"no line {lines!r} contains all of {fragments!r}"

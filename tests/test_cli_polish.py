@@ -73,7 +73,7 @@ def test_build_quiet_still_reports_problems(project: Path) -> None:
     (project / "briefs/sections/one.md").write_text(section_md("One", "Oops [@nope].\n"), encoding="utf-8")
     result = run_cli(["build", "-f", "html", "-q"], cwd=project)
     assert result.exit_code == 1
-    assert "briefs/sections/one.md:4: unknown citation key 'nope'" in result.stderr
+    assert "briefs/sections/one.md:4: error: unknown citation key 'nope'" in result.stderr
     assert "0 edition(s) built, 3 failed" in result.stderr
 
 

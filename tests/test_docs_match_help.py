@@ -58,5 +58,12 @@ def documented_lines() -> list[str]:
     return [line for line in block.group(1).splitlines() if line.strip()]
 
 
-def test_the_command_reference_matches_the_help_of_every_command() -> None:
-    assert documented_lines() == usage_lines(), "\n".join(["regenerate the usage block of docs/commands.md:", *usage_lines()])
+def test_the_command_reference_matches_the_help_of_every_command(update_golden: bool) -> None:
+    """``pytest --update-golden`` rewrites the usage block from the commands' --help."""
+    if update_golden:
+        text = DOCS.read_text(encoding="utf-8")
+        block = "\n".join(usage_lines()) + "\n"
+        DOCS.write_text(re.sub(r"```\n(briefgen .*?)```", lambda _m: f"```\n{block}```", text, count=1, flags=re.DOTALL),
+                        encoding="utf-8")
+    assert documented_lines() == usage_lines(), "\n".join(["regenerate the usage block of docs/commands.md "
+                                                            "(pytest --update-golden):", *usage_lines()])

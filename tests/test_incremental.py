@@ -146,7 +146,7 @@ def test_a_failed_edition_is_not_cached_and_its_errors_come_back(make_project) -
     for _ in range(2):
         result = run_cli(["build", "-f", "html"], cwd=project)
         assert result.exit_code == 1
-        assert "briefs/sections/officials.md:5: unknown citation key 'gao2099'" in result.stderr
+        assert "briefs/sections/officials.md:5: error: unknown citation key 'gao2099'" in result.stderr
         assert "b--county-officials" not in written(result)
 
 

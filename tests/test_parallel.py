@@ -66,7 +66,7 @@ def test_a_pdf_that_fails_does_not_stop_the_other_editions(tmp_path: Path, monke
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     line = next(line for line in result.stderr.splitlines() if "could not make the PDF" in line)
-    assert line.startswith("briefs/basic.yaml:1: could not make the PDF of basic--press (RuntimeError: renderer crashed")
+    assert line.startswith("briefs/basic.yaml:1: error: could not make the PDF of basic--press (RuntimeError: renderer crashed")
     built = sorted(path.name for path in tmp_path.iterdir() if path.is_file())
     assert built == [f"basic--{a}.{ext}" for a in ("community-groups", "county-officials") for ext in ("html", "pdf")]
     assert "2 edition(s) built, 1 failed: basic--press" in result.stderr

@@ -40,7 +40,7 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
     (project / ".gitignore").write_text("mine\n", encoding="utf-8")
     result = run_cli(["init", "p"], cwd=tmp_path)
     assert result.exit_code == 1
-    assert result.stderr.startswith("p/references.bib: already exists; init never overwrites a file; ")
+    assert result.stderr.startswith("p/references.bib: error: already exists; init never overwrites a file; ")
     assert "Traceback" not in result.output
     assert (project / "references.bib").read_text(encoding="utf-8") == "% mine\n"
     assert not (project / "briefs" / "first-brief.yaml").exists(), "nothing is written when anything is in the way"
@@ -118,7 +118,7 @@ def test_new_never_overwrites(starter: Path, args: list[str], path: str) -> None
     before = (starter / path).read_text(encoding="utf-8")
     result = run_cli(args, cwd=starter)
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{path}: already exists; briefgen never overwrites it; ")
+    assert result.stderr.startswith(f"{path}: error: already exists; briefgen never overwrites it; ")
     assert (starter / path).read_text(encoding="utf-8") == before
 
 

@@ -269,7 +269,7 @@ def test_watch_rebuilds_an_edited_section(project: Path) -> None:
         assert all(versions[name] > 1 for name in B)
 
         edit(project / "briefs/sections/other.md", section_md("Other", "Broken [@gao2012].\n"))
-        err.wait_for(r"briefs/sections/other\.md:4: unknown citation key 'gao2012'", deadline)
+        err.wait_for(r"briefs/sections/other\.md:4: error: unknown citation key 'gao2012'", deadline)
         wait_until(lambda: "briefgen-problems" in fetch(f"{base}/b--press.html")[1], deadline, "the error banner")
         assert process.poll() is None, "a content error does not stop the watcher"
     finally:

@@ -1,6 +1,6 @@
 """Findings → text for people, JSON for programs, or GitHub Actions workflow annotations.
 
-Text: ``path:line: severity: message; hint [rule-id]``, then a summary line.
+Text: each finding as :func:`briefgen.console.format_finding` writes it, then a summary line.
 JSON (``"schema": "briefgen-check/1"``): see docs/commands.md; fields are only ever added.
 GitHub: ``::error file=path,line=N,title=rule-id::message; hint`` (``::warning``, ``::notice``).
 """
@@ -8,33 +8,14 @@ GitHub: ``::error file=path,line=N,title=rule-id::message; hint`` (``::warning``
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
 from pathlib import Path
 
 from briefgen.check.run import CheckResult
+from briefgen.console import display_path
 from briefgen.errors import Diagnostic, Severity, SourceLocation
 
 JSON_SCHEMA = "briefgen-check/1"
 _GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-
-
-def display_path(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` (the working folder) when inside it, with '/' separators."""
-    # abspath first: a symlink is shown where it is, not where it points (a link out of the project)
-    for candidate, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(root))), (path.resolve(), root.resolve())):
-        if candidate.is_relative_to(base):
-            return candidate.relative_to(base).as_posix()
-    return path.as_posix()
-
-
-def format_finding(finding: Diagnostic, root: Path, paint: Callable[[str, Severity], str] = lambda text, _s: text) -> str:
-    where = ""
-    if finding.location is not None:
-        where = display_path(finding.location.path, root)
-        where += f":{finding.location.line}: " if finding.location.line else ": "
-    text = finding.message + (f"; {finding.hint}" if finding.hint else "")
-    return f"{where}{paint(finding.severity.value, finding.severity)}: {text} [{finding.rule}]"
 
 
 SUMMARISED_RULES = ("citations/unused-entry",)
