@@ -75,8 +75,9 @@ def attach(text: Markup, mark: str, messages: Messages) -> Markup:
     """``text`` followed by ``mark`` (``.`` or ``,``): no second period after ".", "?" or "!",
     no comma after "?" or "!"; in English, inside a closing quotation mark (“Title,”)."""
     bare = _TRAILING_CLOSERS.sub("", str(text))
-    if bare.endswith(("?", "!")) or bare.endswith(".") and mark == ".":
-        return text
+    is_quoted = bool(_ENDS_IN_QUOTE.search(str(text))) or str(text).rstrip("</>acspni").endswith("»")
+    if bare.endswith(("?", "!")) or bare.endswith(".") and (mark == "." or is_quoted):
+        return text  # “Why?” 12; “Title ends.” Journal; but “eds.,” keeps its comma
     if messages["punctuation_inside_quotes"] == "True" and _ENDS_IN_QUOTE.search(str(text)):
         return Markup(_ENDS_IN_QUOTE.sub(lambda match: mark + match.group(1) + match.group(2), str(text)))
     return text + Markup(mark)
@@ -98,15 +99,23 @@ def reading_name(name: Name) -> str:
     """"Randy Capps", "Ludwig van Beethoven", "Martin Luther King Jr.", or an organisation as written."""
     if name.literal:
         return name.literal
-    text = " ".join(part for part in (name.given, name.particle, name.family) if part)
+    text = " ".join(part for part in (name.given, _with_family(name)) if part)
     return f"{text} {name.suffix}".strip() if name.suffix else text
+
+
+def _with_family(name: Name) -> str:
+    """"van Gogh", "d’Almeida", "al-One": a particle ending in an apostrophe or a hyphen joins the name."""
+    particle = name.particle.replace("'", "’")
+    if particle.endswith(("’", "-")):
+        return particle + name.family
+    return f"{particle} {name.family}".strip()
 
 
 def sorting_name(name: Name) -> str:
     """"Capps, Randy", "Gestel, Rob van", "King, Martin Luther, Jr.": family name first, given names whole."""
     if name.literal:
         return name.literal
-    given = " ".join(part for part in (name.given, name.particle) if part)
+    given = " ".join(part for part in (name.given, name.particle.replace("'", "’")) if part)
     text = f"{name.family}, {given}" if given else name.family
     return f"{text}, {name.suffix}" if name.suffix else text
 
@@ -157,7 +166,7 @@ def short_names(reference: Reference, messages: Messages) -> str:
     names = reference.author or reference.editor
     if not names:
         return reference.group_author
-    families = [name.literal or " ".join(part for part in (name.particle, name.family) if part) for name in names]
+    families = [name.literal or _with_family(name) for name in names]
     if reference.et_al or len(families) > NOTE_LISTED_NAMES:
         return f"{families[0]} {messages['et_al']}"
     return _serial(families, messages)
@@ -219,7 +228,7 @@ def _contributors(reference: Reference, messages: Messages, *, is_note: bool) ->
     return found
 
 
-_RANGE = re.compile(r"\b(\d+)[–-](\d+)\b")
+_RANGE = re.compile(r"\b(\d+)\s*~?\s*[–-]+\s*~?\s*(\d+)\b")
 
 
 def page_range(pages: str) -> str:
@@ -297,11 +306,16 @@ def _publication(reference: Reference, messages: Messages) -> str:
     return ", ".join(item for item in (genre, publisher, _date(reference, messages)) if item)
 
 
+def _is_published(reference: Reference, messages: Messages) -> bool:
+    """A publisher, a place or a thesis genre: what a note puts in parentheses with the date."""
+    return _publication(reference, messages) != _date(reference, messages)
+
+
 def _periodical(reference: Reference, messages: Messages) -> Markup:
     """"<cite>Journal</cite> 44, no. 6 (December 2008)"; a newspaper: "<cite>Paper</cite>, March 3, 2019"."""
     journal = container_html(reference)
-    if reference.type != "article-journal":
-        return join_parts([journal, escape(_date(reference, messages))], ",", messages)
+    if reference.type != "article-journal" or not (reference.volume or reference.issue):
+        return join_parts([journal, linked(reference.issue_title), escape(_date(reference, messages))], ",", messages)
     volume = escape(reference.volume)
     first = journal + Markup(" ") + volume if journal and volume else journal or volume
     issue = escape(f"{messages['issue_abbrev']} {reference.issue}" if reference.issue else "")
@@ -357,7 +371,7 @@ def full_note(reference: Reference, messages: Messages, *, locator: str = "", hr
     if reference.type in PERIODICAL_TYPES:
         head.append(_periodical(reference, messages))
         point = locator or page_range(reference.page)
-        separator = ":" if reference.type == "article-journal" else ","
+        separator = ":" if reference.type == "article-journal" and (reference.volume or reference.issue) else ","
         text = join_parts(head, ",", messages)
     else:
         if reference.type in IN_A_BOOK_TYPES:
@@ -366,7 +380,7 @@ def full_note(reference: Reference, messages: Messages, *, locator: str = "", hr
         elif reference.container_title:
             head.append(container_html(reference))
         head += [escape(fact) for fact in _facts(reference, messages, is_note=True)]
-        if reference.type in DATED_BY_DAY_TYPES:
+        if reference.type in DATED_BY_DAY_TYPES or not _is_published(reference, messages):
             head.append(escape(_publication(reference, messages)))
             text = join_parts(head, ",", messages)
         else:
@@ -395,7 +409,8 @@ def bibliography_entry(reference: Reference, messages: Messages, *, repeats_crea
     if reference.type in PERIODICAL_TYPES:
         periodical = _periodical(reference, messages)
         if reference.page:
-            periodical += (Markup(": ") if reference.type == "article-journal" else Markup(", ")) + page_range(reference.page)
+            has_numbers = reference.type == "article-journal" and (reference.volume or reference.issue)
+            periodical += (Markup(": ") if has_numbers else Markup(", ")) + page_range(reference.page)
         parts.append(periodical)
     else:
         if reference.type in IN_A_BOOK_TYPES:
