@@ -58,9 +58,9 @@ PLAIN_TYPES = frozenset({"legislation", "legal_case", "bill", "treaty", "patent"
 """Laws, cases, patents and interviews: titles in roman, without quotation marks."""
 PERIODICAL_TYPES = frozenset({"article-journal", "article-newspaper", "article-magazine"})
 IN_A_BOOK_TYPES = frozenset({"chapter", "paper-conference", "entry-encyclopedia", "entry-dictionary"})
-YEAR_ONLY_TYPES = frozenset({"book", "chapter", "paper-conference", "thesis", "legislation", "bill", "motion_picture",
-                             "song"})
-"""Dated by the year alone, as the CSL style does, even when the entry knows the day."""
+YEAR_ONLY_TYPES = frozenset({"book", "chapter", "paper-conference", "thesis", "motion_picture", "song"})
+"""Dated by the year alone, as the CSL style does, even when the entry knows the day (laws and
+orders keep their day: the CSL style drops it, but an executive order is known by it)."""
 DATED_BY_DAY_TYPES = frozenset({"article-newspaper", "article-magazine", "webpage", "post", "post-weblog"})
 """Newspapers, magazines and web pages: the date stands in the text, not in parentheses."""
 
@@ -154,7 +154,7 @@ def bibliography_names(names: Sequence[Name], et_al: bool, messages: Messages) -
         rendered, et_al = rendered[:BIBLIOGRAPHY_NAMES_BEFORE_ET_AL], True
     if et_al:
         return ", ".join(rendered) + f", {messages['et_al']}" if rendered else ""
-    if len(rendered) == 2:
+    if len(rendered) == 2 and not names[0].literal:  # "Bjerg, Helle, and Lisa Rasmussen"; "ILRC and AJA"
         return f"{rendered[0]}, {messages['and']} {rendered[1]}"
     return _serial(rendered, messages)
 
@@ -258,7 +258,7 @@ def _facts(reference: Reference, messages: Messages, *, is_note: bool) -> list[s
     """Volume, edition, report number, series and the like: what stands between the title
     and the publisher."""
     facts: list[str] = []
-    if reference.volume and reference.type not in PERIODICAL_TYPES:
+    if reference.volume and reference.type not in PERIODICAL_TYPES and not _is_volume_of(reference):
         facts.append(f"{messages['volume_abbrev']} {reference.volume}")
     if reference.page and reference.type not in PERIODICAL_TYPES | IN_A_BOOK_TYPES and not is_note:
         facts.append(_pages(reference.page, messages))
@@ -335,6 +335,24 @@ def _in_book(reference: Reference, messages: Messages, *, is_note: bool) -> Mark
     return book
 
 
+def _is_volume_of(reference: Reference) -> bool:
+    return bool(reference.volume and reference.container_title and reference.type not in PERIODICAL_TYPES
+                and reference.type not in IN_A_BOOK_TYPES)
+
+
+def _whole_work(reference: Reference, messages: Messages) -> Markup:
+    """The work a book belongs to: "vol. 2 of <cite>Collected Economics</cite>" (CMOS 14.123)."""
+    if _is_volume_of(reference):
+        return Markup("{} {} {} {}").format(messages["volume_abbrev"], reference.volume, messages["volume_of"],
+                                            container_html(reference))
+    return container_html(reference)
+
+
+def _capitalised_markup(text: Markup) -> Markup:
+    plain = str(text)
+    return Markup(plain[:1].upper() + plain[1:]) if plain[:1] != "<" else text
+
+
 def _accessed(reference: Reference, messages: Messages) -> str:
     """"accessed January 18, 2014": only for a source with a link and no date of its own (CMOS 14.12)."""
     has_date = reference.issued.year or reference.issued.literal
@@ -378,7 +396,7 @@ def full_note(reference: Reference, messages: Messages, *, locator: str = "", hr
             head.append(_in_book(reference, messages, is_note=True))
             point = locator or page_range(reference.page)
         elif reference.container_title:
-            head.append(container_html(reference))
+            head.append(_whole_work(reference, messages))
         head += [escape(fact) for fact in _facts(reference, messages, is_note=True)]
         if reference.type in DATED_BY_DAY_TYPES or not _is_published(reference, messages):
             head.append(escape(_publication(reference, messages)))
@@ -417,7 +435,7 @@ def bibliography_entry(reference: Reference, messages: Messages, *, repeats_crea
             parts.append(join_parts([_in_book(reference, messages, is_note=False), escape(page_range(reference.page))], ",",
                                     messages))
         elif reference.container_title:
-            parts.append(container_html(reference))
+            parts.append(_capitalised_markup(_whole_work(reference, messages)))
         parts += [escape(fact) for fact in _facts(reference, messages, is_note=False)]
         publication = escape(_capitalised(_publication(reference, messages)))
         if reference.type in DATED_BY_DAY_TYPES and reference.container_title and parts[-1] == container_html(reference):
@@ -426,6 +444,9 @@ def bibliography_entry(reference: Reference, messages: Messages, *, repeats_crea
             parts.append(publication)
     parts += [linked(_capitalised(reference.note)), escape(_capitalised(_accessed(reference, messages))),
               link_html(reference)]
+    if reference.type in PLAIN_TYPES:  # a law or a case reads as one citation: "Pub. L. 104-208, 110 Stat. 3009, 1996."
+        law = [join_parts(parts[:2], ".", messages), join_parts(parts[2:-3], ",", messages), *parts[-3:]]
+        return attach(join_parts(law, ".", messages), ".", messages)
     return attach(join_parts(parts, ".", messages), ".", messages)
 
 

@@ -280,6 +280,8 @@ STYLES: dict[str, type[Style]] = {"numeric": NumericStyle, "apa": ApaStyle, "aut
                                   "chicago-notes": ChicagoNotesStyle, "notes": ChicagoNotesStyle}
 """``author-date`` is the name ``apa`` had before it followed APA 7, and ``notes`` the name
 ``chicago-notes`` had before it followed the Chicago Manual; both pairs stay."""
+ALIASES: dict[str, str] = {"author-date": "apa", "notes": "chicago-notes"}
+"""Other names of a style → its own name."""
 
 
 def make_style(name: CitationStyle, table: CitationTable, messages: Messages) -> Style:
