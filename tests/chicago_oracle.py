@@ -19,8 +19,9 @@ from pathlib import Path
 
 from bib_oracle import CORPUS, STYLE_WORDS, is_missing, sample_keys
 from bib_oracle import tokens as apa_tokens
+from briefgen.citations.chicago import REPEATED_CREATORS, bibliography_entry
+from briefgen.citations.chicago_names import leading_creators
 from briefgen.citations.resolve import CitationTable
-from briefgen.citations.chicago import REPEATED_CREATORS, bibliography_entry, leading_creators
 from briefgen.citations.styles import make_style
 from briefgen.citations.syntax import Citation, CitationItem
 from briefgen.errors import Diagnostics, SourceLocation

@@ -26,27 +26,15 @@ Spanish edition reads «Título», trad., n.º, consultado el ….
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from briefgen.citations.entries import (
-    date_label,
-    is_web_address,
-    linked,
-    localised,
-    reference_url,
-    short_title,
-)
+from briefgen.citations.chicago_names import creators, listed_names, note_names, short_names
+from briefgen.citations.entries import date_label, is_web_address, linked, localised, reference_url
+from briefgen.citations.punctuation import attach, join_parts, page_range
 from briefgen.i18n import Messages
-from briefgen.model import Name, Reference
+from briefgen.model import Reference
 
-NOTE_LISTED_NAMES = 3
-"""A note names up to three authors; from four, the first and "et al." (CMOS 14.76)."""
-BIBLIOGRAPHY_LISTED_NAMES = 10
-BIBLIOGRAPHY_NAMES_BEFORE_ET_AL = 7
-"""The bibliography names up to ten authors; from eleven, the first seven and "et al." (CMOS 14.76)."""
 REPEATED_CREATORS = "———"
 """The 3-em dash that stands for the creators of the entry above (CMOS 14.67)."""
 
@@ -64,126 +52,6 @@ orders keep their day: the CSL style drops it, but an executive order is known b
 DATED_BY_DAY_TYPES = frozenset({"article-newspaper", "article-magazine", "webpage", "post", "post-weblog"})
 """Newspapers, magazines and web pages: the date stands in the text, not in parentheses."""
 
-_ENDS_IN_QUOTE = re.compile(r"([”’])((?:</(?:a|span|cite)>)*)$")
-_TRAILING_CLOSERS = re.compile(r"(?:[”’»]|</(?:a|span|cite)>)+$")
-
-
-# --- punctuation ------------------------------------------------------------------------
-
-
-def attach(text: Markup, mark: str, messages: Messages) -> Markup:
-    """``text`` followed by ``mark`` (``.`` or ``,``): no second period after ".", "?" or "!",
-    no comma after "?" or "!"; in English, inside a closing quotation mark (“Title,”)."""
-    bare = _TRAILING_CLOSERS.sub("", str(text))
-    is_quoted = bool(_ENDS_IN_QUOTE.search(str(text))) or str(text).rstrip("</>acspni").endswith("»")
-    if bare.endswith(("?", "!")) or bare.endswith(".") and (mark == "." or is_quoted):
-        return text  # “Why?” 12; “Title ends.” Journal; but “eds.,” keeps its comma
-    if messages["punctuation_inside_quotes"] == "True" and _ENDS_IN_QUOTE.search(str(text)):
-        return Markup(_ENDS_IN_QUOTE.sub(lambda match: mark + match.group(1) + match.group(2), str(text)))
-    return text + Markup(mark)
-
-
-def join_parts(parts: Sequence[Markup], mark: str, messages: Messages) -> Markup:
-    """The non-empty parts joined by ``mark`` and a space, each mark attached as :func:`attach` does."""
-    text = Markup("")
-    for part in parts:
-        if part:
-            text = attach(text, mark, messages) + Markup(" ") + part if text else part
-    return text
-
-
-# --- names ------------------------------------------------------------------------------
-
-
-def reading_name(name: Name) -> str:
-    """"Randy Capps", "Ludwig van Beethoven", "Martin Luther King Jr.", or an organisation as written."""
-    if name.literal:
-        return name.literal
-    text = " ".join(part for part in (name.given, _with_family(name)) if part)
-    return f"{text} {name.suffix}".strip() if name.suffix else text
-
-
-def _with_family(name: Name) -> str:
-    """"van Gogh", "d’Almeida", "al-One": a particle ending in an apostrophe or a hyphen joins the name."""
-    particle = name.particle.replace("'", "’")
-    if particle.endswith(("’", "-")):
-        return particle + name.family
-    return f"{particle} {name.family}".strip()
-
-
-def sorting_name(name: Name) -> str:
-    """"Capps, Randy", "Gestel, Rob van", "King, Martin Luther, Jr.": family name first, given names whole."""
-    if name.literal:
-        return name.literal
-    given = " ".join(part for part in (name.given, name.particle.replace("'", "’")) if part)
-    text = f"{name.family}, {given}" if given else name.family
-    return f"{text}, {name.suffix}" if name.suffix else text
-
-
-def _serial(names: Sequence[str], messages: Messages) -> str:
-    """"A", "A and B", "A, B, and C" (the serial comma in English; "A, B y C" in Spanish)."""
-    if len(names) <= 1:
-        return "".join(names)
-    comma = "," if messages.language == "en" and len(names) > 2 else ""
-    return ", ".join(names[:-1]) + f"{comma} {messages['and']} {names[-1]}"
-
-
-def listed_names(names: Sequence[Name], et_al: bool, messages: Messages) -> str:
-    """Editors and translators after the title of a bibliography entry: all names in reading
-    order (from eleven, the first seven and "et al.")."""
-    rendered = [reading_name(name) for name in names]
-    if len(rendered) > BIBLIOGRAPHY_LISTED_NAMES:
-        rendered, et_al = rendered[:BIBLIOGRAPHY_NAMES_BEFORE_ET_AL], True
-    if et_al and rendered:
-        return ", ".join(rendered) + f", {messages['et_al']}"
-    return _serial(rendered, messages)
-
-
-def note_names(names: Sequence[Name], et_al: bool, messages: Messages) -> str:
-    """"Helle Bjerg and Lisa Rosén Rasmussen"; "Randy Capps et al." from four names."""
-    rendered = [reading_name(name) for name in names]
-    if et_al or len(rendered) > NOTE_LISTED_NAMES:
-        return f"{rendered[0]} {messages['et_al']}" if rendered else ""
-    return _serial(rendered, messages)
-
-
-def bibliography_names(names: Sequence[Name], et_al: bool, messages: Messages) -> str:
-    """"Bjerg, Helle, and Lisa Rosén Rasmussen": the first inverted, a comma before "and" always."""
-    rendered = [sorting_name(names[0])] + [reading_name(name) for name in names[1:]] if names else []
-    if len(rendered) > BIBLIOGRAPHY_LISTED_NAMES:
-        rendered, et_al = rendered[:BIBLIOGRAPHY_NAMES_BEFORE_ET_AL], True
-    if et_al:
-        return ", ".join(rendered) + f", {messages['et_al']}" if rendered else ""
-    if len(rendered) == 2 and not names[0].literal:  # "Bjerg, Helle, and Lisa Rasmussen"; "ILRC and AJA"
-        return f"{rendered[0]}, {messages['and']} {rendered[1]}"
-    return _serial(rendered, messages)
-
-
-def short_names(reference: Reference, messages: Messages) -> str:
-    """Family names for a short note: "Capps", "Bjerg and Rasmussen", "Capps et al."; else the group author."""
-    if reference.short_author:
-        return reference.short_author
-    names = reference.author or reference.editor
-    if not names:
-        return reference.group_author
-    families = [name.literal or _with_family(name) for name in names]
-    if reference.et_al or len(families) > NOTE_LISTED_NAMES:
-        return f"{families[0]} {messages['et_al']}"
-    return _serial(families, messages)
-
-
-def creators(reference: Reference, messages: Messages, *, is_note: bool) -> str:
-    """Who leads the entry: authors, else editors with "ed."/"eds.", else the group author."""
-    render = note_names if is_note else bibliography_names
-    if reference.author:
-        return render(reference.author, reference.et_al, messages)
-    if reference.editor:
-        label = messages["editor_abbrev"] if len(reference.editor) == 1 else messages["editors_abbrev"]
-        return f"{render(reference.editor, reference.et_al, messages)}, {label}"
-    if reference.translator and not reference.group_author:
-        return f"{render(reference.translator, False, messages)}, {messages['translator_abbrev']}"
-    return reference.group_author
-
 
 # --- titles -----------------------------------------------------------------------------
 
@@ -191,7 +59,7 @@ def creators(reference: Reference, messages: Messages, *, is_note: bool) -> str:
 def title_html(reference: Reference, messages: Messages, *, is_short: bool = False) -> Markup:
     """The title, italic for a whole work, quoted for a part, plain for a law; marked with its
     language when that is not the edition's."""
-    text = short_title(reference) if is_short else reference.title
+    text = chicago_short_title(reference) if is_short else reference.title
     title: Markup = linked(text)
     language = reference.language
     if language and language.split("-")[0].lower() != messages.language.split("-")[0].lower():
@@ -201,6 +69,29 @@ def title_html(reference: Reference, messages: Messages, *, is_short: bool = Fal
     if reference.type in QUOTED_TYPES:
         return Markup("{}{}{}").format(messages["quote_open"], title, messages["quote_close"])
     return Markup("<cite>{}</cite>").format(title)
+
+
+SHORT_TITLE_WORDS = 4
+_FUNCTION_WORDS = frozenset("a an the and or of for in on to at by with from as de del la las el los y en para por con "
+                            "sobre".split())
+
+
+def chicago_short_title(reference: Reference) -> str:
+    """The title of a short note (CMOS 14.32): ``shorttitle`` when given, else the main title
+    (before a colon) cut to its first four words, without a leading article and without a
+    dangling "of" or "and" at the end."""
+    if reference.short_title:
+        return reference.short_title
+    title = reference.title.split(": ")[0].strip()
+    words = title.split()
+    if len(words) <= SHORT_TITLE_WORDS:
+        return title
+    if words[0].casefold() in ("the", "a", "an"):
+        words = words[1:]
+    words = words[:SHORT_TITLE_WORDS]
+    while len(words) > 1 and words[-1].casefold().strip(",;") in _FUNCTION_WORDS:
+        words.pop()
+    return " ".join(words).rstrip(",;")
 
 
 def container_html(reference: Reference) -> Markup:
@@ -226,27 +117,6 @@ def _contributors(reference: Reference, messages: Messages, *, is_note: bool) ->
         label = messages["translator_abbrev"] if is_note else _capitalised(messages["translated_by"])
         found.append(f"{label} {names(reference.translator, False, messages)}")
     return found
-
-
-_RANGE = re.compile(r"\b(\d+)\s*~?\s*[–-]+\s*~?\s*(\d+)\b")
-
-
-def page_range(pages: str) -> str:
-    """Page ranges as Chicago abbreviates them (CMOS 9.61, as citeproc's ``chicago`` format):
-    71–72, 100–104, 101–8, 321–28, 498–532, 1496–1504, 11564–615; a hyphen becomes an en dash."""
-    return _RANGE.sub(lambda match: f"{match.group(1)}–{_range_end(match.group(1), match.group(2))}", pages)
-
-
-def _range_end(first: str, last: str) -> str:
-    start, end = int(first), int(last)
-    if start < 100 or start % 100 == 0 or end <= start or len(first) != len(last):
-        return last
-    shared = 0
-    while shared < len(first) and first[shared] == last[shared]:
-        shared += 1
-    kept = last[shared:] if start % 100 < 10 else last[min(shared, len(last) - 2):]
-    return last if len(last) == 4 and len(kept) >= 3 else kept  # 1496–1504: three of four digits change
-
 
 def _pages(page: str, messages: Messages) -> str:
     page = page_range(page)
@@ -335,6 +205,15 @@ def _in_book(reference: Reference, messages: Messages, *, is_note: bool) -> Mark
     return book
 
 
+_SENTENCE_STOP = re.compile(r"(\d|\)|[^\W\d_]{4})\.$")
+
+
+def _without_stop(text: str) -> str:
+    """A note field without the period that ends its sentence ("released Mar. 4, 2009." → "… 2009"),
+    so the entry's own punctuation follows; an abbreviation ("Inc.") keeps its period."""
+    return _SENTENCE_STOP.sub(r"\1", text.strip())
+
+
 def _is_volume_of(reference: Reference) -> bool:
     return bool(reference.volume and reference.container_title and reference.type not in PERIODICAL_TYPES
                 and reference.type not in IN_A_BOOK_TYPES)
@@ -407,14 +286,17 @@ def full_note(reference: Reference, messages: Messages, *, locator: str = "", hr
     if point:
         text = (text + Markup(": ") + escape(point) if separator == ":" else
                 join_parts([text, escape(point)], ",", messages))
-    tail = [linked(reference.note), escape(_accessed(reference, messages)), link_html(reference)]
+    tail = [linked(_without_stop(reference.note)), escape(_accessed(reference, messages)), link_html(reference)]
     return join_parts([text, *tail], ",", messages)
 
 
 def short_note(reference: Reference, messages: Messages, *, locator: str = "", href: str = "") -> Markup:
     """A later note for a source: "Andersson, “Æstetik og kunst,” 170", without its final period."""
-    text = _anchored(href, join_parts([escape(short_names(reference, messages)),
-                                       title_html(reference, messages, is_short=True)], ",", messages))
+    names = short_names(reference, messages)
+    title = title_html(reference, messages, is_short=True)
+    if names == chicago_short_title(reference):  # shortauthor = short title ("Fla. Stat. § 908.11"): once
+        names = ""
+    text = _anchored(href, join_parts([escape(names), title], ",", messages))
     return join_parts([text, escape(locator)], ",", messages)
 
 
@@ -442,31 +324,9 @@ def bibliography_entry(reference: Reference, messages: Messages, *, repeats_crea
             parts[-1] = join_parts([parts[-1], publication], ",", messages)
         else:
             parts.append(publication)
-    parts += [linked(_capitalised(reference.note)), escape(_capitalised(_accessed(reference, messages))),
+    parts += [linked(_capitalised(_without_stop(reference.note))), escape(_capitalised(_accessed(reference, messages))),
               link_html(reference)]
     if reference.type in PLAIN_TYPES:  # a law or a case reads as one citation: "Pub. L. 104-208, 110 Stat. 3009, 1996."
         law = [join_parts(parts[:2], ".", messages), join_parts(parts[2:-3], ",", messages), *parts[-3:]]
         return attach(join_parts(law, ".", messages), ".", messages)
     return attach(join_parts(parts, ".", messages), ".", messages)
-
-
-_LEADING_SYMBOLS = re.compile(r"^[\W_]+")
-_LEADING_ARTICLE = re.compile(r"^(?:the|an?)\s+", re.IGNORECASE)
-
-
-def sort_key(reference: Reference, messages: Messages) -> tuple[str, str, int]:
-    """Bibliography order (CMOS 14.66, 14.68): by what leads the entry (all its names, else the
-    title), then by title without a leading article, then by year; accents and case ignored."""
-    title = _LEADING_ARTICLE.sub("", reference.title)
-    return (_folded(leading_creators(reference, messages) or title), _folded(title), reference.issued.year or 0)
-
-
-def _folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    folded = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-    return _LEADING_SYMBOLS.sub("", folded)  # "“Title”", "§ 305c" and "- Vi har" sort by their first word
-
-
-def leading_creators(reference: Reference, messages: Messages) -> str:
-    """What the 3-em dash stands for: the bibliography's creator list."""
-    return creators(reference, messages, is_note=False)

@@ -24,17 +24,16 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from briefgen.citations import chicago
+from briefgen.citations import chicago, chicago_names
 from briefgen.citations.chicago import full_note, short_note
 from briefgen.citations.entries import (
     format_entry,
-    has_creator,
     leading_names,
     short_author,
-    short_title,
     sort_key,
     year_label,
 )
+from briefgen.citations.punctuation import attach, page_range
 from briefgen.citations.resolve import CitationTable, CitedPlace
 from briefgen.citations.syntax import Citation, CitationItem
 from briefgen.i18n import Messages
@@ -100,7 +99,7 @@ def locator_value(item: CitationItem) -> str:
 def note_locator(item: CitationItem) -> str:
     """The cited place in a Chicago note: a page bare ("170", "167–73"), anything else with its term ("chap. 3")."""
     if item.locator_type == "page":
-        return chicago.page_range(locator_value(item))
+        return page_range(locator_value(item))
     return locator_text(item)
 
 
@@ -245,7 +244,7 @@ class ChicagoNotesStyle(Style):
             core = form(reference, self.messages, locator=locator, href=entry_anchor(item.key))
             prefix = prefix_html(item, self.messages.language) + Markup(" ") if item.prefix else Markup("")
             parts.append(prefix + core + suffix_html(item, self.messages.language))
-        note = chicago.attach(Markup("; ").join(parts), ".", self.messages)
+        note = attach(Markup("; ").join(parts), ".", self.messages)
         self.notes.append(note)
         number = len(self.notes)
         call = Markup('<a class="note-call" id="note-ref-{0}" href="#note-{0}"><sup>{0}</sup></a>'
@@ -256,11 +255,11 @@ class ChicagoNotesStyle(Style):
         return Markup('<span class="citation">{}</span>').format(call)
 
     def entries(self) -> list[RenderedEntry]:
-        ordered = sorted(self.table.references, key=lambda ref: chicago.sort_key(ref, self.messages))
+        ordered = sorted(self.table.references, key=lambda ref: chicago_names.sort_key(ref, self.messages))
         rendered: list[RenderedEntry] = []
         previous = ""
         for reference in ordered:
-            leading = chicago.leading_creators(reference, self.messages)
+            leading = chicago_names.leading_creators(reference, self.messages)
             entry = chicago.bibliography_entry(reference, self.messages, repeats_creators=leading == previous)
             rendered.append(self._entry(reference, "", entry))
             previous = leading
