@@ -11,8 +11,8 @@ from markupsafe import Markup
 
 from briefgen.i18n import Messages
 
-_ENDS_IN_QUOTE = re.compile(r"([”’])((?:</(?:a|span|cite)>)*)$")
-_TRAILING_CLOSERS = re.compile(r"(?:[”’»]|</(?:a|span|cite)>)+$")
+_ENDS_IN_QUOTE = re.compile(r"(”)((?:</(?:a|span|cite)>)*)$")
+_TRAILING_CLOSERS = re.compile(r"(?:[”»]|</(?:a|span|cite)>)+$")
 
 
 def attach(text: Markup, mark: str, messages: Messages) -> Markup:
@@ -36,7 +36,7 @@ def join_parts(parts: Sequence[Markup], mark: str, messages: Messages) -> Markup
     return text
 
 
-_RANGE = re.compile(r"\b(\d+)\s*~?\s*[–-]+\s*~?\s*(\d+)\b")
+_RANGE = re.compile(r"\b([A-Za-z]?\d+)\s*~?\s*[–-]+\s*~?\s*([A-Za-z]?\d+)\b")
 
 
 def page_range(pages: str) -> str:
@@ -46,6 +46,8 @@ def page_range(pages: str) -> str:
 
 
 def _range_end(first: str, last: str) -> str:
+    if not (first.isdigit() and last.isdigit()):
+        return last  # L225–L227: numbers with letters are printed whole
     start, end = int(first), int(last)
     if start < 100 or start % 100 == 0 or end <= start or len(first) != len(last):
         return last
