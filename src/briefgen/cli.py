@@ -154,7 +154,8 @@ def build(
                                                    help="Output folder (default: PROJECT/output).",
                                                    file_okay=False, show_default=False)] = None,
     citation_style: Annotated[Optional[str], typer.Option("--citation-style", metavar="STYLE",
-                                                          help="numeric, apa (also called author-date) or notes.",
+                                                          help="numeric, apa (also called author-date) or "
+                                                               "chicago-notes (also called notes).",
                                                           show_default=False,
                                                           autocompletion=_complete_citation_styles)] = None,
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Download images linked from other web sites.")] = False,
@@ -380,7 +381,8 @@ def diff(
 def refs(
     keys: Annotated[Optional[list[str]], typer.Argument(metavar="[KEY ...]", help="Entry keys (default: every entry).",
                                                         show_default=False, autocompletion=_complete_keys)] = None,
-    style: Annotated[str, typer.Option("--style", metavar="STYLE", help="numeric, apa (also called author-date) or notes.",
+    style: Annotated[str, typer.Option("--style", metavar="STYLE",
+                                       help="numeric, apa (also called author-date) or chicago-notes (also called notes).",
                                        autocompletion=_complete_citation_styles)] = "numeric",
     language: Annotated[str, typer.Option("--language", metavar="en|es", help="Language of labels and dates (en, es).",
                                           autocompletion=_choices("en", "es"))] = "en",
