@@ -264,6 +264,7 @@ def test_page_ranges_are_abbreviated_as_chicago_does(written: str, printed: str)
     ("Delegation of Immigration Authority Section 287(g) Immigration and Nationality Act", "Delegation of Immigration Authority"),
     ("The Practice of Everyday Life in Modern Cities", "Practice of Everyday Life"),
     ("Federalism and the Police Forces of America", "Federalism and the Police"),
+    ("S.B. No. 8, 89th Legislature, Regular Session", "S.B. No. 8"),
 ])
 def test_short_titles_keep_four_words_at_most(title: str, short: str) -> None:
     assert chicago_short_title(reference(f"@book{{k, author = {{Ng, Al}}, title = {{{title}}}, year = 2020}}\n")) == short

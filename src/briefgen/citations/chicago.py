@@ -78,14 +78,17 @@ _FUNCTION_WORDS = frozenset("a an the and or of for in on to at by with from as 
 
 def chicago_short_title(reference: Reference) -> str:
     """The title of a short note (CMOS 14.32): ``shorttitle`` when given, else the main title
-    (before a colon) cut to its first four words, without a leading article and without a
-    dangling "of" or "and" at the end."""
+    (before a colon), or its first clause when that is four words or fewer, else its first four
+    words without a leading article and without a dangling "of" or "and" at the end."""
     if reference.short_title:
         return reference.short_title
     title = reference.title.split(": ")[0].strip()
     words = title.split()
     if len(words) <= SHORT_TITLE_WORDS:
         return title
+    clause = title.split(", ")[0]
+    if len(clause.split()) <= SHORT_TITLE_WORDS:  # "S.B. No. 8, 89th Legislature, Regular Session" → "S.B. No. 8"
+        return clause
     if words[0].casefold() in ("the", "a", "an"):
         words = words[1:]
     words = words[:SHORT_TITLE_WORDS]
