@@ -307,3 +307,21 @@ def test_notes_is_another_name_for_chicago_notes() -> None:
     assert ALIASES["notes"] == "chicago-notes"
     assert STYLES["notes"] is STYLES["chicago-notes"]
     assert STYLES["chicago-notes"].name == "chicago-notes"
+
+
+def test_refs_and_build_accept_both_names(make_project) -> None:  # type: ignore[no-untyped-def]
+    from conftest import brief_yaml, run_cli, section_md
+
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"], extra="citation_style: notes\n"),
+                            "briefs/sections/one.md": section_md("One", "Text [@gao2021, p. 4] and [@gao2021].\n")})
+    chicago = run_cli(["refs", "doe2019", "gao2021", "--style", "chicago-notes"], cwd=project)
+    assert chicago.exit_code == 0, chicago.output
+    assert chicago.stdout == run_cli(["refs", "doe2019", "gao2021", "--style", "notes"], cwd=project).stdout
+    assert chicago.stdout.splitlines()[0].startswith("Doe, J")
+    result = run_cli(["build", "-f", "html", "-a", "press"], cwd=project)
+    assert result.exit_code == 0, result.output
+    html = (project / "output" / "b--press.html").read_text(encoding="utf-8")
+    assert '<ol class="references style-chicago-notes">' in html
+    first, second = (part.split("</span>")[0] for part in html.split('<span class="footnote">')[1:3])
+    assert Markup(first).striptags().endswith(", 4, https://www.gao.gov/products/gao-21-186.") and "<cite>" in first
+    assert len(Markup(second).striptags()) < len(Markup(first).striptags())  # the later note is short
