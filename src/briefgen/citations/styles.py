@@ -11,8 +11,8 @@
   ("Andersson, “Æstetik og kunst,” 170"); footnotes at the foot of the PDF page, numbered notes
   in HTML; Sources as a Chicago bibliography.
 
-All three work on the CSL-JSON-shaped :class:`Reference` through ``entries.py``; another
-style is another class here.
+All three work on the CSL-JSON-shaped :class:`Reference`, numeric and APA through
+``entries.py``, Chicago through ``chicago.py``; another style is another class here.
 """
 
 from __future__ import annotations
