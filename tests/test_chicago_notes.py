@@ -215,8 +215,11 @@ def test_newspaper_dates_stand_in_the_text() -> None:
 
 def test_thesis_genre_and_school_stand_in_the_parentheses() -> None:
     bib = "@thesis{k, author = {Ng, Al}, title = {Policing}, type = {phdthesis}, institution = {MIT}, year = {2020}}\n"
-    assert text(full_note(reference(bib), EN)) == "Al Ng, “Policing” (PhD thesis, MIT, 2020)"
-    assert text(bibliography_entry(reference(bib), EN)) == "Ng, Al. “Policing.” PhD thesis, MIT, 2020."
+    assert text(full_note(reference(bib), EN)) == "Al Ng, “Policing” (PhD diss., MIT, 2020)"
+    assert text(bibliography_entry(reference(bib), EN)) == "Ng, Al. “Policing.” PhD diss., MIT, 2020."
+    assert text(full_note(reference(bib), ES)) == "Al Ng, «Policing» (tesis doctoral, MIT, 2020)"
+    masters = bib.replace("phdthesis", "mathesis")
+    assert text(full_note(reference(masters), EN)) == "Al Ng, “Policing” (Master's thesis, MIT, 2020)"
 
 
 def test_a_volume_of_a_whole_work() -> None:

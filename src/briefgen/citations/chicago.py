@@ -175,8 +175,14 @@ def _publication(reference: Reference, messages: Messages) -> str:
         publisher = f"{reference.publisher_place}: {publisher}"
     elif reference.publisher_place and not publisher:
         publisher = reference.publisher_place
-    genre = localised(reference.genre, messages) if reference.type == "thesis" else ""
+    genre = _thesis_genre(reference, messages) if reference.type == "thesis" else ""
     return ", ".join(item for item in (genre, publisher, _date(reference, messages)) if item)
+
+
+def _thesis_genre(reference: Reference, messages: Messages) -> str:
+    """"PhD diss." for a doctoral thesis (CMOS 14.218), in the edition's words; other genres as written."""
+    chicago_words = messages.labels.get(f"chicago_genre_{reference.genre.strip().lower()}")
+    return chicago_words or localised(reference.genre, messages)
 
 
 def _is_published(reference: Reference, messages: Messages) -> bool:
