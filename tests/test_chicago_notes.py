@@ -328,3 +328,22 @@ def test_refs_and_build_accept_both_names(make_project) -> None:  # type: ignore
     first, second = (part.split("</span>")[0] for part in html.split('<span class="footnote">')[1:3])
     assert Markup(first).striptags().endswith(", 4, https://www.gao.gov/products/gao-21-186.") and "<cite>" in first
     assert len(Markup(second).striptags()) < len(Markup(first).striptags())  # the later note is short
+
+
+# --- the deliberate differences from the CSL style (docs/citations.md, "Differences of form") ------
+
+
+def test_deliberate_differences_from_the_csl_style() -> None:
+    report = reference("@report{k, institution = {{GAO}}, title = {Immigration Enforcement}, type = {Report},"
+                       " number = {GAO-21-186}, publisher = {{GAO}}, location = {Washington, DC}, date = {2021-01-27}}\n")
+    note = full_note(report, EN)
+    assert "<cite>Immigration Enforcement</cite>" in note                      # reports italic, not quoted
+    assert text(note).count("GAO,") == 1 and "(Washington, DC, January 27, 2021)" in text(note)  # author once
+    order = reference("@legislation{k, author = {{President of the United States}}, title = {Executive Order 14159},"
+                      " date = {2025-01-20}}\n")
+    assert "January 20, 2025" in text(bibliography_entry(order, EN))         # a law keeps its day
+    chapter = reference(CHAPTER.replace("year = {1999}", "year = {1999}, edition = {3}"))
+    assert "Mappings, ed. Denis Cosgrove, 3rd ed. (London" in text(full_note(chapter, EN))  # the book's edition
+    assert notes_for(BOOK, ["@cosgrove", "@cosgrove"])[1] == "Cosgrove, Mappings."    # a short note, never "Ibid."
+    lowercase = reference(ARTICLE.replace("Enacting Subjectivities", "Enacting subjectivities"))
+    assert "“Enacting subjectivities,”" in text(full_note(lowercase, EN))   # titles keep their capitals
