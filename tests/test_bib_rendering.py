@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from briefgen.citations.resolve import CitationTable
-from briefgen.citations.styles import STYLES, make_style
+from briefgen.citations.styles import ALIASES, STYLES, make_style
 from briefgen.citations.syntax import Citation, parse_group
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import messages_for
 from briefgen.load.bibliography import parse_bibliography
 
-CANONICAL = sorted(name for name in STYLES if name != "author-date")
+CANONICAL = sorted(name for name in STYLES if name not in ALIASES)
 
 
 def render(bib: str, style: str, language: str = "en") -> dict[str, str]:
@@ -59,7 +59,13 @@ BOOK = """@book{k,
     pytest.param("new series", id="localisation-key"),
 ])
 def test_book_fields_are_printed(style: str, fragment: str) -> None:
+    if style == "chicago-notes":  # Chicago's own forms of the same fields (CMOS 14.123; a series as a sentence)
+        fragment = CHICAGO_FORMS.get(fragment, fragment)
     assert fragment in render(BOOK, style)["k"]
+
+
+CHICAGO_FORMS = {"Collected Economics, vol. 2": "Vol. 2 of Collected Economics", "new series": "New series",
+                 "Journal 3 (2): Special Issue on Policy": "Journal 3, no. 2, Special Issue on Policy"}
 
 
 def test_spanish_words_for_the_same_fields() -> None:
@@ -72,7 +78,8 @@ def test_article_issue_title_eprint_and_pubstate(style: str) -> None:
     text = render("@article{k, author = {Ng, Al}, title = {Deep}, journaltitle = {Journal}, volume = {3}, number = {2},\n"
                   "  issuetitle = {Special Issue on Policy}, eprint = {2101.00001}, eprinttype = {arxiv},\n"
                   "  pubstate = {inpress}}\n", style)["k"]
-    assert "Journal 3 (2): Special Issue on Policy" in text
+    issue = "Journal 3 (2): Special Issue on Policy"
+    assert (CHICAGO_FORMS[issue] if style == "chicago-notes" else issue) in text
     assert "https://arxiv.org/abs/2101.00001" in text
     assert "in press" in text and "n.d." not in text
 

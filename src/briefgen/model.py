@@ -16,14 +16,14 @@ from markdown_it.token import Token
 
 from briefgen.errors import SourceLocation
 
-CitationStyle = Literal["numeric", "apa", "author-date", "notes"]
+CitationStyle = Literal["numeric", "apa", "author-date", "chicago-notes", "notes"]
 Theme = Literal["standard", "large-print"]
 Paper = Literal["letter", "a4"]
 OutputFormat = Literal["html", "pdf", "handout", "png"]
 PdfVariant = Literal["pdf/ua-1", "pdf/a-3b"]
 FindingLevel = Literal["info", "warning"]
 
-CITATION_STYLES: tuple[CitationStyle, ...] = ("numeric", "apa", "author-date", "notes")
+CITATION_STYLES: tuple[CitationStyle, ...] = ("numeric", "apa", "author-date", "chicago-notes", "notes")
 THEMES: tuple[Theme, ...] = ("standard", "large-print")
 PAPERS: tuple[Paper, ...] = ("letter", "a4")
 FINDING_LEVELS: tuple[FindingLevel, ...] = ("info", "warning")

@@ -1,8 +1,8 @@
 """Reference-list entries as HTML, from the CSL-JSON-shaped :class:`Reference`.
 
-Two name orders serve the styles: given name first ("Randy Capps") for numeric and
-notes, family name first with initials and the year after the authors (APA-like) for
-author-date. Every piece of bibliography text is escaped; URLs and DOIs are links,
+Two name orders serve the styles: given name first ("Randy Capps") for numeric, family
+name first with initials and the year after the authors for APA. Chicago notes and
+bibliography have their own forms in ``chicago.py``. Every piece of bibliography text is escaped; URLs and DOIs are links,
 never shortened.
 """
 

@@ -6,11 +6,13 @@
   ``(Capps et al., 2011; ICE, 2025)``, narrative ``Capps et al. (2011)``, a/b suffixes for
   works whose author lists and years print the same; the list sorted by what leads each
   entry (author, group author, or title), then year.
-- ``notes``: a numbered note per citation, full the first time a source is cited and short
-  after; footnotes at the foot of the PDF page, numbered notes in HTML.
+- ``chicago-notes`` (Chicago notes and bibliography, 17th ed.; ``notes`` is another name for
+  it): a numbered note per citation, full the first time a source is cited and short after
+  ("Andersson, “Æstetik og kunst,” 170"); footnotes at the foot of the PDF page, numbered notes
+  in HTML; Sources as a Chicago bibliography.
 
-All three work on the CSL-JSON-shaped :class:`Reference` through ``entries.py``; another
-style is another class here.
+All three work on the CSL-JSON-shaped :class:`Reference`, numeric and APA through
+``entries.py``, Chicago through ``chicago.py``; another style is another class here.
 """
 
 from __future__ import annotations
@@ -22,15 +24,16 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from briefgen.citations import chicago, chicago_names
+from briefgen.citations.chicago import full_note, short_note
 from briefgen.citations.entries import (
     format_entry,
-    has_creator,
     leading_names,
     short_author,
-    short_title,
     sort_key,
     year_label,
 )
+from briefgen.citations.punctuation import attach, page_range
 from briefgen.citations.resolve import CitationTable, CitedPlace
 from briefgen.citations.syntax import Citation, CitationItem
 from briefgen.i18n import Messages
@@ -91,6 +94,13 @@ def locator_value(item: CitationItem) -> str:
     if item.locator_type == "page":
         value = re.sub(r"\s*,\s*", ", ", value)
     return value
+
+
+def note_locator(item: CitationItem) -> str:
+    """The cited place in a Chicago note: a page bare ("170", "167–73"), anything else with its term ("chap. 3")."""
+    if item.locator_type == "page":
+        return page_range(locator_value(item))
+    return locator_text(item)
 
 
 def locator_text(item: CitationItem) -> str:
@@ -211,8 +221,11 @@ def _year_suffixes(ordered: Sequence[Reference], messages: Messages) -> dict[str
     return suffixes
 
 
-class NotesStyle(Style):
-    name: CitationStyle = "notes"
+class ChicagoNotesStyle(Style):
+    """Chicago notes and bibliography (CMOS 17): a full note the first time a source is cited,
+    a short note after; Sources as a Chicago bibliography (``citations/chicago.py``)."""
+
+    name: CitationStyle = "chicago-notes"
 
     def __init__(self, table: CitationTable, messages: Messages) -> None:
         super().__init__(table, messages)
@@ -225,16 +238,13 @@ class NotesStyle(Style):
         parts = []
         for item in items:
             reference = self._reference(item.key)
-            if item.key in self.seen:
-                short = short_title(reference)
-                if has_creator(reference):
-                    short = f"{short_author(reference, self.messages)}, {short}"
-                core = _link(item.key, short)
-            else:
-                self.seen.add(item.key)
-                core = _link(item.key, format_entry(reference, self.messages).striptags().rstrip("."))
-            parts.append(_decorated(item, core, self.messages.language))
-        note = Markup("; ").join(parts) + Markup(".")
+            locator = note_locator(item)
+            form = short_note if item.key in self.seen else full_note
+            self.seen.add(item.key)
+            core = form(reference, self.messages, locator=locator, href=entry_anchor(item.key))
+            prefix = prefix_html(item, self.messages.language) + Markup(" ") if item.prefix else Markup("")
+            parts.append(prefix + core + suffix_html(item, self.messages.language))
+        note = attach(Markup("; ").join(parts), ".", self.messages)
         self.notes.append(note)
         number = len(self.notes)
         call = Markup('<a class="note-call" id="note-ref-{0}" href="#note-{0}"><sup>{0}</sup></a>'
@@ -245,8 +255,15 @@ class NotesStyle(Style):
         return Markup('<span class="citation">{}</span>').format(call)
 
     def entries(self) -> list[RenderedEntry]:
-        ordered = sorted(self.table.references, key=lambda ref: sort_key(ref, self.messages))
-        return [self._entry(ref, "", format_entry(ref, self.messages)) for ref in ordered]
+        ordered = sorted(self.table.references, key=lambda ref: chicago_names.sort_key(ref, self.messages))
+        rendered: list[RenderedEntry] = []
+        previous = ""
+        for reference in ordered:
+            leading = chicago_names.leading_creators(reference, self.messages)
+            entry = chicago.bibliography_entry(reference, self.messages, repeats_creators=leading == previous)
+            rendered.append(self._entry(reference, "", entry))
+            previous = leading
+        return rendered
 
     def finish_fragment(self, html: str) -> str:
         """Notes sit right after the word, and after a following punctuation mark: "stop.¹"."""
@@ -259,8 +276,11 @@ _NOTE_BEFORE_PUNCTUATION = re.compile("(" + _NOTE + r")([.,;:!?])", re.DOTALL)
 
 
 STYLES: dict[str, type[Style]] = {"numeric": NumericStyle, "apa": ApaStyle, "author-date": ApaStyle,
-                                  "notes": NotesStyle}
-"""``author-date`` is the name ``apa`` had before it followed APA 7; both stay."""
+                                  "chicago-notes": ChicagoNotesStyle, "notes": ChicagoNotesStyle}
+"""``author-date`` is the name ``apa`` had before it followed APA 7, and ``notes`` the name
+``chicago-notes`` had before it followed the Chicago Manual; both pairs stay."""
+ALIASES: dict[str, str] = {"author-date": "apa", "notes": "chicago-notes"}
+"""Other names of a style → its own name."""
 
 
 def make_style(name: CitationStyle, table: CitationTable, messages: Messages) -> Style:

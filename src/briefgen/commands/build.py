@@ -26,7 +26,8 @@ FormatOption = Annotated[Optional[list[str]], typer.Option(
     help="html, pdf, handout (a one-sheet PDF to hand out) or png (the PDF's first page), "
          "repeatable (default: html and pdf).")]
 CitationStyleOption = Annotated[Optional[str], typer.Option(
-    "--citation-style", metavar="STYLE", help="numeric, apa (also called author-date) or notes.", show_default=False,
+    "--citation-style", metavar="STYLE", show_default=False,
+    help="numeric, apa (also called author-date) or chicago-notes (also called notes).",
     autocompletion=complete_citation_styles)]
 AllowRemoteOption = Annotated[bool, typer.Option("--allow-remote", help="Download images linked from other web sites.")]
 PdfVariantOption = Annotated[str, typer.Option(

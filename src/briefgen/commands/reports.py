@@ -108,7 +108,8 @@ def refs(keys: Annotated[Optional[list[str]], typer.Argument(
              metavar="[KEY ...]", help="Entry keys (default: every entry).", show_default=False,
              autocompletion=complete_keys)] = None,
          style: Annotated[str, typer.Option("--style", metavar="STYLE", autocompletion=complete_citation_styles,
-                                            help="numeric, apa (also called author-date) or notes.")] = "numeric",
+                                            help="numeric, apa (also called author-date) or "
+                                                "chicago-notes (also called notes).")] = "numeric",
          language: Annotated[str, typer.Option("--language", metavar="en|es", autocompletion=choices("en", "es"),
                                                help="Language of labels and dates (en, es).")] = "en",
          project: ProjectOption = Path(".")) -> None:
