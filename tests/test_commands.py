@@ -241,7 +241,7 @@ def test_list_references_in_the_order_asked_numbered_by_the_style(make_project: 
     pytest.param(lambda bib: list_references(bib, ["gao2012"], "numeric", "en", Diagnostics()),
                  "no entry 'gao2012' in references.bib", "did you mean 'gao2021'?", id="unknown-key"),
     pytest.param(lambda bib: check_listing_options("harvard", "en"),
-                 "unknown citation style 'harvard'; choose from numeric, apa, author-date, notes", "", id="style"),
+                 "unknown citation style 'harvard'; choose from numeric, apa, author-date, chicago-notes, notes", "", id="style"),
     pytest.param(lambda bib: check_listing_options("numeric", "fr"), "no labels for language 'fr'; choose from en, es",
                  "", id="language"),
 ])
