@@ -10,7 +10,8 @@ parses nothing it does not have to.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from briefgen.errors import Diagnostics, SourceLocation
@@ -37,14 +38,38 @@ if TYPE_CHECKING:
     from briefgen.markdown.parser import ParsedMarkdown
 
 
+AudienceBlocks = tuple[tuple[str, int], ...]
+"""A text's audience blocks: each one's ``audience`` expression and the line it opens on,
+counted from the text's first line (0-based)."""
+
+
 class MarkdownCache:
     """Parse each piece of Markdown once per run and per way of reading it: texts without
     audience blocks (most of them) once for every edition, others once for each set of blocks
-    an audience reads."""
+    an audience reads.
 
-    def __init__(self) -> None:
+    ``known_blocks``: the audience blocks of texts an earlier build read (by :func:`text_digest`),
+    so that checking audience ids need not parse a text that has not changed."""
+
+    def __init__(self, known_blocks: Mapping[str, AudienceBlocks] | None = None) -> None:
         self._parsed: dict[tuple[str, int, str, str, int, tuple[bool, ...] | None],
                            tuple[ParsedMarkdown, Diagnostics]] = {}
+        self._known_blocks = dict(known_blocks or {})
+        self.blocks_read: dict[str, AudienceBlocks] = {}
+        """The audience blocks of every text :meth:`audience_blocks` was asked about, by digest."""
+
+    def audience_blocks(self, source: MarkdownText, id_prefix: str, language: str) -> AudienceBlocks:
+        """The audience blocks of ``source``, parsed only when not known already."""
+        if not may_have_audience_blocks(source):
+            return ()
+        digest = text_digest(source, language)
+        blocks = self._known_blocks.get(digest)
+        if blocks is None:
+            parsed = self.parse(source, Diagnostics(), id_prefix, language)
+            blocks = tuple((str(token.meta["audience"]), token.map[0] if token.map else 0) for token in parsed.tokens
+                           if token.type == "div_open" and token.meta and token.meta.get("audience") is not None)
+        self.blocks_read[digest] = blocks
+        return blocks
 
     def parse(self, source: MarkdownText, diagnostics: Diagnostics, id_prefix: str, language: str,
               heading_shift: int = 1, audience: str | tuple[str, ...] | None = None) -> ParsedMarkdown:
@@ -273,15 +298,9 @@ def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: Markdo
     for section in [*project.sections.values(), *project.translations.values()]:
         for audience_id in section.audiences or ():
             check(audience_id, section.audience_locations.get(audience_id, section.location))
-        if not may_have_audience_blocks(section.body):
-            continue
-        parsed = cache.parse(section.body, Diagnostics(), section.id, section.language or DEFAULT_LANGUAGE)
-        for token in parsed.tokens:
-            expression = token.meta.get("audience") if token.type == "div_open" and token.meta else None
-            if expression is None:
-                continue
-            line = section.body.location.line + (token.map[0] if token.map else 0)
-            for audience_id in str(expression).split():
+        for expression, offset in cache.audience_blocks(section.body, section.id, section.language or DEFAULT_LANGUAGE):
+            line = section.body.location.line + offset
+            for audience_id in expression.split():
                 check(audience_id.lstrip("!"), section.body.location.at_line(line))
     for audience_id, uses in sorted(unusable.items()):
         places = "1 place names it" if uses == 1 else f"{uses} places name it"
@@ -296,3 +315,8 @@ def may_have_audience_blocks(text: MarkdownText) -> bool:
     """False when ``text`` certainly holds no audience block (``::: {audience="…"}``), which is
     most sections: they need not be parsed to be checked."""
     return ":::" in text.text and "audience" in text.text
+
+
+def text_digest(text: MarkdownText, language: str) -> str:
+    """What a text's audience blocks depend on: its words and the language it is parsed in."""
+    return hashlib.sha256(f"{language}\0{text.text}".encode()).hexdigest()

@@ -7,7 +7,9 @@ count, and its diagnostics, so an unchanged edition is reported, warnings includ
 being rebuilt, or even assembled.
 
 ``references.json`` holds the parsed ``references.bib``, keyed by the file's content hash:
-a 5,000-entry bibliography is parsed once, not on every run. JSON, never pickle: a cache
+a 5,000-entry bibliography is parsed once, not on every run. ``audience-blocks.json`` holds
+the audience blocks of each section that has some, keyed by its text's hash, so checking the
+project's audience ids parses only the sections that changed. JSON, never pickle: a cache
 folder is data and must not be able to run code.
 
 A missing, unreadable or outdated cache file is simply a cache miss.
@@ -24,6 +26,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from briefgen.build.assemble import AudienceBlocks, MarkdownCache
 from briefgen.build.inputs import EditionInputs, LinkedBrief, TextInputs, code_fingerprint
 from briefgen.build.outputs import CACHE_DIR
 from briefgen.errors import Diagnostic, Diagnostics, Severity, SourceLocation
@@ -34,6 +37,7 @@ from briefgen.model import Bibliography, DateParts, Name, Reference
 
 _EDITIONS = "editions"
 _REFERENCES = "references.json"
+_AUDIENCE_BLOCKS = "audience-blocks.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,7 @@ class BuildCache:
         self.folder = output_dir / CACHE_DIR
         self.is_forced = is_forced
         self._pending_references: str | None = None
+        self._recorded_blocks: dict[str, AudienceBlocks] = {}
 
     # --- editions -------------------------------------------------------------------
 
@@ -165,6 +170,28 @@ class BuildCache:
                     [_diagnostic_from_json(item) for item in data["diagnostics"]])
         except (FileRefused, OSError, ValueError, KeyError, TypeError):
             return None
+
+    # --- audience blocks -------------------------------------------------------------------
+
+    def recorded_audience_blocks(self) -> dict[str, AudienceBlocks]:
+        """The audience blocks of the texts the last build read (for :class:`MarkdownCache`);
+        exact by construction (by content and briefgen's code), so even ``--force`` uses them."""
+        try:
+            data = json.loads(_read_record(self.folder / _AUDIENCE_BLOCKS))
+            if data.get("code") != code_fingerprint():
+                return {}
+            self._recorded_blocks = {str(digest): tuple((str(expression), int(line)) for expression, line in blocks)
+                                     for digest, blocks in data["blocks"].items()}
+        except (FileRefused, OSError, ValueError, KeyError, TypeError, AttributeError):
+            self._recorded_blocks = {}
+        return dict(self._recorded_blocks)
+
+    def save_audience_blocks(self, markdown: MarkdownCache) -> None:
+        """Record the audience blocks of the texts this build read, when they differ from the record."""
+        if markdown.blocks_read != self._recorded_blocks:
+            blocks = {digest: [list(block) for block in found] for digest, found in sorted(markdown.blocks_read.items())}
+            self._write(self.folder / _AUDIENCE_BLOCKS, json.dumps({"code": code_fingerprint(), "blocks": blocks}))
+            self._recorded_blocks = dict(markdown.blocks_read)
 
     def _write(self, target: Path, text: str) -> None:
         """Atomically, like the editions; a cache that cannot be written is only a slower next build,

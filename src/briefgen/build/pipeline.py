@@ -38,11 +38,12 @@ def build(project_dir: Path, options: BuildOptions, pdf_workers: PdfWorkers | No
                                         options.audiences)
     with pdf_workers:
         project = load_project(project_dir, result.diagnostics, cache.load_bibliography)
-        markdown = MarkdownCache()
+        markdown = MarkdownCache(cache.recorded_audience_blocks())
         project = check_audience_ids(project, result.diagnostics, markdown)
         plan = plan_editions(project, options, markdown, cache)
         output_dir = prepare_output_dir(output_dir)
         cache.save_bibliography()
+        cache.save_audience_blocks(markdown)
         stale = [planned for planned in plan if planned.formats and planned.outcome is None]
         if stale:  # the renderers are imported only when there is something to build
             from briefgen.build.schedule import Progress, build_editions

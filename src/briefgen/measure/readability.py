@@ -11,11 +11,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from briefgen.measure.syllables import hyphenator
 from briefgen.model import Edition
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token  # annotations only: a build with nothing to do parses no Markdown
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*%?")
 _VOWEL_GROUP = re.compile(r"[aeiouyáéíóúüàèìòùâêîôûäëïö]+")
