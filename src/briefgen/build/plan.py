@@ -90,30 +90,35 @@ def plan_editions(project: Project, options: BuildOptions, markdown: MarkdownCac
         diagnostics = Diagnostics()
         assemble = functools.partial(assemble_edition, project, brief, audience, markdown, diagnostics,
                                      options.citation_style)
-        broken = broken_by_edition[(brief.id, audience.id)]
-        if broken:  # a broken file never yields a half-right edition
-            planned = PlannedEdition(brief, audience, None, [], None, diagnostics, assemble)
-            planned.edition  # noqa: B018 - assembled all the same, for the problems it has of its own
-            if (brief.id, broken) not in reported:  # one line for all of a brief's editions held back by the same files
-                reported.add((brief.id, broken))
-                held = [f"{b}--{a}" for (b, a), files in broken_by_edition.items() if b == brief.id and files == broken]
-                what = f"edition '{held[0]}' is" if len(held) == 1 else f"editions {', '.join(held)} are"
-                files = [SourceLocation(p).display(project.root) for p in broken]
-                diagnostics.error(brief.location, f"{what} not built: {', '.join(files)} "
-                                  f"{'has' if len(files) == 1 else 'have'} errors (reported above)",
-                                  "fix that file first" if len(files) == 1 else "fix those files first")
-            planned.outcome = EditionOutcome((), Readability(0, 0, 0), None, is_failed=True)
-            plan.append(planned)
-            continue
-        previous = cache.lookup(f"{brief.id}--{audience.id}")
-        inputs = recorded_inputs_if_unchanged(project, brief, audience, settings, previous, hashes)
-        planned = PlannedEdition(brief, audience, inputs, [], previous, diagnostics, assemble)
-        if inputs is None:  # changed, or never built: assembled now, and its text read
-            inputs = planned.inputs = edition_inputs(project, brief, audience, settings, read_text_inputs(planned.edition),
-                                                     hashes)
-        planned.formats = cache.missing_formats(planned.name, previous, inputs.key, options.formats)
+        planned = PlannedEdition(brief, audience, None, [], None, diagnostics, assemble)
+        if broken_by_edition[(brief.id, audience.id)]:  # a broken file never yields a half-right edition
+            hold_back(planned, project, broken_by_edition, reported)
+        else:
+            planned.previous = cache.lookup(planned.name)
+            inputs = recorded_inputs_if_unchanged(project, brief, audience, settings, planned.previous, hashes)
+            if inputs is None:  # changed, or never built: assembled now, and its text read
+                inputs = edition_inputs(project, brief, audience, settings, read_text_inputs(planned.edition), hashes)
+            planned.inputs = inputs
+            planned.formats = cache.missing_formats(planned.name, planned.previous, inputs.key, options.formats)
         plan.append(planned)
     return plan
+
+
+def hold_back(planned: PlannedEdition, project: Project, broken_by_edition: dict[tuple[str, str], tuple[Path, ...]],
+              reported: set[tuple[str, tuple[Path, ...]]]) -> None:
+    """Fail an edition that reads files with errors: one error for all of a brief's editions held
+    back by the same files. It is assembled all the same, for the problems it has of its own."""
+    planned.assembled = planned.assemble()
+    brief, broken = planned.brief, broken_by_edition[(planned.brief.id, planned.audience.id)]
+    if (brief.id, broken) not in reported:
+        reported.add((brief.id, broken))
+        held = [f"{b}--{a}" for (b, a), files in broken_by_edition.items() if b == brief.id and files == broken]
+        what = f"edition '{held[0]}' is" if len(held) == 1 else f"editions {', '.join(held)} are"
+        files = [SourceLocation(path).display(project.root) for path in broken]
+        planned.diagnostics.error(brief.location, f"{what} not built: {', '.join(files)} "
+                                  f"{'has' if len(files) == 1 else 'have'} errors (reported above)",
+                                  "fix that file first" if len(files) == 1 else "fix those files first")
+    planned.outcome = EditionOutcome((), Readability(0, 0, 0), None, is_failed=True)
 
 
 def recorded_inputs_if_unchanged(project: Project, brief: Brief, audience: Audience, settings: list[tuple[str, object]],
