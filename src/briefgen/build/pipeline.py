@@ -1,8 +1,9 @@
 """The stages in order: load → check → plan → assemble → cite → render HTML → render PDF → write.
 
-Planning assembles every edition asked for and hashes its inputs; an edition whose inputs
-and output files are unchanged since the last build is reported from the build cache
-(:mod:`briefgen.build.cache`) instead of being rebuilt. PDFs are made in worker processes
+Planning compares what each edition asked for reads (:mod:`briefgen.build.inputs`) with its
+last build; an edition whose inputs and output files are unchanged is reported from the build
+cache (:mod:`briefgen.build.cache`) without being assembled, and a build with nothing to do
+never imports the renderers. PDFs are made in worker processes
 (:mod:`briefgen.build.workers`) that load WeasyPrint once each, while the main process loads the
 project and prepares the next edition's pages. A failed edition never stops the others, and
 an edition that reads a file with errors is not built at all.
