@@ -10,11 +10,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Literal
 
 from briefgen.errors import SourceLocation
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token  # only annotations: loading the project needs no Markdown parser
 
 CitationStyle = Literal["numeric", "apa", "author-date", "chicago-notes", "notes"]
 Theme = Literal["standard", "large-print"]
@@ -250,7 +251,15 @@ class Project:
     name without ``.md``: ``costs``, or ``costs.es`` for a translation."""
     audiences: Mapping[str, Audience]
     bibliography: Bibliography
-
+    broken_briefs: frozenset[str] = frozenset()
+    """Brief manifests that exist but could not be read (their errors are reported), by file name
+    without ``.yaml``."""
+    broken_audiences: frozenset[str] = frozenset()
+    """Project audience profiles that exist but cannot be used (their errors are reported), by
+    file name without ``.yaml``."""
+    files_with_errors: frozenset[Path] = frozenset()
+    """Every file an error was reported at while loading and checking the project, symlinks
+    resolved: an edition that reads one is not built (see :func:`briefgen.build.plan.broken_inputs`)."""
 
 
 # --- an edition: one brief assembled for one audience ----------------------------------

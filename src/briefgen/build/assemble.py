@@ -2,21 +2,23 @@
 
 Also checks, once per project, that every audience id the content names exists: a
 mistyped id is an error at its file and line, never silently ignored.
+
+The Markdown parser is imported on first use: a build whose editions are all up to date
+parses nothing it does not have to.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from pathlib import Path
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import DEFAULT_LANGUAGE
 from briefgen.load.briefs import report_unread_text
-from briefgen.load.project import AUDIENCES_DIR, BIBLIOGRAPHY, BRIEFS_DIR, SECTIONS_DIR
+from briefgen.load.project import AUDIENCES_DIR, files_with_errors
 from briefgen.load.yaml_fields import did_you_mean
-from briefgen.markdown.audience_blocks import audience_expressions, audience_matches
-from briefgen.markdown.parser import ParsedMarkdown, parse_markdown
 from briefgen.model import (
     Audience,
     Brief,
@@ -25,25 +27,55 @@ from briefgen.model import (
     EditionOverrides,
     EditionSection,
     EditionText,
+    FurtherQuestion,
     MarkdownText,
     Project,
     Section,
     SectionRef,
 )
 
+if TYPE_CHECKING:
+    from briefgen.markdown.parser import ParsedMarkdown
+
+
+AudienceBlocks = tuple[tuple[str, int], ...]
+"""A text's audience blocks: each one's ``audience`` expression and the line it opens on,
+counted from the text's first line (0-based)."""
+
 
 class MarkdownCache:
     """Parse each piece of Markdown once per run and per way of reading it: texts without
     audience blocks (most of them) once for every edition, others once for each set of blocks
-    an audience reads."""
+    an audience reads.
 
-    def __init__(self) -> None:
+    ``known_blocks``: the audience blocks of texts an earlier build read (by :func:`text_digest`),
+    so that checking audience ids need not parse a text that has not changed."""
+
+    def __init__(self, known_blocks: Mapping[str, AudienceBlocks] | None = None) -> None:
         self._parsed: dict[tuple[str, int, str, str, int, tuple[bool, ...] | None],
                            tuple[ParsedMarkdown, Diagnostics]] = {}
+        self._known_blocks = dict(known_blocks or {})
+        self.blocks_read: dict[str, AudienceBlocks] = {}
+        """The audience blocks of every text :meth:`audience_blocks` was asked about, by digest."""
+
+    def audience_blocks(self, source: MarkdownText, id_prefix: str, language: str) -> AudienceBlocks:
+        """The audience blocks of ``source``, parsed only when not known already."""
+        if not may_have_audience_blocks(source):
+            return ()
+        digest = text_digest(source, language)
+        blocks = self._known_blocks.get(digest)
+        if blocks is None:
+            parsed = self.parse(source, Diagnostics(), id_prefix, language)
+            blocks = tuple((str(token.meta["audience"]), token.map[0] if token.map else 0) for token in parsed.tokens
+                           if token.type == "div_open" and token.meta and token.meta.get("audience") is not None)
+        self.blocks_read[digest] = blocks
+        return blocks
 
     def parse(self, source: MarkdownText, diagnostics: Diagnostics, id_prefix: str, language: str,
               heading_shift: int = 1, audience: str | tuple[str, ...] | None = None) -> ParsedMarkdown:
         """``audience``: parse the text as that audience reads it (None: every block)."""
+        from briefgen.markdown.audience_blocks import audience_expressions, audience_matches
+
         key = (str(source.location.path), source.location.line, id_prefix, language, heading_shift)
         parsed, found = self._parse(source, key, None, None)
         if audience is not None:
@@ -55,6 +87,8 @@ class MarkdownCache:
 
     def _parse(self, source: MarkdownText, key: tuple[str, int, str, str, int], reads: tuple[bool, ...] | None,
                audience: str | tuple[str, ...] | None) -> tuple[ParsedMarkdown, Diagnostics]:
+        from briefgen.markdown.parser import parse_markdown
+
         full_key = (*key, reads)
         if full_key not in self._parsed:
             found = Diagnostics()
@@ -95,25 +129,26 @@ def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: 
     takeaways = overrides.key_takeaways if overrides and overrides.key_takeaways is not None else brief.key_takeaways
     style = (citation_style or (overrides.citation_style if overrides else None) or audience.citation_style
              or brief.citation_style or "numeric")
-    def pick(name: str):  # type: ignore[no-untyped-def]
-        value = getattr(overrides, name) if overrides else None
-        return value if value not in (None, "") else getattr(brief, name)
+
+    def pick_text(name: str) -> MarkdownText | None:
+        value: MarkdownText | None = getattr(overrides, name) if overrides else None
+        return value if value is not None else getattr(brief, name)
 
     edition = Edition(
         brief=brief,
         audience=audience,
-        title=pick("title"),
-        subtitle=pick("subtitle"),
-        further_questions=pick("further_questions"),
+        title=(overrides.title if overrides else "") or brief.title,
+        subtitle=(overrides.subtitle if overrides else "") or brief.subtitle,
+        further_questions=edition_further_questions(brief, audience),
         language=language,
         citation_style=style,
         sections=tuple(sections),
-        summary=text(pick("summary"), "summary"),
+        summary=text(pick_text("summary"), "summary"),
         intro=text(overrides.intro if overrides else None, "intro"),
         call_to_action=text(overrides.call_to_action if overrides else None, "call-to-action"),
         key_takeaways=tuple(t for i, source in enumerate(takeaways)
                             if (t := text(source, f"takeaway-{i + 1}")) is not None),
-        disclaimer=text(pick("disclaimer"), "disclaimer"),
+        disclaimer=text(pick_text("disclaimer"), "disclaimer"),
     )
     report_untranslated(project, brief, audience, diagnostics)
     return edition
@@ -146,17 +181,40 @@ def report_untranslated(project: Project, brief: Brief, audience: Audience, diag
                             f"add it in the edition's language under editions.{audience.id}.{key}")
 
 
-def select_sections(project: Project, brief: Brief, audience: Audience, diagnostics: Diagnostics) -> list[Section]:
-    """The sections this audience reads, in order, in its language where a translation exists."""
+def edition_further_questions(brief: Brief, audience: Audience) -> tuple[FurtherQuestion, ...]:
+    """The further questions an edition prints: the audience's ``editions.<id>`` list when it has
+    one (even an empty one), else the brief's."""
+    overrides = edition_overrides(brief, audience)
+    if overrides is not None and overrides.further_questions is not None:
+        return overrides.further_questions
+    return brief.further_questions
+
+
+def listed_sections(brief: Brief, audience: Audience) -> list[SectionRef]:
+    """The manifest's section entries for this audience, in order, without those the manifest
+    keeps from it (``audiences:`` on the entry). Each names a section the edition prints, unless
+    the section's own front matter or tags keep it from this audience."""
     overrides = edition_overrides(brief, audience)
     refs: Sequence[SectionRef] = overrides.sections if overrides and overrides.sections is not None else brief.sections
     if overrides:
         refs = [*refs, *overrides.extra_sections]
+    return [ref for ref in refs if ref.audiences is None or audience.reads_for(ref.audiences)]
+
+
+def translation_tags(language: str) -> tuple[str, ...]:
+    """The language tags whose translation of a section an edition in ``language`` prints, most
+    specific first (``es-MX``, then ``es``); none for the default language, whose text is the section's own."""
+    base = language.split("-")[0]
+    if base == DEFAULT_LANGUAGE:
+        return ()
+    return tuple(dict.fromkeys((language, base)))
+
+
+def select_sections(project: Project, brief: Brief, audience: Audience, diagnostics: Diagnostics) -> list[Section]:
+    """The sections this audience reads, in order, in its language where a translation exists."""
     chosen: list[Section] = []
     seen: set[str] = set()
-    for ref in refs:
-        if ref.audiences is not None and not audience.reads_for(ref.audiences):
-            continue
+    for ref in listed_sections(brief, audience):
         section = project.sections.get(ref.id)
         if section is None and ref.id == brief.id:
             diagnostics.error(ref.location, f"brief '{brief.id}' lists itself as a section",
@@ -191,9 +249,10 @@ def is_for_audience(section: Section, audience: Audience) -> bool:
 
 
 def translated(project: Project, section: Section, language: str, diagnostics: Diagnostics) -> Section:
-    if language.split("-")[0] == DEFAULT_LANGUAGE:
+    tags = translation_tags(language)
+    if not tags:
         return section
-    for tag in (language, language.split("-")[0]):
+    for tag in tags:
         variant = project.translations.get((section.id, tag))
         if variant is not None:
             return variant
@@ -206,8 +265,11 @@ def translated(project: Project, section: Section, language: str, diagnostics: D
     return section
 
 
-def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: MarkdownCache) -> None:
-    """Every audience id named in briefs, sections and audience blocks must have a profile."""
+def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: MarkdownCache) -> Project:
+    """Every audience id named in briefs, sections and audience blocks must have a profile.
+
+    Returns the project with the files these errors are at added to its ``files_with_errors``."""
+    first_problem = len(diagnostics.items)
     known = list(project.audiences)
     profiles = project.root / AUDIENCES_DIR
     unusable: dict[str, int] = {}
@@ -216,7 +278,7 @@ def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: Markdo
     def check(audience_id: str, location: SourceLocation) -> None:
         if audience_id in project.audiences:
             return
-        if (profiles / f"{audience_id}.yaml").is_file():
+        if audience_id in project.broken_audiences:
             unusable[audience_id] = unusable.get(audience_id, 0) + 1
             return
         diagnostics.error(location, f"unknown audience '{audience_id}'",
@@ -236,38 +298,25 @@ def check_audience_ids(project: Project, diagnostics: Diagnostics, cache: Markdo
     for section in [*project.sections.values(), *project.translations.values()]:
         for audience_id in section.audiences or ():
             check(audience_id, section.audience_locations.get(audience_id, section.location))
-        parsed = cache.parse(section.body, Diagnostics(), section.id, section.language or DEFAULT_LANGUAGE)
-        for token in parsed.tokens:
-            expression = token.meta.get("audience") if token.type == "div_open" and token.meta else None
-            if expression is None:
-                continue
-            line = section.body.location.line + (token.map[0] if token.map else 0)
-            for audience_id in str(expression).split():
+        for expression, offset in cache.audience_blocks(section.body, section.id, section.language or DEFAULT_LANGUAGE):
+            line = section.body.location.line + offset
+            for audience_id in expression.split():
                 check(audience_id.lstrip("!"), section.body.location.at_line(line))
     for audience_id, uses in sorted(unusable.items()):
         places = "1 place names it" if uses == 1 else f"{uses} places name it"
         diagnostics.error(SourceLocation(profiles / f"{audience_id}.yaml"),
                           f"audience '{audience_id}' cannot be used because this profile has errors ({places})",
                           "fix the errors reported for this file; its editions are built again once it loads")
+    found = files_with_errors(diagnostics.items[first_problem:])
+    return dataclasses.replace(project, files_with_errors=project.files_with_errors | found) if found else project
 
 
-def edition_source_files(project: Project, brief: Brief, audience: Audience) -> frozenset[Path]:
-    """The files an edition reads, known before it is assembled (images come after): its
-    manifest, profile, sections with their translations, references.bib, and the manifests of
-    the briefs its further questions link to."""
-    root = project.root
-    sections = root / SECTIONS_DIR
-    language = audience.language or "en"
-    variants = {language, language.split("-")[0]}
-    paths = {brief.location.path, root / BIBLIOGRAPHY,
-             *(root / AUDIENCES_DIR / f"{reader}.yaml" for reader in audience.reader_ids)}
-    overrides = edition_overrides(brief, audience)
-    questions = [*brief.further_questions, *(overrides.further_questions or () if overrides else ())]
-    paths.update(root / BRIEFS_DIR / f"{q.brief}.yaml" for q in questions if q.brief)
-    refs = [*brief.sections, *(overrides.sections or () if overrides else ()), *(overrides.extra_sections if overrides else ())]
-    for ref in refs:
-        if ref.audiences is not None and not audience.reads_for(ref.audiences):
-            continue  # the manifest says this audience never reads it (a manifest change is seen anyway)
-        paths.add(sections / f"{ref.id}.md")
-        paths.update(sections / f"{ref.id}.{variant}.md" for variant in variants)
-    return frozenset(path.resolve() for path in paths)
+def may_have_audience_blocks(text: MarkdownText) -> bool:
+    """False when ``text`` certainly holds no audience block (``::: {audience="…"}``), which is
+    most sections: they need not be parsed to be checked."""
+    return ":::" in text.text and "audience" in text.text
+
+
+def text_digest(text: MarkdownText, language: str) -> str:
+    """What a text's audience blocks depend on: its words and the language it is parsed in."""
+    return hashlib.sha256(f"{language}\0{text.text}".encode()).hexdigest()

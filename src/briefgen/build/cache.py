@@ -1,12 +1,15 @@
 """The build cache, kept in ``<output>/.briefgen-cache/``.
 
-``editions/<edition>.json`` records, for each edition built, the content hash of its inputs
-(:mod:`briefgen.build.inputs`), the files written (size and modification time, to notice
-one deleted or edited by hand), its reading level and page count, and its diagnostics, so
-an unchanged edition is reported, warnings included, without being rebuilt.
+``editions/<edition>.json`` records, for each edition built, what it read and the content
+hash of it all (:class:`briefgen.build.inputs.EditionInputs`), the files written (size and
+modification time, to notice one deleted or edited by hand), its reading level and page
+count, and its diagnostics, so an unchanged edition is reported, warnings included, without
+being rebuilt, or even assembled.
 
 ``references.json`` holds the parsed ``references.bib``, keyed by the file's content hash:
-a 5,000-entry bibliography is parsed once, not on every run. JSON, never pickle: a cache
+a 5,000-entry bibliography is parsed once, not on every run. ``audience-blocks.json`` holds
+the audience blocks of each section that has some, keyed by its text's hash, so checking the
+project's audience ids parses only the sections that changed. JSON, never pickle: a cache
 folder is data and must not be able to run code.
 
 A missing, unreadable or outdated cache file is simply a cache miss.
@@ -23,7 +26,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from briefgen.build.inputs import code_fingerprint
+from briefgen.build.assemble import AudienceBlocks, MarkdownCache
+from briefgen.build.inputs import EditionInputs, LinkedBrief, TextInputs, code_fingerprint
 from briefgen.build.outputs import CACHE_DIR
 from briefgen.errors import Diagnostic, Diagnostics, Severity, SourceLocation
 from briefgen.load.project_files import FileRefused, read_file
@@ -33,6 +37,7 @@ from briefgen.model import Bibliography, DateParts, Name, Reference
 
 _EDITIONS = "editions"
 _REFERENCES = "references.json"
+_AUDIENCE_BLOCKS = "audience-blocks.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,8 @@ class OutputStamp:
 @dataclass(frozen=True, slots=True)
 class CachedEdition:
     key: str
+    inputs: EditionInputs | None
+    """What the edition read at that build (None in a record that does not say)."""
     outputs: Mapping[str, OutputStamp]
     """Output format → the stamp of the file written for it."""
     reading: Readability
@@ -69,6 +76,7 @@ class BuildCache:
         self.folder = output_dir / CACHE_DIR
         self.is_forced = is_forced
         self._pending_references: str | None = None
+        self._recorded_blocks: dict[str, AudienceBlocks] = {}
 
     # --- editions -------------------------------------------------------------------
 
@@ -80,6 +88,7 @@ class BuildCache:
             data = json.loads(_read_record(self.folder / _EDITIONS / f"{name}.json"))
             return CachedEdition(
                 key=data["key"],
+                inputs=_inputs_from_json(name, data["key"], data["inputs"]) if "inputs" in data else None,
                 outputs={fmt: OutputStamp(*stamp) for fmt, stamp in data["outputs"].items()},
                 reading=Readability(*data["reading"]),
                 pages=data["pages"],
@@ -96,10 +105,11 @@ class BuildCache:
         return [fmt for fmt in formats
                 if fmt not in entry.outputs or OutputStamp.of(self.output_dir / entry.outputs[fmt].file) != entry.outputs[fmt]]
 
-    def store(self, name: str, key: str, previous: CachedEdition | None, written: Mapping[str, Path],
+    def store(self, inputs: EditionInputs, previous: CachedEdition | None, written: Mapping[str, Path],
               reading: Readability, pages: int | None, diagnostics: Iterable[Diagnostic]) -> None:
-        """Record a build of ``name`` (``written``: format → file); formats not rebuilt this time
-        stay recorded if still current."""
+        """Record a build of the edition that read ``inputs`` (``written``: format → file); formats
+        not rebuilt this time stay recorded if still current."""
+        name, key = inputs.name, inputs.key
         outputs = dict(previous.outputs) if previous is not None and previous.key == key else {}
         for fmt, path in written.items():
             stamp = OutputStamp.of(path)
@@ -107,7 +117,8 @@ class BuildCache:
                 outputs[fmt] = stamp
         if pages is None and previous is not None and previous.key == key:
             pages = previous.pages
-        data = {"key": key, "outputs": {fmt: [s.file, s.size, s.mtime_ns] for fmt, s in sorted(outputs.items())},
+        data = {"key": key, "inputs": _inputs_to_json(inputs),
+                "outputs": {fmt: [s.file, s.size, s.mtime_ns] for fmt, s in sorted(outputs.items())},
                 "reading": [reading.words, reading.sentences, reading.syllables, reading.language], "pages": pages,
                 "diagnostics": [_diagnostic_to_json(d) for d in diagnostics]}
         self._write(self.folder / _EDITIONS / f"{name}.json", json.dumps(data, ensure_ascii=False))
@@ -130,8 +141,8 @@ class BuildCache:
             key = hashlib.sha256(code_fingerprint().encode() + str(path.resolve()).encode() + b"\0" + data).hexdigest()
             cached = self._read_bibliography(key)  # exact by construction: even --force reuses it
             if cached is not None:
-                bibliography, found = cached
-                diagnostics.extend(found)
+                bibliography, recorded = cached
+                diagnostics.extend(recorded)
                 return bibliography
         from briefgen.load.bibliography import load_bibliography
 
@@ -159,6 +170,28 @@ class BuildCache:
                     [_diagnostic_from_json(item) for item in data["diagnostics"]])
         except (FileRefused, OSError, ValueError, KeyError, TypeError):
             return None
+
+    # --- audience blocks -------------------------------------------------------------------
+
+    def recorded_audience_blocks(self) -> dict[str, AudienceBlocks]:
+        """The audience blocks of the texts the last build read (for :class:`MarkdownCache`);
+        exact by construction (by content and briefgen's code), so even ``--force`` uses them."""
+        try:
+            data = json.loads(_read_record(self.folder / _AUDIENCE_BLOCKS))
+            if data.get("code") != code_fingerprint():
+                return {}
+            self._recorded_blocks = {str(digest): tuple((str(expression), int(line)) for expression, line in blocks)
+                                     for digest, blocks in data["blocks"].items()}
+        except (FileRefused, OSError, ValueError, KeyError, TypeError, AttributeError):
+            self._recorded_blocks = {}
+        return dict(self._recorded_blocks)
+
+    def save_audience_blocks(self, markdown: MarkdownCache) -> None:
+        """Record the audience blocks of the texts this build read, when they differ from the record."""
+        if markdown.blocks_read != self._recorded_blocks:
+            blocks = {digest: [list(block) for block in found] for digest, found in sorted(markdown.blocks_read.items())}
+            self._write(self.folder / _AUDIENCE_BLOCKS, json.dumps({"code": code_fingerprint(), "blocks": blocks}))
+            self._recorded_blocks = dict(markdown.blocks_read)
 
     def _write(self, target: Path, text: str) -> None:
         """Atomically, like the editions; a cache that cannot be written is only a slower next build,
@@ -190,6 +223,21 @@ def _read_record(path: Path) -> str:
 
 
 # --- JSON forms ------------------------------------------------------------------------------
+
+
+def _inputs_to_json(inputs: EditionInputs) -> dict[str, Any]:
+    return {"files": [str(path) for path in inputs.files], "printed": [str(path) for path in inputs.printed],
+            "images": [str(path) for path in inputs.text.images], "cited": list(inputs.text.cited),
+            "linked": [[linked.id, str(linked.manifest), linked.title, linked.url] for linked in inputs.linked],
+            "options": [list(option) for option in inputs.options]}
+
+
+def _inputs_from_json(name: str, key: str, data: dict[str, Any]) -> EditionInputs:
+    text = TextInputs(tuple(Path(path) for path in data["images"]), tuple(str(cited) for cited in data["cited"]))
+    linked = tuple(LinkedBrief(str(brief_id), Path(manifest), None if title is None else str(title), str(url))
+                   for brief_id, manifest, title, url in data["linked"])
+    return EditionInputs(name, tuple(Path(path) for path in data["files"]), tuple(Path(path) for path in data["printed"]),
+                         text, linked, tuple((str(option), str(value)) for option, value in data["options"]), str(key))
 
 
 def _diagnostic_to_json(diagnostic: Diagnostic) -> list[Any]:
@@ -241,7 +289,7 @@ def _bibliography_from_json(data: dict[str, Any]) -> Bibliography:
     return Bibliography(SourceLocation(path), references)
 
 
-def _names_from_json(value: list[list[str]]) -> tuple[Name, ...]:
+def _names_from_json(value: list[list[Any]]) -> tuple[Name, ...]:
     return tuple(Name(*person) for person in value)
 
 

@@ -1,10 +1,26 @@
-"""Content hashes of everything an edition is made from.
+"""What an edition reads, and the content hash of all of it: its key.
 
-An edition's key changes exactly when something it is built from changes: the brief's
-manifest, the sections this audience reads (and their images), the resolved audience
-profile, the bibliography entries it cites, the titles of briefs it links to, briefgen's
-own code, templates, themes and message catalogues, the libraries that shape the output,
-and the build options. Files are compared by content, never by modification time.
+One answer serves the build cache, ``watch`` and the rule that an edition reading a file with
+errors is not built (:func:`briefgen.build.plan.broken_inputs`):
+
+- the files it opens (:func:`edition_files`): its brief's manifest, the profiles of its
+  audience's lineage (``extends:`` parents included), the section files the manifest lists for
+  it with the translations it looks for, and ``references.bib``;
+- the images its text shows, named by the one path resolver the renderer uses
+  (:func:`briefgen.load.project_files.referenced_path`, which decodes ``my%20chart.png``);
+- the citation keys it cites (and ``nocite``), the briefs its further questions link to, and
+  the build options and environment that shape it.
+
+The key changes exactly when something the edition is made from changes: the manifest, the
+sections it prints, the resolved audience profile, the bibliography entries it cites (not the
+rest of ``references.bib``), the titles and addresses of the briefs it links to, its images,
+briefgen's own code, templates, themes and message catalogues, the libraries that shape the
+output, and the options. Files are compared by content, never by modification time. A section
+kept from this audience by its own front matter counts by that decision, not by its text.
+
+The images and keys are only known once the text is parsed (:class:`TextInputs`); everything
+else comes from the loaded project, so an edition's key can be checked again from the images
+and keys recorded at its last build without parsing any Markdown.
 """
 
 from __future__ import annotations
@@ -13,24 +29,206 @@ import dataclasses
 import hashlib
 import importlib.util
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from markdown_it.token import Token
-
 from briefgen import __version__
-from briefgen.citations.resolve import iter_citations
+from briefgen.build.assemble import edition_further_questions, listed_sections, select_sections, translation_tags
+from briefgen.errors import Diagnostics
+from briefgen.i18n import DEFAULT_LANGUAGE
+from briefgen.load.project import AUDIENCES_DIR, BRIEFS_DIR, SECTIONS_DIR
 from briefgen.load.project_files import FileRefused, read_file, referenced_path
 from briefgen.load.text_files import MAX_FILE_BYTES
-from briefgen.model import Audience, Edition, EditionText, Project, Reference
-from briefgen.render.resources import MAX_IMAGE_BYTES
+from briefgen.model import Audience, Brief, Edition, Project, Reference
 
-KEY_SCHEMA = "briefgen-edition-1"
+KEY_SCHEMA = "briefgen-edition-2"
 OUTPUT_LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "pyphen", "bibtexparser", "pylatexenc",
                     "yaml", "weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools")
 """Libraries whose version can change an edition's bytes; an upgrade rebuilds everything."""
+ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
+"""Environment variables an edition reads: the date of a brief without ``checked:`` comes from it."""
+REFUSED = "refused: "
+"""How the digest of a file that may not be read begins (the stage that reads it reports why)."""
 _CODE_SUFFIXES = (".py", ".j2", ".css", ".yaml")
+
+
+@dataclass(frozen=True, slots=True)
+class TextInputs:
+    """What an edition's parsed text points to: the images it shows and the keys it cites."""
+
+    images: tuple[Path, ...] = ()
+    """Each image as its reference names it (decoded, relative to its file, links not resolved)."""
+    cited: tuple[str, ...] = ()
+    """Citation keys, sorted, without ``nocite`` (which the manifest holds)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedBrief:
+    """A brief that a further question of the edition links to, as the edition prints it."""
+
+    id: str
+    manifest: Path
+    title: str | None
+    """None when no brief of that id could be loaded."""
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditionInputs:
+    """Everything one edition is made from, and the content hash of it all."""
+
+    name: str
+    """The edition's name (``<brief-id>--<audience-id>``)."""
+    files: tuple[Path, ...]
+    """The files it opens, symlinks resolved (see :func:`edition_files`)."""
+    printed: tuple[Path, ...]
+    """The section files whose text it prints (the default text or a translation)."""
+    text: TextInputs
+    linked: tuple[LinkedBrief, ...]
+    options: tuple[tuple[str, str], ...]
+    """The build options that shape its content, and the environment variables it reads."""
+    key: str
+
+    @property
+    def paths(self) -> frozenset[Path]:
+        """Every file whose change can change the edition, symlinks resolved (what ``watch`` watches)."""
+        return frozenset({*self.files, *(image.resolve() for image in self.text.images),
+                          *(linked.manifest for linked in self.linked)})
+
+
+def edition_files(project: Project, brief: Brief, audience: Audience) -> tuple[Path, ...]:
+    """The files an edition opens, known from the loaded project alone, symlinks resolved: the
+    manifest, each profile of the audience's lineage (a built-in profile's project file too, which
+    would override it), each section file the manifest lists for this audience with the
+    translations an edition in its language looks for, and ``references.bib``. A section the
+    manifest keeps from this audience is not opened; one whose front matter does is."""
+    root = project.root
+    paths = [brief.location.path, *(root / AUDIENCES_DIR / f"{reader}.yaml" for reader in audience.reader_ids)]
+    tags = translation_tags(audience.language or DEFAULT_LANGUAGE)
+    for ref in listed_sections(brief, audience):
+        paths.append(root / SECTIONS_DIR / f"{ref.id}.md")
+        paths.extend(root / SECTIONS_DIR / f"{ref.id}.{tag}.md" for tag in tags)
+    paths.append(project.bibliography.path.path)
+    return tuple(dict.fromkeys(path.resolve() for path in paths))
+
+
+def known_paths(project: Project, brief: Brief, audience: Audience) -> frozenset[Path]:
+    """The files an edition reads that the loaded project names, before its text is parsed: its
+    :func:`edition_files` and the manifests of the briefs it links to (:attr:`EditionInputs.paths`
+    adds the images)."""
+    return frozenset({*edition_files(project, brief, audience),
+                      *(linked.manifest for linked in linked_briefs(project, brief, audience))})
+
+
+def linked_briefs(project: Project, brief: Brief, audience: Audience) -> tuple[LinkedBrief, ...]:
+    """The briefs the edition's further questions link to, each once, by id."""
+    ids = sorted({question.brief for question in edition_further_questions(brief, audience) if question.brief})
+    found = []
+    for brief_id in ids:
+        target = project.briefs.get(brief_id)
+        manifest = (project.root / BRIEFS_DIR / f"{brief_id}.yaml").resolve()
+        found.append(LinkedBrief(brief_id, manifest, target.title if target else None, target.url if target else ""))
+    return tuple(found)
+
+
+def key_options(options: Iterable[tuple[str, object]], brief: Brief) -> tuple[tuple[str, str], ...]:
+    """The options that shape an edition's content, as text, and the environment it reads."""
+    found = [(name, repr(value)) for name, value in sorted(options, key=lambda item: item[0])]
+    if brief.checked is None:
+        found.extend((f"${name}", os.environ.get(name, "").strip()) for name in ENVIRONMENT)
+    return tuple(found)
+
+
+def read_text_inputs(edition: Edition) -> TextInputs:
+    """The images and citation keys of an assembled edition's text (all it reads, disclaimer included)."""
+    from briefgen.citations.resolve import iter_citations
+    from briefgen.markdown.tokens import image_sources
+
+    images: dict[Path, None] = {}
+    cited: set[str] = set()
+    for text in edition.texts():
+        for source in image_sources(text.tokens):
+            path = referenced_path(source, text.source.location.path) if source else None
+            if path is not None:
+                images[path] = None
+        cited.update(item.key for citation in iter_citations(text.tokens) for item in citation.items)
+    return TextInputs(tuple(images), tuple(sorted(cited)))
+
+
+def edition_inputs(project: Project, brief: Brief, audience: Audience, options: Iterable[tuple[str, object]],
+                   text: TextInputs, hashes: InputHashes) -> EditionInputs:
+    """What the edition of ``brief`` for ``audience`` reads, with ``text`` from its parsed text
+    (:func:`read_text_inputs`) or from its last build, and the key of it all."""
+    printed = tuple(section.location.path for section in select_sections(project, brief, audience, Diagnostics()))
+    linked = linked_briefs(project, brief, audience)
+    settings = key_options(options, brief)
+    parts: list[str] = [code_fingerprint(), str(project.root), repr(settings)]
+    parts.append("manifest " + hashes.file(brief.location.path))
+    parts.append("audience " + repr(_audience_values(audience)))
+    parts.extend(f"section {path} " + hashes.file(path) for path in printed)
+    parts.append("links " + repr([(b.id, b.title, b.url) for b in linked]))
+    parts.append(f"bibliography readable={project.bibliography.is_readable}")
+    for key in [*text.cited, *sorted(k for k in brief.nocite if k != "*")]:
+        parts.append(f"cites {key} {hashes.reference(key)}")
+    if "*" in brief.nocite:
+        parts.append("nocite * " + hashes.file(project.bibliography.path.path))
+    parts.extend(f"image {path} " + hashes.image(path) for path in text.images)
+    key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return EditionInputs(f"{brief.id}--{audience.id}", edition_files(project, brief, audience), printed, text, linked,
+                         settings, key)
+
+
+def _audience_values(audience: Audience) -> list[tuple[str, object]]:
+    return [(field.name, getattr(audience, field.name)) for field in dataclasses.fields(audience)
+            if field.name not in ("location", "is_builtin")]
+
+
+# --- content hashes ----------------------------------------------------------------------
+
+
+def content_digest(path: Path, root: Path | None, limit: int = MAX_FILE_BYTES) -> str:
+    """The content hash of a file, read only after :func:`read_file`'s checks (inside ``root``
+    when given, a regular file, within ``limit``); a refused file digests as :data:`REFUSED`
+    and its reason."""
+    try:
+        return hashlib.sha256(read_file(path, root, limit)).hexdigest()
+    except FileRefused as refused:
+        return REFUSED + refused.reason
+
+
+class InputHashes:
+    """Content hashes of input files and bibliography entries, each computed once per run."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._files: dict[tuple[Path, int], str] = {}
+        self._references: dict[str, str] = {}
+
+    def file(self, path: Path, limit: int = MAX_FILE_BYTES) -> str:
+        if (path, limit) not in self._files:
+            self._files[(path, limit)] = content_digest(path, self.project.root, limit)
+        return self._files[(path, limit)]
+
+    def image(self, path: Path) -> str:
+        from briefgen.render.resources import MAX_IMAGE_BYTES  # a constant, but only editions with images need it
+
+        return self.file(path, MAX_IMAGE_BYTES)
+
+    def reference(self, key: str) -> str:
+        if key not in self._references:
+            reference = self.project.bibliography.references.get(key)
+            self._references[key] = "unknown" if reference is None else _reference_digest(reference)
+        return self._references[key]
+
+
+def _reference_digest(reference: Reference) -> str:
+    """The entry's content; its line in references.bib is left out, so adding an entry above it
+    does not rebuild every edition below."""
+    values = [(field.name, getattr(reference, field.name)) for field in dataclasses.fields(reference)
+              if field.name != "location"]
+    return hashlib.sha256(repr(values).encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -66,81 +264,3 @@ def _library_stamp(module: str) -> str:
         return spec.origin
     return f"{spec.origin}:{stat.st_size}:{stat.st_mtime_ns}"
 
-
-class InputHashes:
-    """Hashes of input files and bibliography entries, each computed once per run."""
-
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self._files: dict[Path, str] = {}
-        self._references: dict[str, str] = {}
-
-    def file(self, path: Path, limit: int = MAX_FILE_BYTES) -> str:
-        """The content hash of a project file, read only after :func:`read_file`'s checks (inside
-        the project, a regular file, within ``limit``); a refused file hashes as its reason, and
-        the stage that reads it reports the error."""
-        if path not in self._files:
-            try:
-                self._files[path] = hashlib.sha256(read_file(path, self.project.root, limit)).hexdigest()
-            except FileRefused as refused:
-                self._files[path] = f"refused: {refused.reason}"
-        return self._files[path]
-
-    def reference(self, key: str) -> str:
-        if key not in self._references:
-            reference = self.project.bibliography.references.get(key)
-            self._references[key] = "unknown" if reference is None else _reference_digest(reference)
-        return self._references[key]
-
-
-def _reference_digest(reference: Reference) -> str:
-    """The entry's content; its line in references.bib is left out, so adding an entry above it
-    does not rebuild every edition below."""
-    values = [(field.name, getattr(reference, field.name)) for field in dataclasses.fields(reference)
-              if field.name != "location"]
-    return hashlib.sha256(repr(values).encode()).hexdigest()
-
-
-def edition_key(edition: Edition, project: Project, hashes: InputHashes, options: Iterable[tuple[str, object]]) -> str:
-    """The content hash of everything ``edition`` is built from (see the module docstring)."""
-    brief, audience = edition.brief, edition.audience
-    parts: list[str] = [code_fingerprint(), str(project.root), repr(sorted(options, key=lambda item: item[0]))]
-    parts.append("manifest " + hashes.file(brief.location.path))
-    parts.append("audience " + repr(_audience_values(audience)))
-    parts.append(f"language {edition.language} style {edition.citation_style}")
-    for section in edition.sections:
-        parts.append(f"section {section.section.id} {section.section.location.path.name} "
-                     + hashes.file(section.section.location.path))
-    linked = sorted({q.brief for q in edition.further_questions if q.brief})
-    parts.append("links " + repr([(b, project.briefs[b].title if b in project.briefs else None) for b in linked]))
-    texts = list(edition.texts())
-    cited = sorted({item.key for text in texts for citation in iter_citations(text.tokens) for item in citation.items})
-    parts.append(f"bibliography readable={project.bibliography.is_readable}")
-    for key in [*cited, *sorted(k for k in brief.nocite if k != "*")]:
-        parts.append(f"cites {key} {hashes.reference(key)}")
-    if "*" in brief.nocite:
-        parts.append("nocite * " + hashes.file(project.bibliography.path.path))
-    for text in texts:
-        for source in _image_sources(text.tokens):
-            parts.append(f"image {source} " + _image_digest(source, text, hashes))
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _audience_values(audience: Audience) -> list[tuple[str, object]]:
-    return [(field.name, getattr(audience, field.name)) for field in dataclasses.fields(audience)
-            if field.name not in ("location", "is_builtin")]
-
-
-def _image_sources(tokens: Iterable[Token]) -> Iterator[str]:
-    for token in tokens:
-        if token.type == "image":
-            yield str(token.attrGet("src") or "")
-        if token.children:
-            yield from _image_sources(token.children)
-
-
-def _image_digest(source: str, text: EditionText, hashes: InputHashes) -> str:
-    path = referenced_path(source, text.source.location.path)
-    if path is None:
-        return "outside"
-    return hashes.file(path, MAX_IMAGE_BYTES)

@@ -7,12 +7,13 @@ from __future__ import annotations
 from briefgen.build.options import BuildOptions
 from briefgen.errors import UsageError
 from briefgen.load.ids import is_valid_id
-from briefgen.load.project import AUDIENCES_DIR, BRIEFS_DIR
+from briefgen.load.project import BRIEFS_DIR
 from briefgen.load.yaml_fields import did_you_mean
 from briefgen.model import Audience, Brief, Project
 
 
 def select_briefs(project: Project, wanted: tuple[str, ...]) -> list[Brief]:
+    """The briefs asked for (all by default); a name that matches no manifest is a usage error."""
     if not wanted:
         return list(project.briefs.values())
     chosen = []
@@ -20,8 +21,8 @@ def select_briefs(project: Project, wanted: tuple[str, ...]) -> list[Brief]:
         if brief_id in project.briefs:
             chosen.append(project.briefs[brief_id])
         # a manifest that exists but is broken has its own error already
-        elif not is_valid_id(brief_id) or not (project.root / BRIEFS_DIR / f"{brief_id}.yaml").is_file():
-            known = sorted(path.stem for path in (project.root / BRIEFS_DIR).glob("*.yaml"))
+        elif not is_valid_id(brief_id) or brief_id not in project.broken_briefs:
+            known = sorted({*project.briefs, *project.broken_briefs})
             hint = (did_you_mean(brief_id, known) or "briefs: " + ", ".join(known) if known
                     else f"there is no manifest in {BRIEFS_DIR}/; start one with briefgen new brief ID")
             raise UsageError.at(None, f"no brief '{brief_id}'", hint)
@@ -29,10 +30,12 @@ def select_briefs(project: Project, wanted: tuple[str, ...]) -> list[Brief]:
 
 
 def select_audiences(project: Project, brief: Brief, wanted: tuple[str, ...]) -> list[Audience]:
+    """The audiences asked for that ``brief`` has editions for (all of its audiences by default);
+    a name that matches no profile is a usage error."""
     ids = [a for a in wanted if a != "all"]
     for audience_id in ids:
         # a profile that exists but is broken has its own error already
-        if audience_id not in project.audiences and not (project.root / AUDIENCES_DIR / f"{audience_id}.yaml").is_file():
+        if audience_id not in project.audiences and audience_id not in project.broken_audiences:
             hint = did_you_mean(audience_id, list(project.audiences)) or "audiences: " + ", ".join(project.audiences)
             raise UsageError.at(None, f"no audience '{audience_id}'", hint)
     for_brief = brief.audiences if brief.audiences is not None else tuple(project.audiences)
@@ -61,6 +64,5 @@ def check_request(project: Project, options: BuildOptions, chosen: list[tuple[Br
 
 
 def unreadable_briefs(project: Project, wanted: tuple[str, ...]) -> list[str]:
-    """Briefs whose manifest exists but could not be read (its errors are reported)."""
-    found = sorted(path.stem for path in (project.root / BRIEFS_DIR).glob("*.yaml") if path.stem not in project.briefs)
-    return [brief_id for brief_id in found if not wanted or brief_id in wanted]
+    """Briefs asked for whose manifest exists but could not be read (its errors are reported)."""
+    return [brief_id for brief_id in sorted(project.broken_briefs) if not wanted or brief_id in wanted]

@@ -40,5 +40,6 @@ def write_edition(planned: PlannedEdition, project: Project, options: BuildOptio
         diagnostics.extend(error.diagnostics)
         return failed
     written = dict(zip(formats, paths, strict=True))
-    cache.store(edition.name, planned.key, planned.previous, written, pages.reading, made.pages, diagnostics.items)
+    assert planned.inputs is not None, "an edition held back is never written"
+    cache.store(planned.inputs, planned.previous, written, pages.reading, made.pages, diagnostics.items)
     return EditionOutcome(tuple(paths), pages.reading, made.pages, is_failed=False, handout_pages=made.handout_pages)

@@ -4,7 +4,6 @@ kept in memory for the rules to look at; nothing is written."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from briefgen.build.assemble import MarkdownCache
 from briefgen.citations.resolve import CitationTable
@@ -32,7 +31,7 @@ class CheckedEdition:
 
 
 def check_edition(project: Project, brief: Brief, audience: Audience, cache: MarkdownCache, count_pages: bool,
-                  diagnostics: Diagnostics, files_with_errors: frozenset[Path] = frozenset()) -> CheckedEdition:
+                  diagnostics: Diagnostics) -> CheckedEdition:
     """The edition built exactly as ``briefgen build`` builds it, in memory (no fonts embedded
     in the page, since nothing is written; with ``count_pages`` the PDF is laid out too)."""
     from briefgen.build.edition import build_edition
@@ -44,6 +43,6 @@ def check_edition(project: Project, brief: Brief, audience: Audience, cache: Mar
     # links that lead nowhere are reported by check_structure, once for all the editions they fail in
     diagnostics.extend([d for d in built.diagnostics.items if d.rule != BROKEN_LINK])
     pages = built.report.pages if built.report else None
-    is_built = built.is_built and not broken_inputs(project, brief, audience, files_with_errors)
+    is_built = built.is_built and not broken_inputs(project, brief, audience)
     return CheckedEdition(built.edition, built.table, built.html or "", measure_edition(built.edition), pages,
                           is_built=is_built)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.build.assemble import MarkdownCache, check_audience_ids
-from briefgen.build.select import select_audiences, select_briefs
+from briefgen.build.select import select_audiences, select_briefs, unreadable_briefs
 from briefgen.check.absolute_claims import check_absolute_claims
 from briefgen.check.audience_fit import check_audience_fit
 from briefgen.check.citations import check_citations
@@ -21,7 +21,7 @@ from briefgen.check.evidence import check_evidence
 from briefgen.check.rules import BUILD, rules_matching
 from briefgen.check.structure import check_structure
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, UsageError
-from briefgen.load.project import BRIEFS_DIR, load_project
+from briefgen.load.project import load_project
 
 DEFAULT_RECHECK_AFTER_DAYS = 365
 
@@ -68,18 +68,15 @@ def check_project(project_dir: Path, options: CheckOptions) -> CheckResult:
         result.findings = _tidy(Diagnostics(error.diagnostics), options)
         return result
     cache = MarkdownCache()
-    check_audience_ids(project, diagnostics, cache)
+    project = check_audience_ids(project, diagnostics, cache)
     briefs = select_briefs(project, options.briefs)
     result.briefs = len(briefs)
-    result.unreadable = [path.stem for path in sorted((project.root / BRIEFS_DIR).glob("*.yaml"))
-                         if path.stem not in project.briefs and (not options.briefs or path.stem in options.briefs)]
-    files_with_errors = frozenset(d.location.path.resolve() for d in diagnostics.errors if d.location)
+    result.unreadable = unreadable_briefs(project, options.briefs)
     for brief in briefs:
         for audience in select_audiences(project, brief, options.audiences):
-            result.editions.append(check_edition(project, brief, audience, cache, options.count_pages, diagnostics,
-                                                 files_with_errors))
+            result.editions.append(check_edition(project, brief, audience, cache, options.count_pages, diagnostics))
     # "cited by no brief" and "listed in no brief" need every brief: not when some are left out or unreadable
-    is_whole = options.is_whole_project and len(list((project.root / BRIEFS_DIR).glob("*.yaml"))) == len(project.briefs)
+    is_whole = options.is_whole_project and not project.broken_briefs
     check_citations(project, result.editions, is_whole, options.recheck_after_days, diagnostics)
     check_evidence(result.editions, diagnostics)
     check_absolute_claims(result.editions, diagnostics)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from briefgen.errors import Diagnostics, SourceLocation, UsageError
+from briefgen.errors import Diagnostic, Diagnostics, Severity, SourceLocation, UsageError
 from briefgen.load.audiences import load_audiences
 from briefgen.load.briefs import load_brief
 from briefgen.load.sections import load_section
@@ -25,6 +25,7 @@ def load_project(root: Path, diagnostics: Diagnostics,
     ``read_bibliography`` replaces the BibTeX loader (a build reads it through its cache)."""
     if read_bibliography is None:
         from briefgen.load.bibliography import load_bibliography as read_bibliography
+    first_problem = len(diagnostics.items)
     root = root.resolve()
     briefs_dir = root / BRIEFS_DIR
     if not root.is_dir():
@@ -37,7 +38,8 @@ def load_project(root: Path, diagnostics: Diagnostics,
             diagnostics.error(SourceLocation(root / folder), f"this is a file, but briefgen reads the folder '{folder}/' here",
                               "rename the file, and keep sections and audience profiles in folders of these names")
     briefs: dict[str, Brief] = {}
-    for path in inside_project(sorted(briefs_dir.glob("*.yaml")), root, diagnostics):
+    manifests = sorted(briefs_dir.glob("*.yaml"))
+    for path in inside_project(manifests, root, diagnostics):
         brief = load_brief(path, diagnostics)
         if brief is not None:
             briefs[brief.id] = brief
@@ -58,11 +60,20 @@ def load_project(root: Path, diagnostics: Diagnostics,
             translations[(section.id, section.language)] = section
         else:
             sections[section.id] = section
+    audiences = load_audiences(root / AUDIENCES_DIR, diagnostics, lambda paths: inside_project(paths, root, diagnostics))
+    bibliography = load_project_bibliography(root, diagnostics, read_bibliography)
+    profiles = sorted((root / AUDIENCES_DIR).glob("*.yaml"))
     return Project(root=root, briefs=briefs, sections=sections, translations=translations,
-                   broken_sections=frozenset(broken_sections),
-                   audiences=load_audiences(root / AUDIENCES_DIR, diagnostics,
-                                            lambda paths: inside_project(paths, root, diagnostics)),
-                   bibliography=load_project_bibliography(root, diagnostics, read_bibliography))
+                   broken_sections=frozenset(broken_sections), audiences=audiences, bibliography=bibliography,
+                   broken_briefs=frozenset(path.stem for path in manifests) - set(briefs),
+                   broken_audiences=frozenset(path.stem for path in profiles) - set(audiences),
+                   files_with_errors=files_with_errors(diagnostics.items[first_problem:]))
+
+
+def files_with_errors(problems: Iterable[Diagnostic]) -> frozenset[Path]:
+    """The files (symlinks resolved) that ``problems`` report an error at."""
+    return frozenset(problem.location.path.resolve() for problem in problems
+                     if problem.severity is Severity.ERROR and problem.location is not None)
 
 
 def load_project_bibliography(root: Path, diagnostics: Diagnostics,

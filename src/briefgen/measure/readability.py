@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from briefgen.markdown.plain import plain_text
 from briefgen.measure.syllables import hyphenator
 from briefgen.model import Edition
 
@@ -53,6 +52,8 @@ class Readability:
 
 def measure_edition(edition: Edition) -> Readability:
     """The reading level of what this audience reads (all but the disclaimer)."""
+    from briefgen.markdown.plain import plain_text  # here: a build with nothing to do loads no Markdown parser
+
     texts = edition.texts(include_disclaimer=False)
     return measure("\n\n".join(plain_text(t.tokens) for t in texts), edition.language)
 

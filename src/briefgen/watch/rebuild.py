@@ -2,11 +2,12 @@
 change touches.
 
 Loading the project is cheap (milliseconds), so every round reloads it; assembling and
-rendering are what a round saves. An edition depends on its brief manifest (and the
-manifests its further questions link to), its audience profile, ``references.bib``, every
-section file its brief lists (with the translation for its language) and the images it
-embeds. A change to briefgen's own templates, themes or message catalogues, or to the
-bibliography, rebuilds everything.
+rendering are what a round saves. An edition depends on what it reads
+(:class:`briefgen.build.inputs.EditionInputs`, the answer the build cache uses too): its brief
+manifest and the manifests its further questions link to, its audience profiles,
+``references.bib``, the section files its brief lists for it (with the translations for its
+language) and the images it shows. A change to briefgen's own templates, themes or message
+catalogues, or to the bibliography, rebuilds everything.
 
 An edition with errors is not written: the last good page stays in place (and is still
 served, under the list of problems), so a typo never blanks the preview.
@@ -22,16 +23,15 @@ from importlib import resources
 from pathlib import Path
 
 from briefgen.build.assemble import MarkdownCache, check_audience_ids
-from briefgen.build.assemble import edition_source_files as static_dependencies
 from briefgen.build.edition import build_edition
+from briefgen.build.inputs import REFUSED, InputHashes, content_digest, edition_inputs, known_paths, read_text_inputs
 from briefgen.build.options import BuildOptions
 from briefgen.build.outputs import prepare_output_dir, write_all_atomic
+from briefgen.build.plan import edition_settings
 from briefgen.build.select import select_audiences, select_briefs
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, SourceLocation
 from briefgen.load.project import BIBLIOGRAPHY, BRIEFS_DIR, load_project
-from briefgen.load.project_files import referenced_path
-from briefgen.markdown.tokens import walk_tokens
-from briefgen.model import Audience, Brief, Edition, OutputFormat, Project
+from briefgen.model import Audience, Brief, OutputFormat, Project
 
 OUTPUT_SUFFIXES = (".html", ".pdf", ".handout.pdf", ".png")
 """The files an edition can have in the output folder (see ``briefgen build -f``)."""
@@ -199,19 +199,20 @@ class LiveEditions:
     def _run(self, work: _Round) -> None:
         loading = Diagnostics()
         project = load_project(self.root, loading)
-        check_audience_ids(project, loading, MarkdownCache())
+        project = check_audience_ids(project, loading, MarkdownCache())
         self._report_loading(loading, work)
         cache = MarkdownCache()
+        hashes = InputHashes(project)
         planned: set[str] = set()
         for brief in self._briefs(project, work):
             for audience in select_audiences(project, brief, self.options.audiences):
                 name = f"{brief.id}--{audience.id}"
                 planned.add(name)
                 old = work.states.get(name)
-                static = static_dependencies(project, brief, audience)
+                static = known_paths(project, brief, audience)
                 touched = work.changed is None or old is None or bool(work.changed & (old.dependencies | static))
                 if touched:
-                    self._build(project, brief, audience, old, static, loading, cache, work)
+                    self._build(project, brief, audience, old, static, loading, cache, hashes, work)
         for name, state in list(work.states.items()):
             if name in planned:
                 continue
@@ -245,17 +246,20 @@ class LiveEditions:
                 work.problems.items.append(problem)
 
     def _build(self, project: Project, brief: Brief, audience: Audience, old: EditionState | None,
-               static: frozenset[Path], loading: Diagnostics, cache: MarkdownCache, work: _Round) -> None:
+               static: frozenset[Path], loading: Diagnostics, cache: MarkdownCache, hashes: InputHashes,
+               work: _Round) -> None:
         found = Diagnostics()
         found.extend([p for p in loading.items if p.location and p.location.path.resolve() in static])
-        built = build_edition(project, brief, audience, cache, BuildOptions(formats=self.options.formats))
+        options = BuildOptions(formats=self.options.formats)
+        built = build_edition(project, brief, audience, cache, options)
         found.extend(built.diagnostics)
         edition = built.edition
         html = built.html or ""
         pdf = built.files.get(f"{edition.name}.pdf")
         if not found.has_errors and self.options.output_dir is not None:
             self._write(edition.name, built.files, found, work)
-        dependencies = static | image_dependencies(edition)
+        dependencies = static | edition_inputs(project, brief, audience, edition_settings(options),
+                                               read_text_inputs(edition), hashes).paths
         problems = tuple(dict.fromkeys(found.items))
         if found.has_errors:
             work.states[edition.name] = EditionState(edition.name, brief.id, audience.id, work.number,
@@ -304,32 +308,13 @@ class LiveEditions:
                           + ("handout" if suffix == ".handout.pdf" else suffix.lstrip(".")))
 
 
-def image_dependencies(edition: Edition) -> frozenset[Path]:
-    found = set()
-    for text in edition.texts():
-        for token in walk_tokens(text.tokens):
-            source = str(token.attrGet("src") or "") if token.type == "image" else ""
-            path = referenced_path(source, text.source.location.path) if source else None
-            if path is not None:
-                found.add(path.resolve())  # resolving reads links only: nothing is opened
-    return frozenset(found)
-
-
 _LARGEST_HASHED_FILE = 64 * 1024 * 1024
 
 
 def _digest(path: Path) -> str | None:
     """The content hash of a regular file (None for anything else, which always counts as changed)."""
-    import hashlib
-    import stat
-
-    try:
-        status = path.stat()
-        if not stat.S_ISREG(status.st_mode) or status.st_size > _LARGEST_HASHED_FILE:
-            return None
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+    digest = content_digest(path, None, _LARGEST_HASHED_FILE)
+    return None if digest.startswith(REFUSED) else digest
 
 
 def _forget_package_files() -> None:
