@@ -301,7 +301,7 @@ def test_a_changed_audience_block_is_checked_again(make_project: MakeProject) ->
     (project / "briefs/sections/one.md").write_text(section_md("One", '::: {audience="pres"}\nFor reporters.\n:::\n'))
     result = run_cli(["build", "-f", "html"], cwd=project)
     assert result.exit_code == 1
-    assert "briefs/sections/one.md:4: unknown audience 'pres'" in result.stderr
+    assert "briefs/sections/one.md:4: error: unknown audience 'pres'" in result.stderr
 
 
 NO_OP_IMPORTS = """
