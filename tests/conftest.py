@@ -30,6 +30,9 @@ from briefgen.load.bibliography import parse_bibliography
 from briefgen.model import Audience, Brief, EditionOverrides, MarkdownText, Project, Section, SectionRef
 from briefgen.render.html import cite_edition, render_html
 
+pytest_plugins = ("hostile_project", "counting_server")
+"""Fixtures of the hostile-input tests (``outside``, ``no_font_subsetting``, ``server``)."""
+
 TESTS_DIR = Path(__file__).resolve().parent
 FIXTURES_DIR = TESTS_DIR / "fixtures"
 GOLDEN_DIR = TESTS_DIR / "golden"
