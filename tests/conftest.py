@@ -1,7 +1,7 @@
 """Shared test helpers: small projects written to a temporary folder, and the CLI run in-process.
 
-``pytest --update-golden`` rewrites the golden HTML files under ``tests/golden/`` instead of
-comparing against them; review the diff before committing.
+``pytest --update-golden`` rewrites the golden files (tests/golden.py) instead of comparing
+against them; review the diff before committing.
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ from briefgen.load.audiences import load_audiences
 from briefgen.load.bibliography import parse_bibliography
 from briefgen.model import Audience, Brief, EditionOverrides, MarkdownText, Project, Section, SectionRef
 from briefgen.render.html import cite_edition, render_html
+from golden import set_updating
 
 pytest_plugins = ("hostile_project", "counting_server")
 """Fixtures of the hostile-input tests (``outside``, ``no_font_subsetting``, ``server``)."""
 
 TESTS_DIR = Path(__file__).resolve().parent
 FIXTURES_DIR = TESTS_DIR / "fixtures"
-GOLDEN_DIR = TESTS_DIR / "golden"
 REPO_ROOT = TESTS_DIR.parent
 """The repository root, which is also the example brief project."""
 
@@ -100,12 +100,11 @@ FIXTURE_BIB = r"""% A small bibliography for tests: one entry per shape the load
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite tests/golden/* from the current output instead of comparing")
+                     help="rewrite the golden files (tests/fixtures/*/expected/) instead of comparing")
 
 
-@pytest.fixture
-def update_golden(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--update-golden"))
+def pytest_configure(config: pytest.Config) -> None:
+    set_updating(bool(config.getoption("--update-golden")))
 
 
 # --- projects -----------------------------------------------------------------------------
