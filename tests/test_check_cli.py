@@ -137,6 +137,7 @@ def test_a_folder_that_is_not_a_project_is_a_clean_error(tmp_path: Path) -> None
     assert report["summary"]["exit_code"] == 1 and report["findings"][0]["rule"] == "build"
 
 
+@pytest.mark.slow
 def test_plain_check_never_loads_the_pdf_renderer() -> None:
     code = ("import sys\nfrom briefgen.cli import main\nsys.argv = ['briefgen', 'check', '-q']\n"
             "try:\n    main()\nexcept SystemExit as exit:\n    code = exit.code\n"

@@ -171,6 +171,7 @@ def test_style_comes_from_command_line_then_edition_then_profile_then_brief(make
     assert '<ol class="references style-apa">' in press                           # command line wins
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("style", sorted(STYLES))
 def test_example_builds_in_every_style(style: str, tmp_path: Path) -> None:
     result = run_cli(["build", "-f", "html", "--citation-style", style, "-o", str(tmp_path)], cwd=REPO_ROOT)

@@ -82,6 +82,7 @@ def test_further_question_brief_must_be_a_valid_id(make_project: Callable[..., P
     assert line and brief in line[0], result.stderr
 
 
+@pytest.mark.slow
 def test_deeply_nested_yaml_is_a_clean_error(make_project: Callable[..., Path]) -> None:
     deep = "[" * 1000 + "]" * 1000
     project = make_project({**BASE, "briefs/b.yaml": f"title: T\nsections:\n  - one\nauthors: {deep}\n"})
@@ -89,6 +90,7 @@ def test_deeply_nested_yaml_is_a_clean_error(make_project: Callable[..., Path]) 
     assert_clean_error(result, "briefs/b.yaml:")
 
 
+@pytest.mark.slow
 def test_deeply_nested_front_matter_is_a_clean_error(make_project: Callable[..., Path]) -> None:
     deep = "[" * 1000 + "]" * 1000
     project = make_project({**BASE, "briefs/sections/one.md": f"---\ntitle: One\ntags: {deep}\n---\nBody.\n"})
