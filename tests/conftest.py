@@ -27,7 +27,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import typer.main
@@ -398,7 +398,7 @@ def make_brief(sections: Sequence[str | SectionRef], *, brief_id: str = "b", sum
     """A brief built in code; Markdown fields are plain strings, edition overrides plain mappings."""
     location = SourceLocation(Path(f"briefs/{brief_id}.yaml"), 1)
 
-    def override(key: str, value: object) -> object:
+    def override(key: str, value: object) -> Any:  # the type of the EditionOverrides field it fills
         if key in ("intro", "call_to_action"):
             return MarkdownText(str(value), location.at_line(45))
         if key == "key_takeaways":

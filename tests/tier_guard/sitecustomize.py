@@ -8,18 +8,28 @@ Every refused import is also appended to the file named by ``BRIEFGEN_TEST_TIER_
 test that caused it fails even when the code under test catches the ImportError.
 
 Only ``sys`` and ``os`` are imported here: tests that check what briefgen imports at start-up
-must see the same modules with and without the guard.
+must see the same modules with and without the guard. (Type checkers read the names under
+``TYPE_CHECKING``; Python never imports them.)
 """
 
 import os
 import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from importlib.abc import Loader, MetaPathFinder
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
+else:
+    Loader = MetaPathFinder = object
 
 BLOCKED_VARIABLE = "BRIEFGEN_TEST_TIER_BLOCKED"
 """``module:marker`` pairs, comma-separated: ``weasyprint:pdf,playwright:browser``."""
 RECORD_VARIABLE = "BRIEFGEN_TEST_TIER_RECORD"
 
 
-class TierGuard:
+class TierGuard(MetaPathFinder):
     """A meta path finder for the blocked top-level modules: it finds them as usual (so looking a
     library up without importing it, as ``importlib.util.find_spec`` does, still works) but hands
     out a loader that records the import and refuses it."""
@@ -28,31 +38,33 @@ class TierGuard:
         self.blocked = blocked
         self.record = record
 
-    def find_spec(self, fullname: str, path: object = None, target: object = None) -> object:
+    def find_spec(self, fullname: str, path: "Sequence[str] | None", target: "ModuleType | None" = None
+                  ) -> "ModuleSpec | None":
         marker = self.blocked.get(fullname.partition(".")[0])
         if marker is None:
             return None
         for finder in sys.meta_path:
-            find_spec = getattr(finder, "find_spec", None)
-            if finder is self or find_spec is None:
+            if finder is self or not hasattr(finder, "find_spec"):
                 continue
-            spec = find_spec(fullname, path, target)
+            spec = finder.find_spec(fullname, path, target)
             if spec is not None:
                 spec.loader = RefusingLoader(fullname, marker, self.record)
                 return spec
         return None
 
 
-class RefusingLoader:
+class RefusingLoader(Loader):
+    """Loads nothing: records the import and raises ImportError naming the marker to add."""
+
     def __init__(self, fullname: str, marker: str, record: str) -> None:
         self.fullname = fullname
         self.marker = marker
         self.record = record
 
-    def create_module(self, spec: object) -> None:
+    def create_module(self, spec: "ModuleSpec") -> None:
         return None
 
-    def exec_module(self, module: object) -> None:
+    def exec_module(self, module: "ModuleType") -> None:
         if self.record:
             with open(self.record, "a", encoding="utf-8") as record:
                 record.write(f"{self.fullname}\t{self.marker}\t{os.getpid()}\n")
