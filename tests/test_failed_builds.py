@@ -83,8 +83,9 @@ def test_edition_needing_a_broken_section_is_not_written(make_project: Callable[
                                                          fragment: str) -> None:
     """A section that cannot be loaded fails the editions that use it (they are not written without
     it); editions that do not use it are built."""
-    files = {**BASE, "briefs/b.yaml": brief_yaml(["one", "two"]), "briefs/other.yaml": brief_yaml(["two"], title="O"),
-             "briefs/sections/two.md": section_md("Two", "Second [@doe2019].\n")}
+    files: dict[str, str | bytes] = {
+        **BASE, "briefs/b.yaml": brief_yaml(["one", "two"]), "briefs/other.yaml": brief_yaml(["two"], title="O"),
+        "briefs/sections/two.md": section_md("Two", "Second [@doe2019].\n")}
     if broken is not None:
         files["briefs/sections/one.md"] = broken
     project = make_project(files)
