@@ -677,6 +677,7 @@ def trickle(seconds_per_byte: float, count: int) -> Callable[[io.BufferedIOBase]
     return write
 
 
+@pytest.mark.slow
 def test_a_slow_drip_server_hits_the_deadline_for_the_whole_image(server: Server,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Each byte arrives well within a socket timeout, but the image as a whole takes too long."""
@@ -709,6 +710,7 @@ def test_a_resolver_that_never_answers_hits_the_deadline(monkeypatch: pytest.Mon
     assert time.monotonic() - started < 5 and no_connections == []
 
 
+@pytest.mark.slow
 def test_the_build_deadline_covers_all_remote_images(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(remote, "REMOTE_TIMEOUT_SECONDS", 1.0)
     monkeypatch.setattr(remote, "REMOTE_BUILD_SECONDS", 1.5)
