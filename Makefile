@@ -1,4 +1,4 @@
-# The commands of the README:  make briefs,  make test  and  make bench.
+# The commands of the README:  make briefs,  make test  and  make bench  (make test-fast while working).
 # All three install what they need first (system packages, then a virtual environment).
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # axe-core for the browser tests, from the npm registry (versions locked in package-lock.json)
 AXE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: briefs test bench lint system-deps docs-images clean
+.PHONY: briefs test test-fast bench lint system-deps docs-images clean
 
 briefs: $(STAMP)
 	$(BIN)/briefgen build
@@ -15,6 +15,15 @@ briefs: $(STAMP)
 test: $(STAMP) $(AXE_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
+
+# The unit tier, in under 30 s: everything but the tests marked pdf (WeasyPrint),
+# browser (Chromium) and slow. A run that leaves out the pdf or browser tests fails any test
+# that imports WeasyPrint or Playwright unmarked (see docs/development.md).
+FAST_TIER := not pdf and not browser and not slow
+
+test-fast: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -q -m "$(FAST_TIER)"
 
 # The first pages shown in the README, and the references of the visual-regression tests: real
 # renders of every example edition and handout (PNG, 100 dpi). Refresh them deliberately.

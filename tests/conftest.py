@@ -1,24 +1,36 @@
 """Shared test helpers: small projects written to a temporary folder, and the CLI run in-process.
 
-``pytest --update-golden`` rewrites the golden HTML files under ``tests/golden/`` instead of
-comparing against them; review the diff before committing.
+The test tiers (docs/development.md): tests marked ``pdf`` make a PDF with WeasyPrint, ``browser``
+ones drive a real Chromium (every test that uses the ``chromium`` fixture is marked here), and
+``slow`` ones take half a second of CPU or more (every Hypothesis test is marked here). A run
+that deselects the ``pdf`` or ``browser`` tests (``make test-fast``) refuses to import WeasyPrint
+or Playwright (tests/tier_guard/): a test that needs one and is not marked fails, naming the
+marker to add.
+
+``pytest --update-golden`` rewrites the golden files (tests/golden.py) instead of comparing
+against them; review the diff before committing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib.util
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 from briefgen.build.assemble import MarkdownCache, assemble_edition
@@ -29,10 +41,16 @@ from briefgen.load.audiences import load_audiences
 from briefgen.load.bibliography import parse_bibliography
 from briefgen.model import Audience, Brief, EditionOverrides, MarkdownText, Project, Section, SectionRef
 from briefgen.render.html import cite_edition, render_html
+from golden import set_updating
+
+if TYPE_CHECKING:
+    from typer._click import Command
+
+pytest_plugins = ("hostile_project", "counting_server")
+"""Fixtures of the hostile-input tests (``outside``, ``no_font_subsetting``, ``server``)."""
 
 TESTS_DIR = Path(__file__).resolve().parent
 FIXTURES_DIR = TESTS_DIR / "fixtures"
-GOLDEN_DIR = TESTS_DIR / "golden"
 REPO_ROOT = TESTS_DIR.parent
 """The repository root, which is also the example brief project."""
 
@@ -92,17 +110,107 @@ FIXTURE_BIB = r"""% A small bibliography for tests: one entry per shape the load
 """
 
 
-# --- the --update-golden option ---------------------------------------------------------
+# --- the --update-golden option, and the test tiers -------------------------------------------
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite tests/golden/* from the current output instead of comparing")
+                     help="rewrite the golden files (tests/fixtures/*/expected/) instead of comparing")
 
 
-@pytest.fixture
-def update_golden(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--update-golden"))
+def pytest_configure(config: pytest.Config) -> None:
+    set_updating(bool(config.getoption("--update-golden")))
+
+
+TIER_MODULES = {"weasyprint": "pdf", "playwright": "browser"}
+"""The libraries a tier's tests need: a run without that tier's tests must never import them."""
+TIER_GUARD_DIR = TESTS_DIR / "tier_guard"
+TIER_RECORD = pytest.StashKey[Path]()
+"""Where the guard writes each import it refused (only in a guarded run)."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers that follow from what a test is (set before ``-m`` selects): every test that uses
+    the session's Chromium is a browser test, and every property test (Hypothesis) is slow."""
+    hypothesis = sys.modules.get("hypothesis")  # imported by any module that has a property test
+    for item in items:
+        if "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if hypothesis is not None and hypothesis.is_hypothesis_test(getattr(item, "obj", None)):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Guard the run when it selected no test of a tier: importing that tier's library fails."""
+    selected = {marker for item in session.items for marker in TIER_MODULES.values() if item.get_closest_marker(marker)}
+    blocked = {module: marker for module, marker in TIER_MODULES.items() if marker not in selected}
+    if not blocked or not session.items:
+        return
+    imported = sorted(module for module in blocked if module in sys.modules)
+    if imported:
+        raise pytest.UsageError(f"{', '.join(imported)} got imported while collecting tests that do not need it: "
+                                "import it inside the tests marked " + ", ".join(blocked[m] for m in imported))
+    handle, name = tempfile.mkstemp(prefix="briefgen-tier-guard-", suffix=".log")
+    os.close(handle)
+    record = Path(name)
+    session.config.add_cleanup(record.unlink)
+    for variable in ("BRIEFGEN_TEST_TIER_BLOCKED", "BRIEFGEN_TEST_TIER_RECORD", "PYTHONPATH"):
+        session.config.add_cleanup(restore_variable(variable, os.environ.get(variable)))
+    setting = ",".join(f"{module}:{marker}" for module, marker in blocked.items())
+    os.environ["BRIEFGEN_TEST_TIER_BLOCKED"] = setting
+    os.environ["BRIEFGEN_TEST_TIER_RECORD"] = str(record)
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(TIER_GUARD_DIR), *filter(None, [os.environ.get("PYTHONPATH")])])
+    spec = importlib.util.spec_from_file_location("briefgen_tier_guard", TIER_GUARD_DIR / "sitecustomize.py")
+    assert spec is not None and spec.loader is not None
+    guard = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(guard)  # installs the guard in this process (forked PDF workers inherit it)
+    session.config.stash[TIER_RECORD] = record
+
+
+def restore_variable(name: str, value: str | None) -> Callable[[], None]:
+    def restore() -> None:
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    return restore
+
+
+def fail_on_tier_imports(item: pytest.Item) -> None:
+    record = item.config.stash.get(TIER_RECORD, None)
+    if record is None or not record.stat().st_size:
+        return
+    refused = record.read_text(encoding="utf-8").splitlines()
+    record.write_text("", encoding="utf-8")
+    markers = sorted({line.split("\t")[1] for line in refused})
+    modules = sorted({line.split("\t")[0] for line in refused})
+    pytest.fail(f"this test imported {', '.join(modules)} (refused in this run): mark it "
+                + " and ".join(f"@pytest.mark.{marker}" for marker in markers), pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    try:
+        return (yield)
+    finally:
+        fail_on_tier_imports(item)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    try:
+        return (yield)
+    finally:
+        fail_on_tier_imports(item)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    try:
+        return (yield)
+    finally:
+        fail_on_tier_imports(item)
 
 
 # --- projects -----------------------------------------------------------------------------
@@ -210,19 +318,44 @@ class CliResult:
         return self.stdout + self.stderr
 
 
+@functools.cache
+def briefgen_command() -> Command:
+    """The app as the click command it runs as, made once per session: ``CliRunner.invoke``
+    would rebuild it from every command's signature on each call (~20 ms, thousands of calls)."""
+    return typer.main.get_command(app)
+
+
 def run_cli(args: Sequence[str], cwd: Path) -> CliResult:
-    """Run ``briefgen ARGS`` in-process with the working directory set to ``cwd``.
+    """Run ``briefgen ARGS`` in-process with the working directory set to ``cwd``, as
+    ``typer.testing.CliRunner.invoke`` does (its isolated streams and exit codes).
 
     An exception that escapes the app (rather than a clean exit) is put into ``stderr``
     as a traceback, just as the real console script would print it.
     """
     runner = CliRunner()
-    with contextlib.chdir(cwd):
-        result = runner.invoke(app, list(args), prog_name="briefgen")
-    stderr = result.stderr
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        stderr += "".join(traceback.format_exception(result.exception))
-    return CliResult(result.exit_code, result.stdout, stderr)
+    exit_code = 0
+    escaped: Exception | None = None
+    with contextlib.chdir(cwd), runner.isolation() as (stdout, stderr, _output):
+        try:
+            briefgen_command().main(args=list(args), prog_name="briefgen")
+        except SystemExit as exit_:
+            code = 0 if exit_.code is None else exit_.code
+            if not isinstance(code, int):
+                sys.stdout.write(f"{code}\n")
+                code = 1
+            exit_code = code
+        except Exception as exception:
+            escaped = exception
+            exit_code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            out, err = stdout.getvalue(), stderr.getvalue()
+    text_out = out.decode(runner.charset, "replace").replace("\r\n", "\n")
+    text_err = err.decode(runner.charset, "replace").replace("\r\n", "\n")
+    if escaped is not None:
+        text_err += "".join(traceback.format_exception(escaped))
+    return CliResult(exit_code, text_out, text_err)
 
 
 def run_console(args: Sequence[str], cwd: Path) -> CliResult:
@@ -267,7 +400,7 @@ def make_brief(sections: Sequence[str | SectionRef], *, brief_id: str = "b", sum
     """A brief built in code; Markdown fields are plain strings, edition overrides plain mappings."""
     location = SourceLocation(Path(f"briefs/{brief_id}.yaml"), 1)
 
-    def override(key: str, value: object) -> object:
+    def override(key: str, value: object) -> Any:  # the type of the EditionOverrides field it fills
         if key in ("intro", "call_to_action"):
             return MarkdownText(str(value), location.at_line(45))
         if key == "key_takeaways":

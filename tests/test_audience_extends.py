@@ -81,6 +81,7 @@ def _page(project: Path, audience: str) -> str:
     return (project / "output" / f"b--{audience}.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_content_for_a_profile_reaches_the_profiles_that_extend_it(project: Path) -> None:
     result = run_cli(["build", "-f", "html"], cwd=project)
     assert result.exit_code == 0, result.output

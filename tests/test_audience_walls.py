@@ -50,6 +50,7 @@ def line_of(project: Path, fragment: str, path: str = "briefs/sections/one.md") 
 # --- footnotes -------------------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_footnote_defined_and_referenced_in_a_hidden_block_is_in_no_other_edition(make_project) -> None:
     project = project_with(make_project, SECRET_BLOCK)
     result = run_cli(["build"], cwd=project)
@@ -76,6 +77,7 @@ def test_footnote_defined_outside_but_referenced_only_inside_a_hidden_block_is_d
     assert 'class="footnotes' not in press, "no empty footnote list either"
 
 
+@pytest.mark.pdf
 def test_visible_reference_to_a_hidden_footnote_is_an_error_at_its_line(make_project) -> None:
     body = ("Intro.\n\nEveryone reads this\nand this note.[^memo]\n\n::: {audience=\"county-officials\"}\n"
             "[^memo]: SECRET MEMO TEXT.\n:::\n")
@@ -186,6 +188,7 @@ def test_diff_and_matrix_count_the_footnotes_each_edition_prints(make_project) -
 # --- links that lead nowhere: the build refuses them as check does ------------------------------------
 
 
+@pytest.mark.pdf
 def test_dead_internal_link_fails_the_build_at_its_line(make_project) -> None:
     body = "A first paragraph.\n\nA second one that goes on\nand links [nowhere](#nowhere) here.\n"
     project = project_with(make_project, body)
@@ -210,6 +213,7 @@ def test_link_to_a_block_only_some_audiences_read_fails_only_their_editions(make
                                                                                        "b--county-officials"]
 
 
+@pytest.mark.pdf
 def test_further_question_to_a_missing_brief_fails_the_build_at_its_line(make_project) -> None:
     manifest = brief_yaml(["one"], extra="further_questions:\n  - question: What next?\n    brief: nothere\n")
     project = project_with(make_project, "Text.\n", manifest=manifest)
@@ -252,6 +256,7 @@ def test_the_same_author_id_twice_in_an_edition_is_refused(make_project) -> None
     assert_clean_error(result, f"briefs/sections/one.md:{line_of(project, '{#table}')}: the id 'table' is used twice")
 
 
+@pytest.mark.pdf
 def test_an_author_id_of_its_own_works_and_links_to_it_land(make_project) -> None:
     body = "See [the table](#cost-table).\n\n::: {#cost-table}\nThe table.\n:::\n"
     project = project_with(make_project, body)
@@ -275,6 +280,7 @@ def annotations(path: Path) -> list[dict[str, str]]:
     return found
 
 
+@pytest.mark.pdf
 def test_further_questions_link_to_the_sibling_edition_or_the_published_url(make_project) -> None:
     manifest = brief_yaml(["one"], extra="further_questions:\n  - question: Published?\n    brief: published\n"
                                          "  - question: Local?\n    brief: local\n")
@@ -293,6 +299,7 @@ def test_further_questions_link_to_the_sibling_edition_or_the_published_url(make
     assert str(project).encode() not in data and b"file:" not in data
 
 
+@pytest.mark.pdf
 def test_relative_markdown_links_stay_relative_in_the_pdf(make_project) -> None:
     project = project_with(make_project, "Read [the annex](annex.pdf) and [the data](data/table.csv#row-2).\n")
     assert run_cli(["build", "-a", "press"], cwd=project).exit_code == 0
@@ -307,6 +314,7 @@ def copy_example(destination: Path) -> Path:
     return destination
 
 
+@pytest.mark.pdf
 def test_example_pdfs_are_the_same_bytes_in_any_folder_and_name_none(tmp_path: Path) -> None:
     first = copy_example(tmp_path / "a")
     second = copy_example(tmp_path / "some" / "other-checkout-folder")
@@ -329,6 +337,7 @@ def test_example_pdfs_are_the_same_bytes_in_any_folder_and_name_none(tmp_path: P
 # --- what else carries text across: the page description, the Sources list --------------------------------
 
 
+@pytest.mark.pdf
 def test_page_description_and_pdf_subject_are_the_summary_this_audience_reads(make_project) -> None:
     manifest = brief_yaml(["one"], extra="summary: |\n  Public summary [@gao2021].\n\n"
                                          "  ::: {audience=\"county-officials\"}\n  SECRET SUMMARY PART.\n  :::\n")

@@ -17,6 +17,9 @@ from briefgen.model import Bibliography
 from conftest import FIXTURES_DIR
 
 CORPUS = sorted((FIXTURES_DIR / "bib" / "real").glob("*.bib"))
+
+pytestmark = pytest.mark.slow  # thousands of real entries
+
 _LOADED: dict[Path, tuple[Bibliography, Diagnostics]] = {}
 
 

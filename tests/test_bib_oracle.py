@@ -10,6 +10,8 @@ from bib_oracle import CORPUS, compare
 
 pypandoc = pytest.importorskip("pypandoc")
 
+pytestmark = pytest.mark.slow  # pandoc on a sample of the real corpus
+
 DELIBERATE = {
     "barker13_-51234_20171101": "years before 1 and beyond 9999 are printed as written (-51234), not as 51235 BCE",
     "barker4_-876_turkey": "years before 1 are printed as written (-0876), not as 877 BCE",

@@ -3,7 +3,6 @@ options, and what it must never do (write files, load the PDF renderer, print a 
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import subprocess
@@ -15,34 +14,22 @@ import pytest
 from briefgen.check.report import to_github
 from briefgen.check.rules import RULES
 from briefgen.errors import Diagnostic, Severity, SourceLocation
-from conftest import FIXTURES_DIR, GOLDEN_DIR, REPO_ROOT, brief_yaml, run_cli, section_md
+from conftest import FIXTURES_DIR, REPO_ROOT, brief_yaml, run_cli, section_md
+from golden import assert_matches_golden
 
 FINDINGS = FIXTURES_DIR / "check-findings"
 
 
-def compare_golden(name: str, actual: str, update_golden: bool) -> None:
-    golden = GOLDEN_DIR / name
-    if update_golden:
-        golden.write_text(actual, encoding="utf-8")
-        return
-    assert golden.is_file(), f"missing {golden}; run pytest --update-golden and review it"
-    expected = golden.read_text(encoding="utf-8")
-    if actual != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True), actual.splitlines(keepends=True),
-                                            f"golden/{name}", f"actual/{name}"))
-        pytest.fail(f"{name} differs from the golden file (pytest --update-golden rewrites it):\n{diff}")
-
-
 @pytest.mark.parametrize(("output_format", "golden"), [
-    pytest.param("text", "check-findings.txt", id="text"),
-    pytest.param("json", "check-findings.json", id="json"),
-    pytest.param("github", "check-findings.github", id="github"),
+    pytest.param("text", "check.txt", id="text"),
+    pytest.param("json", "check.json", id="json"),
+    pytest.param("github", "check.github", id="github"),
 ])
-def test_output_formats_match_golden(output_format: str, golden: str, update_golden: bool) -> None:
+def test_output_formats_match_golden(output_format: str, golden: str) -> None:
     result = run_cli(["check", "--format", output_format], cwd=FINDINGS)
     assert result.exit_code == 1, result.output
     assert result.stderr == ""
-    compare_golden(golden, result.stdout, update_golden)
+    assert_matches_golden(result.stdout, FINDINGS / "expected" / golden)
 
 
 def test_text_findings_have_the_documented_shape() -> None:
@@ -150,6 +137,7 @@ def test_a_folder_that_is_not_a_project_is_a_clean_error(tmp_path: Path) -> None
     assert report["summary"]["exit_code"] == 1 and report["findings"][0]["rule"] == "build"
 
 
+@pytest.mark.slow
 def test_plain_check_never_loads_the_pdf_renderer() -> None:
     code = ("import sys\nfrom briefgen.cli import main\nsys.argv = ['briefgen', 'check', '-q']\n"
             "try:\n    main()\nexcept SystemExit as exit:\n    code = exit.code\n"
@@ -159,6 +147,7 @@ def test_plain_check_never_loads_the_pdf_renderer() -> None:
     assert completed.stdout.strip().splitlines()[-1] == "False 0", completed.stdout + completed.stderr
 
 
+@pytest.mark.pdf
 def test_check_writes_nothing(make_project) -> None:
     project = make_project({"briefs/b.yaml": brief_yaml(["one"]), "briefs/sections/one.md": section_md("One", "Text.\n")})
     before = sorted(path.relative_to(project) for path in project.rglob("*"))

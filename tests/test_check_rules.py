@@ -152,6 +152,7 @@ def test_each_rule_reports_file_line_and_rule(make_project, rule: str, files: di
     assert "Traceback" not in text.output
 
 
+@pytest.mark.pdf
 def test_missing_page_budget_needs_pages_and_reports_actual_pages(make_project) -> None:
     body = "\n\n".join(f"Paragraph {n} of a long section about the county's costs [@gao2021]. " * 6 for n in range(40))
     project = project_with(make_project, {
@@ -278,6 +279,7 @@ def test_a_finding_shared_by_several_editions_is_reported_once(make_project) -> 
     assert len(findings_of(report, "evidence/uncited-claim")) == 1
 
 
+@pytest.mark.slow
 def test_the_example_project_passes_check() -> None:
     result = run_cli(["check"], cwd=REPO_ROOT)
     assert result.exit_code == 0, result.output

@@ -16,6 +16,8 @@ import pytest
 
 pytest.importorskip("pypandoc", reason="pandoc (the pypandoc-binary test dependency) is not installed")
 
+pytestmark = pytest.mark.slow  # pandoc reads the same citations
+
 import citation_oracle as oracle  # noqa: E402
 from briefgen.citations.resolve import iter_citations  # noqa: E402
 from briefgen.citations.syntax import Citation  # noqa: E402

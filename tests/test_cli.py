@@ -58,6 +58,7 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
 # --- build -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_build_writes_html_and_pdf_by_default(tmp_path: Path) -> None:
     output = tmp_path / "out"
     result = run_cli(["build", "basic", "-a", "press", "-o", str(output)], cwd=BASIC)
@@ -133,6 +134,7 @@ def test_html_edition_carries_the_audience_and_the_sections(project: Path) -> No
 # --- exit codes ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize(("args", "message"), [
     pytest.param(["build", "alpa"], "briefgen: no brief 'alpa'; did you mean 'alpha'?", id="unknown-brief"),
     pytest.param(["build", "zzz"], "briefgen: no brief 'zzz'; briefs: alpha, beta", id="unknown-brief-lists-briefs"),
@@ -201,6 +203,7 @@ def test_python_dash_m_briefgen(tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout.strip()) == (0, f"briefgen {briefgen.__version__}")
 
 
+@pytest.mark.slow
 def test_console_build_reports_an_error_without_traceback(project: Path) -> None:
     (project / "briefs/sections/two.md").write_text(section_md("Section Two", "Fine.\n\nCites [@doe2091].\n"),
                                                     encoding="utf-8")

@@ -10,6 +10,7 @@ import typer.main
 
 from briefgen.cli import app
 from conftest import REPO_ROOT
+from golden import is_updating
 
 DOCS = REPO_ROOT / "docs" / "commands.md"
 
@@ -58,9 +59,9 @@ def documented_lines() -> list[str]:
     return [line for line in block.group(1).splitlines() if line.strip()]
 
 
-def test_the_command_reference_matches_the_help_of_every_command(update_golden: bool) -> None:
+def test_the_command_reference_matches_the_help_of_every_command() -> None:
     """``pytest --update-golden`` rewrites the usage block from the commands' --help."""
-    if update_golden:
+    if is_updating():
         text = DOCS.read_text(encoding="utf-8")
         block = "\n".join(usage_lines()) + "\n"
         DOCS.write_text(re.sub(r"```\n(briefgen .*?)```", lambda _m: f"```\n{block}```", text, count=1, flags=re.DOTALL),

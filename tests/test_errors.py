@@ -164,6 +164,7 @@ def test_invalid_utf8_in_bibliography(make_project: Callable[..., Path]) -> None
     assert_clean_error(result, f"references.bib:{FIXTURE_BIB.count(chr(10)) + 3}:", "not valid UTF-8")
 
 
+@pytest.mark.slow
 def test_bibliography_syntax_error_prints_only_diagnostics(make_project: Callable[..., Path]) -> None:
     """Nothing but ``path:line: message; hint`` lines (and the summary) reach stderr.
 

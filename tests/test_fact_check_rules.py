@@ -135,6 +135,7 @@ def test_edition_conflict_needs_adjacent_blocks(make_project) -> None:
 BEFORE = FIXTURES_DIR / "287g-before"
 
 
+@pytest.mark.slow
 def test_both_rules_fire_on_the_example_as_it_was() -> None:
     absolute = {(path, line) for path, line, _, _ in findings(BEFORE, ABSOLUTE)}
     assert {("briefs/287g-police-ice.yaml", 115), ("briefs/287g-police-ice.yaml", 175),
@@ -146,11 +147,13 @@ def test_both_rules_fire_on_the_example_as_it_was() -> None:
                for path, line, _, message in conflicts), conflicts
 
 
+@pytest.mark.slow
 def test_the_example_is_quiet_on_both_rules() -> None:
     assert findings(REPO_ROOT, ABSOLUTE) == []
     assert findings(REPO_ROOT, CONFLICT) == []
 
 
+@pytest.mark.slow
 def test_the_example_stays_quiet_when_every_profile_asks_for_warnings(tmp_path: Path) -> None:
     """Every profile of the example set to 'absolute_claims: warning' still gives no finding."""
     copy = tmp_path / "example"
@@ -164,6 +167,7 @@ def test_the_example_stays_quiet_when_every_profile_asks_for_warnings(tmp_path: 
     assert findings(copy, ABSOLUTE) == []
 
 
+@pytest.mark.slow
 def test_edition_conflict_looks_only_at_sections_the_checked_editions_read() -> None:
     everyone = findings(BEFORE, CONFLICT)
     assert any(path == "briefs/sections/community-trust.md" for path, *_ in everyone)

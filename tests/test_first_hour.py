@@ -156,6 +156,7 @@ def _complete(words: str, cwd: Path) -> list[str]:
     return completed.stdout.split()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("words", "expected"), [
     pytest.param("briefgen build -f ", ["html", "pdf", "handout", "png"], id="build-formats"),
     pytest.param("briefgen build -f h", ["html", "handout"], id="build-formats-prefix"),

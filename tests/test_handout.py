@@ -11,6 +11,8 @@ from pypdf import PdfReader
 
 from conftest import REPO_ROOT, assert_clean_error, brief_yaml, run_cli, section_md
 
+pytestmark = pytest.mark.pdf
+
 EXAMPLE_EDITIONS = [f"{brief}--{audience}" for brief in ("287g-police-ice", "287g-costs")
                     for audience in ("county-officials", "community-groups", "community-groups-es",
                                      "community-groups-large-print", "press")]

@@ -14,6 +14,7 @@ WORDS = sorted({word.lower() for path in (REPO_ROOT / "briefs/sections").glob("*
                 for word in re.findall(r"[^\W\d_]+", path.read_text(encoding="utf-8"))})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", [pytest.param(tag, id=tag) for tag in ("en", "es", "fr", "de", "nl")])
 def test_points_are_pyphens(language: str) -> None:
     ours = hyphenator(language)

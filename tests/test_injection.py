@@ -195,6 +195,7 @@ def test_a_hostile_organization_or_title_stays_text_in_the_html(make_project: Ca
     assert " ".join(name.split()) in parse_page(html).text
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("name", [
     HOSTILE_NAMES[0], HOSTILE_NAMES[1],
     pytest.param('Lab</style><a href="javascript:alert(1)">run</a> <a href="file:///etc/passwd">open</a><style>',
@@ -231,6 +232,7 @@ def pdf_actions(reader: pypdf.PdfReader) -> list[str]:
     return actions
 
 
+@pytest.mark.pdf
 def test_author_links_in_the_pdf_only_reach_the_web_mail_or_the_brief(make_project: Callable[..., Path]) -> None:
     body = ("Read [the report](https://example.org/report) or [write](mailto:office@example.org).\n\n"
             "Not [a script](javascript:alert(1)), [a file](file:///etc/passwd), [data](data:text/html,<b>x</b>),\n"
@@ -257,6 +259,7 @@ def test_author_links_in_the_pdf_only_reach_the_web_mail_or_the_brief(make_proje
 EXACT = "Costs grew 2*3 times; C# flagged case_id 17 > 10"
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize(("summary", "subtitle", "expected"), [
     pytest.param(EXACT, "", EXACT, id="summary-as-written"),
     pytest.param("Costs *grew* `2*3` times [@gao2021]; see **C# & F#** <b>now</b>.", "",
@@ -285,6 +288,7 @@ def test_page_description_and_pdf_subject_are_the_text_a_reader_sees(
     assert metadata is not None and metadata.get("/Subject") == expected
 
 
+@pytest.mark.pdf
 def test_pdf_title_author_and_keywords_keep_the_authors_characters(make_project: Callable[..., Path]) -> None:
     title = "C# & 2*3 > 1: the case_id <review>"
     project = make_project({
@@ -448,6 +452,7 @@ GOOD_SVGS = [
 ]
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("svg", GOOD_SVGS)
 def test_a_drawing_svg_is_embedded(make_project: Callable[..., Path], svg: str) -> None:
     assert svg_problem(svg.encode()) == ""
@@ -470,6 +475,7 @@ def test_the_reload_script_cannot_be_ended_by_an_edition_name() -> None:
     assert "\\u003c/script\\u003e" in page
 
 
+@pytest.mark.pdf
 def test_the_pdf_renderer_drops_any_link_a_pdf_may_not_carry(tmp_path: Path) -> None:
     """The last guard, given markup no brief can produce: script and data links are dropped and
     reported; file links and relative links out of the PDF's folder dropped; a file beside it kept."""
@@ -507,6 +513,7 @@ def test_the_handout_page_holds_a_hostile_organization_as_text(name: str) -> Non
     assert running_header(styles.styles[0]) == [name] and outside_references(styles.styles[0]) == []
 
 
+@pytest.mark.slow
 def test_an_svg_nested_too_deeply_is_refused_not_a_crash() -> None:
     deep = SVG_OPEN + '<rect style="fill:' + "(" * 100_000 + '"/></svg>'
     assert svg_problem(deep.encode()) == "is nested too deeply to check"

@@ -31,6 +31,7 @@ def basic_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     return outputs
 
 
+@pytest.mark.pdf
 def test_two_jobs_give_the_same_bytes_as_one(basic_pdfs: dict[int, Path]) -> None:
     names = sorted(path.name for path in basic_pdfs[1].iterdir() if path.is_file())
     assert len([name for name in names if name.endswith(".pdf")]) == 3
@@ -39,6 +40,7 @@ def test_two_jobs_give_the_same_bytes_as_one(basic_pdfs: dict[int, Path]) -> Non
         assert (basic_pdfs[1] / name).read_bytes() == (basic_pdfs[2] / name).read_bytes(), name
 
 
+@pytest.mark.pdf
 def test_pdf_is_a_real_pdf_with_its_page_count_reported(basic_pdfs: dict[int, Path]) -> None:
     from pypdf import PdfReader
 
@@ -53,6 +55,7 @@ def test_jobs_must_be_positive() -> None:
     assert "briefgen: --jobs must be 1 or more" in result.stderr
 
 
+@pytest.mark.pdf
 def test_a_pdf_that_fails_does_not_stop_the_other_editions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = briefgen.build.pdf_workers.render_pdf_job
 
@@ -95,6 +98,7 @@ def _children_of(pid: int) -> list[int]:
     return children
 
 
+@pytest.mark.pdf
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to find worker processes")
 def test_ctrl_c_ends_the_workers_and_leaves_no_partial_file(tmp_path: Path) -> None:
     project = tmp_path / "example"
@@ -140,6 +144,7 @@ def _loaded_after(args: list[str], cwd: Path) -> set[str]:
     return set(line.split()[1:])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [
     pytest.param(["--help"], id="help"),
     pytest.param(["build", "--help"], id="build-help"),
@@ -155,12 +160,14 @@ def test_weasyprint_is_never_loaded_without_a_pdf(args: list[str], tmp_path: Pat
     assert "rich" not in loaded, "the progress bar is for terminals only"
 
 
+@pytest.mark.slow
 def test_an_html_rebuild_does_not_load_the_bibtex_parser(tmp_path: Path) -> None:
     args = ["build", "-f", "html", "-o", str(tmp_path)]
     assert "bibtexparser" in _loaded_after(args, FIXTURES_DIR / "basic")
     assert "bibtexparser" not in _loaded_after(args, FIXTURES_DIR / "basic"), "the parsed bibliography is cached"
 
 
+@pytest.mark.pdf
 def test_a_pdf_build_loads_weasyprint_only_in_the_workers(tmp_path: Path) -> None:
     loaded = _loaded_after(["build", "-a", "press", "-o", str(tmp_path)], FIXTURES_DIR / "basic")
     assert "weasyprint" not in loaded

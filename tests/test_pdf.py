@@ -20,6 +20,8 @@ from briefgen.errors import Diagnostics
 from briefgen.load.bibliography import load_bibliography
 from conftest import FIXTURES_DIR, REPO_ROOT, reference_keys, run_cli, section_titles
 
+pytestmark = pytest.mark.pdf
+
 AUDIENCE = "county-officials"
 
 

@@ -47,12 +47,14 @@ def fonts_of(reader: PdfReader) -> dict[str, dict]:
     return found
 
 
+@pytest.mark.pdf
 def test_every_page_is_numbered_page_n_of_m(basic_pdfs: Path) -> None:
     texts = page_texts(basic_pdfs / "basic--county-officials.pdf")
     for number, text in enumerate(texts, start=1):
         assert f"Page {number} of {len(texts)}" in text
 
 
+@pytest.mark.pdf
 def test_metadata_language_and_tagging(basic_pdfs: Path) -> None:
     reader = PdfReader(basic_pdfs / "basic--county-officials.pdf")
     info = reader.metadata
@@ -69,6 +71,7 @@ def test_metadata_language_and_tagging(basic_pdfs: Path) -> None:
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
 
 
+@pytest.mark.pdf
 def test_outline_lists_the_numbered_sections(basic_pdfs: Path) -> None:
     reader = PdfReader(basic_pdfs / "basic--county-officials.pdf")
 
@@ -85,6 +88,7 @@ def test_outline_lists_the_numbered_sections(basic_pdfs: Path) -> None:
     assert "Sources" in outline
 
 
+@pytest.mark.pdf
 def test_fonts_are_the_bundled_ones_embedded_and_subset(basic_pdfs: Path) -> None:
     fonts = fonts_of(PdfReader(basic_pdfs / "basic--county-officials.pdf"))
     names = " ".join(fonts)
@@ -95,6 +99,7 @@ def test_fonts_are_the_bundled_ones_embedded_and_subset(basic_pdfs: Path) -> Non
         assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, f"{name} is not embedded"
 
 
+@pytest.mark.pdf
 def test_internal_links_and_urls_are_clickable(basic_pdfs: Path) -> None:
     reader = PdfReader(basic_pdfs / "basic--county-officials.pdf")
     uris, internal = set(), 0
@@ -110,6 +115,7 @@ def test_internal_links_and_urls_are_clickable(basic_pdfs: Path) -> None:
     assert internal >= 5, "citations link to their Sources entry"
 
 
+@pytest.mark.pdf
 def test_sources_print_short_urls_with_hanging_numbers(basic_pdfs: Path) -> None:
     text = "\n".join(page_texts(basic_pdfs / "basic--county-officials.pdf"))
     text = re.sub(r"(?<=/)\n", "", text)  # an address may break after a slash, and only there
@@ -117,6 +123,7 @@ def test_sources_print_short_urls_with_hanging_numbers(basic_pdfs: Path) -> None
     assert "https://www.gao.gov" not in text
 
 
+@pytest.mark.pdf
 def test_running_header_names_the_current_section(make_project) -> None:
     long_body = "\n\n".join(f"Paragraph {n} of the long section. " + "The county pays for the program. " * 30
                             for n in range(24))
@@ -138,12 +145,14 @@ def test_running_header_names_the_current_section(make_project) -> None:
     assert re.search(r"1\.\s+A long section", contents) and re.search(r"^\d+$", contents, re.M), contents
 
 
+@pytest.mark.pdf
 def test_short_edition_has_no_table_of_contents(basic_pdfs: Path) -> None:
     texts = page_texts(basic_pdfs / "basic--press.pdf")
     assert len(texts) <= 4
     assert "Contents" not in "\n".join(texts)
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize(("paper", "size"), [pytest.param("letter", LETTER, id="letter"), pytest.param("a4", A4, id="a4")])
 def test_paper_size(make_project, paper: str, size: tuple[int, int]) -> None:
     project = make_project({"briefs/b.yaml": brief_yaml(["one"]),
@@ -154,6 +163,7 @@ def test_paper_size(make_project, paper: str, size: tuple[int, int]) -> None:
     assert (round(float(box.width)), round(float(box.height))) == size
 
 
+@pytest.mark.pdf
 def test_large_print_sets_every_character_at_18_points_or_more(make_project) -> None:
     project = make_project({
         "briefs/b.yaml": brief_yaml(["one"], extra="organization: Lab\nchecked: 2026-01-24\n"
@@ -175,6 +185,7 @@ def test_large_print_sets_every_character_at_18_points_or_more(make_project) -> 
     assert "Atkinson-Hyperlegible" in " ".join(fonts_of(reader))
 
 
+@pytest.mark.pdf
 def test_pdf_a3b_is_archival(make_project) -> None:
     project = make_project({"briefs/b.yaml": brief_yaml(["one"], extra="checked: 2026-01-24\n"),
                             "briefs/sections/one.md": section_md("One", "Text [@gao2021].\n")})
@@ -194,6 +205,7 @@ def test_unknown_pdf_variant_is_a_usage_error(make_project) -> None:
     assert "unknown PDF variant 'pdf/x-4'; choose from pdf/ua-1, pdf/a-3b" in result.stderr
 
 
+@pytest.mark.pdf
 def test_image_without_alt_text_is_an_error_in_a_tagged_pdf(make_project) -> None:
     import io
 
@@ -213,6 +225,7 @@ def test_image_without_alt_text_is_an_error_in_a_tagged_pdf(make_project) -> Non
     assert "briefs/sections/one.md:6: warning: image 'chart.png' has no alt text" in archival.stderr
 
 
+@pytest.mark.pdf
 def test_qr_code_links_to_the_online_edition(make_project) -> None:
     url = "https://example.org/briefs/b"
     project = make_project({"briefs/b.yaml": brief_yaml(["one"], extra=f"url: {url}\n"),
@@ -228,6 +241,7 @@ def test_qr_code_links_to_the_online_edition(make_project) -> None:
     assert url in uris
 
 
+@pytest.mark.pdf
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
     outputs = []

@@ -50,6 +50,7 @@ def _joined(text: str) -> str:
     return re.sub(r"(?<=[/.])\n(?=\S)|\n(?=\.)", "", text)
 
 
+@pytest.mark.pdf
 def test_text_layer_gives_back_hyphens_report_numbers_and_dois(example_prints: Path) -> None:
     checked = 0
     for pdf in _pdfs(example_prints):
@@ -68,11 +69,13 @@ def test_text_layer_gives_back_hyphens_report_numbers_and_dois(example_prints: P
     assert checked >= 20, "the examples cite GAO reports and DOIs"
 
 
+@pytest.mark.pdf
 def test_no_line_breaks_early(example_prints: Path) -> None:
     problems = [f"{pdf.name} {problem}" for pdf in _pdfs(example_prints) for problem in stray_breaks(read_pages(pdf))]
     assert problems == [], "lines broken too early:\n" + "\n".join(problems)
 
 
+@pytest.mark.pdf
 def test_standard_body_text_holds_45_to_80_characters_a_line(example_prints: Path) -> None:
     for pdf in _pdfs(example_prints):
         if "large-print" in pdf.name or pdf.name.endswith(".handout.pdf"):  # the handout sets two columns
@@ -82,6 +85,7 @@ def test_standard_body_text_holds_45_to_80_characters_a_line(example_prints: Pat
         assert 45 <= median <= 80, f"{pdf.name}: body lines hold {median} characters (45–80 wanted)"
 
 
+@pytest.mark.pdf
 def test_no_page_is_left_near_empty(example_prints: Path) -> None:
     for pdf in _pdfs(example_prints):
         fullness = page_fullness(read_pages(pdf))
@@ -90,6 +94,7 @@ def test_no_page_is_left_near_empty(example_prints: Path) -> None:
         assert fullness[-1] >= 0.15, f"{pdf.name}: the last page is only {fullness[-1]:.0%} full"
 
 
+@pytest.mark.pdf
 def test_only_bundled_fonts_print(example_prints: Path) -> None:
     allowed = {family.replace(" ", "-") for family in bundled_families()}
     for pdf in _pdfs(example_prints):
@@ -100,6 +105,7 @@ def test_only_bundled_fonts_print(example_prints: Path) -> None:
             assert any(name.startswith(family) for family in allowed), f"{pdf.name} prints in '{name}'"
 
 
+@pytest.mark.pdf
 def test_pdfua_check_finds_nothing(example_prints: Path) -> None:
     pdfua = Path(sys.executable).with_name("pdfua")
     if not pdfua.exists():
@@ -111,6 +117,7 @@ def test_pdfua_check_finds_nothing(example_prints: Path) -> None:
     assert result.returncode == 0, result.stdout[-2000:]
 
 
+@pytest.mark.pdf
 def test_a_character_no_bundled_font_has_is_a_warning_naming_it_and_the_edition(make_project) -> None:
     project = make_project({
         "briefs/b.yaml": brief_yaml(["one"]),
@@ -123,6 +130,7 @@ def test_a_character_no_bundled_font_has_is_a_warning_naming_it_and_the_edition(
     assert "'\u2603' (U+2603)" in warning, warning
 
 
+@pytest.mark.pdf
 def test_urls_break_only_at_slashes_and_dots(make_project) -> None:
     project = make_project({
         "briefs/b.yaml": brief_yaml(["one"]),
@@ -154,6 +162,7 @@ def test_the_line_check_finds_a_line_broken_after_one_word() -> None:
     assert stray_breaks([fine]) == []
 
 
+@pytest.mark.pdf
 def test_spaces_before_inline_elements_move_inside_them() -> None:
     from briefgen.render.pdf import attach_spaces_to_inline_elements
 
@@ -162,6 +171,7 @@ def test_spaces_before_inline_elements_move_inside_them() -> None:
         '<style>p a { x: y }</style><body><p>optional<span class="citation"> [<a href="#r">1</a>]</span>.</p></body>')
 
 
+@pytest.mark.pdf
 def test_links_say_where_they_go_in_words(example_prints: Path) -> None:
     from pypdf import PdfReader
 
@@ -178,6 +188,7 @@ DRIFT = 0.005
 """The share of pixels of a first page that may differ from its reference picture."""
 
 
+@pytest.mark.pdf
 def test_first_pages_look_like_their_reference_pictures(example_prints: Path) -> None:
     """Visual regression: the first page of each example edition and handout, against the
     picture in docs/first-pages/ (refresh those deliberately with `make docs-images`)."""
@@ -203,6 +214,7 @@ def test_first_pages_look_like_their_reference_pictures(example_prints: Path) ->
     assert drifted == [], "first pages drifted from docs/first-pages/ (`make docs-images` refreshes them):\n" + "\n".join(drifted)
 
 
+@pytest.mark.pdf
 def test_markdown_footnotes_are_superscripts_and_sit_at_the_foot_of_the_pdf_page(make_project) -> None:
     project = make_project({
         "briefs/b.yaml": brief_yaml(["one"]),

@@ -198,6 +198,7 @@ def test_citation_style_is_accepted_per_profile_and_on_the_command_line(make_pro
 # --- the example project ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_matrix_and_diff_on_the_example() -> None:
     result = run_cli(["matrix", "287g-police-ice"], cwd=REPO_ROOT)
     assert result.exit_code == 0, result.output
@@ -214,6 +215,7 @@ def test_matrix_and_diff_on_the_example() -> None:
     assert re.search(r"^  ~ \S+: read differently", diff.stdout, re.MULTILINE)
 
 
+@pytest.mark.pdf
 def test_spanish_example_edition_pdf_is_spanish(tmp_path: Path) -> None:
     import subprocess
 

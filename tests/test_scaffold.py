@@ -13,6 +13,7 @@ from conftest import run_cli
 STARTER_EDITIONS = ["first-brief--general-public"]
 
 
+@pytest.mark.pdf
 def test_init_then_build_makes_a_pdf_and_html_with_no_edits(tmp_path: Path) -> None:
     created = run_cli(["init", "my-briefs"], cwd=tmp_path)
     assert created.exit_code == 0, created.output

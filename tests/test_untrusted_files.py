@@ -210,11 +210,12 @@ def assert_failed(result: CliResult, command: list[str], prefix: str, *fragments
     assert [line for line in lines if all(f in line for f in fragments)], result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("kind", "message", "command"), [
     *[pytest.param(*p.values, BUILD_HTML, id=f"build-{p.id}") for p in HOSTILE_IMAGES],
     *[pytest.param(*p.values, CHECK, id=f"check-strict-{p.id}") for p in HOSTILE_IMAGES],
-    pytest.param("fifo", "is not a regular file", BUILD_PDF, id="pdf-build-fifo"),
-    pytest.param("link-to-dev-zero", "is outside the project", BUILD_PDF, id="pdf-build-link-to-dev-zero"),
+    pytest.param("fifo", "is not a regular file", BUILD_PDF, id="pdf-build-fifo", marks=pytest.mark.pdf),
+    pytest.param("link-to-dev-zero", "is outside the project", BUILD_PDF, id="pdf-build-link-to-dev-zero", marks=pytest.mark.pdf),
 ])
 def test_a_hostile_image_path_is_a_located_error_in_seconds(make_project: Callable[..., Path], outside: Path,
                                                             kind: str, message: str, command: list[str]) -> None:
@@ -246,6 +247,7 @@ def test_a_refused_image_is_never_opened(make_project: Callable[..., Path], outs
     assert not [path for path in opened if path.startswith(("/dev/", str(outside)))]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 def test_strace_shows_no_open_of_a_file_outside_the_project(make_project: Callable[..., Path], outside: Path,
                                                             tmp_path: Path) -> None:
@@ -343,6 +345,7 @@ def test_read_file_refuses_a_fifo_swapped_in_after_the_check(tmp_path: Path, mon
 # =====================================================================================================
 
 
+@pytest.mark.slow
 def test_a_decompression_bomb_png_is_a_located_error(make_project: Callable[..., Path]) -> None:
     bomb = bomb_png()
     assert len(bomb) < 64 * 1024, len(bomb)
@@ -402,6 +405,7 @@ def test_each_supported_format_under_its_own_name_is_embedded(make_project: Call
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_watch_survives_a_bomb_and_recovers_when_it_is_replaced(make_project: Callable[..., Path]) -> None:
     """``watch`` and ``preview`` share these live editions: the bad image is a located problem
     of the round, the previous page is kept, and a good image rebuilds it."""
@@ -449,6 +453,7 @@ def test_an_oversized_bibliography_is_never_read(make_project: Callable[..., Pat
     assert_failed(checked, CHECK, "references.bib:", "larger than the 5 MiB limit")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["fifo", "link-to-dev-zero", "link-out"])
 @pytest.mark.parametrize("command", [BUILD_HTML, CHECK, ["refs"]], ids=["build", "check-strict", "refs"])
 def test_a_hostile_bibliography_is_refused_by_every_command(make_project: Callable[..., Path], outside: Path,
@@ -478,6 +483,7 @@ def test_refs_reads_a_bibliography_linked_inside_the_project(make_project: Calla
     assert "GAO-21-186" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_hostile_build_cache_in_a_shared_project_is_a_cache_miss(make_project: Callable[..., Path]) -> None:
     """A project may arrive with its output folder: FIFOs and /dev/zero as cache records are not
     read, and the build goes on as if there were no cache."""
@@ -671,6 +677,7 @@ def trickle(seconds_per_byte: float, count: int) -> Callable[[io.BufferedIOBase]
     return write
 
 
+@pytest.mark.slow
 def test_a_slow_drip_server_hits_the_deadline_for_the_whole_image(server: Server,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Each byte arrives well within a socket timeout, but the image as a whole takes too long."""
@@ -703,6 +710,7 @@ def test_a_resolver_that_never_answers_hits_the_deadline(monkeypatch: pytest.Mon
     assert time.monotonic() - started < 5 and no_connections == []
 
 
+@pytest.mark.slow
 def test_the_build_deadline_covers_all_remote_images(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(remote, "REMOTE_TIMEOUT_SECONDS", 1.0)
     monkeypatch.setattr(remote, "REMOTE_BUILD_SECONDS", 1.5)
@@ -741,6 +749,7 @@ def test_a_remote_bomb_or_mislabelled_image_is_a_located_error(make_project: Cal
         assert_clean_error(result, IMAGE_LINE, f"image '{server.url(path)}' {message}")
 
 
+@pytest.mark.pdf
 def test_each_remote_image_is_downloaded_once_per_build(make_project: Callable[..., Path], server: Server,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Two audiences, HTML and PDF, the image shown twice in the section: one request."""

@@ -137,6 +137,7 @@ def _error_places(text: str) -> set[str]:
     return {match.group(1) for match in re.finditer(r"^(\S+?:\d+): (?!warning|info)", text, flags=re.MULTILINE)}
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("files", [
     pytest.param({"briefs/sections/one.md": section_md("One", "![](missing.png)\n")}, id="missing-image"),
     pytest.param({"briefs/sections/one.md": section_md("One", "See [@nokey].\n")}, id="unknown-citation"),

@@ -247,6 +247,7 @@ def wait_until(condition: Callable[[], bool], deadline: float, what: str) -> Non
         time.sleep(0.1)
 
 
+@pytest.mark.slow
 def test_watch_rebuilds_an_edited_section(project: Path) -> None:
     deadline = time.monotonic() + DEADLINE_SECONDS
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
@@ -293,6 +294,7 @@ def test_a_save_without_changes_rebuilds_nothing(project: Path) -> None:
     assert live.changed_content([section]) == set(), "the new content is remembered"
 
 
+@pytest.mark.slow
 def test_touch_while_watching_reloads_no_page(project: Path) -> None:
     deadline = time.monotonic() + DEADLINE_SECONDS
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
@@ -314,6 +316,7 @@ def test_touch_while_watching_reloads_no_page(project: Path) -> None:
         process.wait(timeout=DEADLINE_SECONDS)
 
 
+@pytest.mark.pdf
 def test_sigterm_stops_watch_at_once_even_during_a_build(make_project: Callable[..., Path]) -> None:
     many = {f"briefs/b{n}.yaml": brief_yaml(["shared"], title=f"Brief {n}") for n in range(30)}
     project = make_project({**many, "briefs/sections/shared.md": FILES["briefs/sections/shared.md"]})

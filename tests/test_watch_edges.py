@@ -25,6 +25,8 @@ from conftest import brief_yaml, section_md, write_project
 DEADLINE_SECONDS = 60
 """The longest any wait in this file may take."""
 
+pytestmark = pytest.mark.slow  # watch processes and the preview server's idle timers
+
 
 def _project(root: Path) -> Path:
     return write_project(root, {"briefs/b.yaml": brief_yaml(extra="audiences: [press, county-officials]\n"),
@@ -34,6 +36,7 @@ def _project(root: Path) -> Path:
 # --- an output folder among the sources -------------------------------------------------------------
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("output", [".", "briefs", "briefs/sections"])
 def test_files_watch_writes_among_the_sources_never_count_as_changes(tmp_path: Path, output: str) -> None:
     root = _project(tmp_path / "p")
@@ -110,6 +113,7 @@ def test_a_pdf_that_watch_does_not_refresh_is_called_stale_once(tmp_path: Path) 
     assert not [p for p in again.problems if p.location is not None and p.location.path == old_pdf.resolve()]
 
 
+@pytest.mark.pdf
 def test_watching_with_pdf_too_leaves_nothing_stale(tmp_path: Path) -> None:
     root = _project(tmp_path / "p")
     (root / "output").mkdir()
