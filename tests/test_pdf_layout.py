@@ -126,7 +126,7 @@ def test_sources_print_short_urls_with_hanging_numbers(basic_pdfs: Path) -> None
 @pytest.mark.pdf
 def test_running_header_names_the_current_section(make_project) -> None:
     long_body = "\n\n".join(f"Paragraph {n} of the long section. " + "The county pays for the program. " * 30
-                            for n in range(24))
+                            for n in range(40))
     project = make_project({
         "briefs/b.yaml": brief_yaml(["long", "short"], extra="organization: Header Lab\n"),
         "briefs/sections/long.md": section_md("A long section", long_body),

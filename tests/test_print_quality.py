@@ -16,7 +16,7 @@ import pytest
 
 from briefgen.render.fonts import bundled_families
 from conftest import REPO_ROOT, brief_yaml, run_cli, section_md
-from pdf_lines import characters_per_line, page_fullness, read_pages, stray_breaks
+from pdf_lines import _PAGE_NUMBER, Block, Line, Page, Word, characters_per_line, page_fullness, read_pages, stray_breaks
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext, pdffonts)")
 
@@ -85,13 +85,94 @@ def test_standard_body_text_holds_45_to_80_characters_a_line(example_prints: Pat
         assert 45 <= median <= 80, f"{pdf.name}: body lines hold {median} characters (45–80 wanted)"
 
 
+HALF_FULL = 0.5
+"""Every page but the last is at least this full..."""
+NEVER_BELOW = 0.3
+"""...unless what opens the next page cannot split, and then still at least this full."""
+LAST_PAGE = 0.15
+"""The last page holds at least this much: never one stray line."""
+
+
+def _opening_row_height(page: Page, text_top: float) -> float:
+    """The height of a table row that opens ``page`` (its first line has a neighbour beside it
+    at the same height, in another block: cells side by side), or 0 when the page opens with
+    running text. A row is kept whole (``tr { break-inside: avoid }``): it cannot split."""
+    content = [block for block in page.blocks if block.lines and not _PAGE_NUMBER.match(block.lines[0].text)
+               and block.lines[0].y0 >= text_top - 1]
+    if not content:
+        return 0.0
+    top = min(block.lines[0].y0 for block in content)
+    cells = [block for block in content if abs(block.lines[0].y0 - top) < 1]
+    if len(cells) < 2:
+        return 0.0
+    return max(block.lines[-1].y1 for block in cells) - top
+
+
+def underfilled_pages(pages: list[Page]) -> list[str]:
+    """The page-fill rule: no page but the last is less than half full, unless the next page
+    opens with a table row (which cannot split) taller than the space left at the foot of the
+    page; no page but the last is ever less than 30 % full; the last page is at least 15 % full."""
+    fullness = page_fullness(pages)
+    problems = []
+    for index, full in enumerate(fullness[:-1]):
+        number = index + 1
+        if full < NEVER_BELOW:
+            problems.append(f"page {number} is only {full:.0%} full")
+        elif full < HALF_FULL:
+            space_left = (1 - full) * _text_height(pages)
+            text_top = min((line.y0 for line in pages[0].lines()), default=0.0)  # page 1 has no running header
+            if _opening_row_height(pages[index + 1], text_top) <= space_left:
+                problems.append(f"page {number} is only {full:.0%} full, and what follows could have split")
+    if fullness and fullness[-1] < LAST_PAGE:
+        problems.append(f"the last page is only {fullness[-1]:.0%} full")
+    return problems
+
+
+def _text_height(pages: list[Page]) -> float:
+    """The height of the text area as page_fullness measures it (its top on page 1 to the
+    lowest line on any page)."""
+    top = min((line.y0 for line in pages[0].lines()), default=0.0)
+    bottom = max((line.y1 for page in pages for line in page.lines()
+                  if not _PAGE_NUMBER.match(line.text)), default=top + 1)
+    return bottom - top
+
+
 @pytest.mark.pdf
 def test_no_page_is_left_near_empty(example_prints: Path) -> None:
-    for pdf in _pdfs(example_prints):
-        fullness = page_fullness(read_pages(pdf))
-        for number, full in enumerate(fullness[:-1], start=1):
-            assert full >= 0.3, f"{pdf.name}: page {number} is only {full:.0%} full"
-        assert fullness[-1] >= 0.15, f"{pdf.name}: the last page is only {fullness[-1]:.0%} full"
+    problems = [f"{pdf.name}: {problem}" for pdf in _pdfs(example_prints)
+                for problem in underfilled_pages(read_pages(pdf))]
+    assert problems == [], "pages left near empty:\n" + "\n".join(problems)
+
+
+def _page(number: int, *rows: tuple[float, float, int]) -> Page:
+    """A letter page whose content is ``rows`` of (top, bottom, cells side by side)."""
+    blocks = []
+    for top, bottom, cells in rows:
+        for cell in range(cells):
+            line = Line((Word("text", 100 + 150 * cell, 140 + 150 * cell),), 100 + 150 * cell, 140 + 150 * cell,
+                        top, bottom)
+            blocks.append(Block((line,), line.x0, line.x1))
+    return Page(number, 612, 792, tuple(blocks))
+
+
+@pytest.mark.parametrize(("second_page", "problems"), [
+    pytest.param(_page(2, (100, 700, 1)), ["page 1 is only 40% full, and what follows could have split"],
+                 id="running-text-could-have-filled-the-page"),
+    pytest.param(_page(2, (80, 500, 3), (500, 700, 1)), [], id="a-table-row-too-tall-for-the-space-left"),
+    pytest.param(_page(2, (80, 150, 3), (150, 700, 1)), ["page 1 is only 40% full, and what follows could have split"],
+                 id="a-table-row-that-would-have-fit"),
+])
+def test_the_page_fill_rule(second_page: Page, problems: list[str]) -> None:
+    first = _page(1, (80, 340, 1))  # 40 % of the text area (80 to 730)
+    last = _page(3, (80, 730, 1))
+    assert underfilled_pages([first, second_page, last]) == problems
+
+
+def test_the_page_fill_rule_never_allows_less_than_30_percent_nor_a_near_empty_last_page() -> None:
+    first = _page(1, (80, 200, 1))  # about 18 %
+    second = _page(2, (80, 600, 3), (600, 730, 1))
+    last = _page(3, (80, 130, 1))  # about 8 %
+    assert underfilled_pages([first, second, last]) == ["page 1 is only 18% full", "the last page is only 8% full"]
 
 
 @pytest.mark.pdf
@@ -145,8 +226,6 @@ def test_urls_break_only_at_slashes_and_dots(make_project) -> None:
 
 
 def test_the_line_check_finds_a_line_broken_after_one_word() -> None:
-    from pdf_lines import Block, Line, Page, Word
-
     def line(words: list[str], x: float, y: float) -> Line:
         placed, left = [], x
         for word in words:
