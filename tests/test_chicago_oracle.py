@@ -11,6 +11,7 @@ from bib_oracle import CORPUS
 from chicago_oracle import Comparison, compare
 
 pypandoc = pytest.importorskip("pypandoc")
+pytestmark = pytest.mark.slow  # pandoc on a sample of the real corpus
 
 DELIBERATE = {
     "barker13_-51234_20171101": "years before 1 and beyond 9999 are printed as written (-51234), not as 51235 BC",

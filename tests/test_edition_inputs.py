@@ -316,6 +316,7 @@ print(" ".join(sorted(name for name in sys.modules if name.split(".")[0] in ("we
 """
 
 
+@pytest.mark.pdf
 def test_a_build_with_nothing_to_do_imports_no_renderer_and_no_markdown_parser(reading: Path) -> None:
     section = reading / "briefs/sections/shared.md"  # a section with an audience block: its ids are checked
     section.write_text(section_md("Shared", '::: {audience="press"}\nReporters [@gao2021].\n:::\n\nAll [@gao2021].\n'))
