@@ -2,8 +2,9 @@
 
 Each worker is started once, runs ``warm_up`` (importing WeasyPrint, ~0.6 s) while the
 main process is still loading the project, then runs ``run(job)`` for every job it is
-sent. Jobs are pulled lazily from an iterator, so the main process prepares the next job
-while the workers are busy and never holds more than a few jobs in memory.
+sent. The pool only runs what it is given: jobs are submitted (:meth:`WorkerPool.submit`)
+and their results collected (:meth:`WorkerPool.next_result`) by the caller, which decides
+how many are in flight (:mod:`briefgen.build.schedule`).
 
 Workers ignore Ctrl-C; the main process ends them (the pool is a context manager), so an
 interrupted build leaves no process behind. A worker that dies (killed, out of memory)
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
-Key = TypeVar("Key")
-Item = TypeVar("Item")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +50,13 @@ class WorkerPool(Generic[Job, Result]):
             raise ValueError("a worker pool needs at least one worker")
         import multiprocessing
 
-        self._context = multiprocessing.get_context(start_method())
+        self._context = (multiprocessing.get_context("fork") if start_method() == "fork"
+                         else multiprocessing.get_context("spawn"))
         self._run = run
         self._warm_up = warm_up
         self._workers: list[_Worker] = []
+        self._queued: deque[tuple[int, Job]] = deque()
+        self._busy: dict[_Worker, int] = {}
         try:
             for _ in range(size):
                 self._workers.append(self._start())
@@ -74,60 +76,59 @@ class WorkerPool(Generic[Job, Result]):
         child.close()
         return _Worker(process, parent)
 
-    def map_unordered(self, jobs: Iterable[tuple[Key, Job]]) -> Iterator[tuple[Key, Result | WorkerFailure]]:
-        """Run every job; yield ``(key, result)`` as each finishes.
+    @property
+    def pending(self) -> int:
+        """Jobs submitted and not yet collected: being run, or waiting for a worker."""
+        return len(self._queued) + len(self._busy)
 
-        While all workers are busy, up to one job per worker is taken from ``jobs`` ahead of
-        time, so a worker that finishes gets its next job at once.
-        """
+    def submit(self, key: int, job: Job) -> None:
+        """Run ``job``: at once on an idle worker, else as soon as one is free. Jobs wait here,
+        in this process, not in a worker's pipe (a busy worker does not read it)."""
+        self._queued.append((key, job))
+        self._dispatch()
+
+    def next_result(self) -> tuple[int, Result | WorkerFailure]:
+        """Wait for a submitted job to finish: ``(its key, its result)``."""
         from multiprocessing.connection import wait
 
-        source = iter(jobs)
-        waiting: deque[tuple[Key, Job]] = deque()
-        busy: dict[_Worker, Key] = {}
-        is_exhausted = False
-
-        def next_job() -> tuple[Key, Job] | None:
-            nonlocal is_exhausted
-            if waiting:
-                return waiting.popleft()
-            if not is_exhausted:
-                item = next(source, None)
-                if item is not None:
-                    return item
-                is_exhausted = True
-            return None
-
-        def dispatch(worker: _Worker) -> None:
-            item = next_job()
-            if item is not None:
-                worker.connection.send(item)
-                busy[worker] = item[0]
-
-        for worker in list(self._workers):
-            dispatch(worker)
-        while busy:
-            while not is_exhausted and len(waiting) < len(self._workers):
-                item = next(source, None)
-                if item is None:
-                    is_exhausted = True
-                else:
-                    waiting.append(item)
-            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
-            for worker in list(busy):
+        if not self._busy:
+            raise ValueError("no job is running")
+        while True:
+            ready = wait([w.connection for w in self._busy] + [w.process.sentinel for w in self._busy])
+            for worker in list(self._busy):
                 if worker.connection not in ready and worker.process.sentinel not in ready:
                     continue
-                key = busy.pop(worker)
+                key = self._busy.pop(worker)
+                result: Result | WorkerFailure
                 try:
                     received_key, result = worker.connection.recv()
                     assert received_key == key
                 except (EOFError, OSError):
                     worker.process.join(1)
-                    yield key, WorkerFailure(f"the worker process stopped unexpectedly (exit code {worker.process.exitcode})")
-                    worker = self._replace(worker)
-                else:
-                    yield key, result
-                dispatch(worker)
+                    result = WorkerFailure(f"the worker process stopped unexpectedly (exit code {worker.process.exitcode})")
+                    self._replace(worker)
+                self._dispatch()
+                return key, result
+
+    def map_unordered(self, jobs: Iterable[tuple[int, Job]]) -> Iterator[tuple[int, Result | WorkerFailure]]:
+        """Run every job; yield ``(key, result)`` as each finishes. At most two jobs per worker
+        are taken from ``jobs`` ahead of the results."""
+        for key, job in jobs:
+            while self.pending >= 2 * self.size:
+                yield self.next_result()
+            self.submit(key, job)
+        while self.pending:
+            yield self.next_result()
+
+    def _dispatch(self) -> None:
+        """Give each idle worker the next waiting job."""
+        for worker in self._workers:
+            if not self._queued:
+                return
+            if worker not in self._busy:
+                key, job = self._queued.popleft()
+                worker.connection.send((key, job))
+                self._busy[worker] = key
 
     def _replace(self, dead: _Worker) -> _Worker:
         dead.connection.close()
@@ -158,6 +159,8 @@ class WorkerPool(Generic[Job, Result]):
                 worker.process.join()
             worker.connection.close()
         self._workers = []
+        self._queued.clear()
+        self._busy.clear()
 
     def __enter__(self) -> WorkerPool[Job, Result]:
         return self
@@ -219,39 +222,11 @@ class OnDemandPool(Generic[Job, Result]):
         self.size, self._run, self._warm_up = size, run, warm_up
         self._pool: WorkerPool[Job, Result] | None = None
 
-    def start(self, size: int | None = None) -> None:
-        """Start now, with ``size`` workers (at most the pool's size)."""
+    def start(self, size: int | None = None) -> WorkerPool[Job, Result]:
+        """Start now (if not started yet), with ``size`` workers (at most the pool's size)."""
         if self._pool is None:
             self._pool = WorkerPool(max(1, min(size or self.size, self.size)), self._run, self._warm_up)
-
-    def run_where_needed(self, items: Iterable[tuple[Item, Job | None]],
-                         count: int) -> Iterator[tuple[Item, Result | WorkerFailure | None]]:
-        """Each item with the result of its job, as jobs finish; an item without a job comes back
-        with None (in order, as soon as it is reached). ``count`` is the number of jobs, to size
-        the pool; with none, a pool started ahead of time is ended at once."""
-        if count == 0:
-            self.terminate()
-            yield from ((item, None) for item, _job in items)
-            return
-        self.start(count)
-        assert self._pool is not None
-        waiting: dict[int, Item] = {}
-        passed: deque[Item] = deque()
-
-        def jobs() -> Iterator[tuple[int, Job]]:
-            for number, (item, job) in enumerate(items):
-                if job is None:
-                    passed.append(item)
-                else:
-                    waiting[number] = item
-                    yield number, job
-
-        for number, result in self._pool.map_unordered(jobs()):
-            while passed:
-                yield passed.popleft(), None
-            yield waiting.pop(number), result
-        while passed:
-            yield passed.popleft(), None
+        return self._pool
 
     def terminate(self) -> None:
         if self._pool is not None:
