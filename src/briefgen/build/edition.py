@@ -132,6 +132,7 @@ class EditionBuild:
     edition: Edition
     table: CitationTable
     html: str | None
+    reading: Readability
     files: dict[str, bytes]
     """file name → bytes; empty when the edition has an error."""
     report: EditionReport | None
@@ -153,6 +154,6 @@ def build_edition(project: Project, brief: Brief, audience: Audience, cache: Mar
     pdf = render_pdf_job(pages.job) if pages.job is not None else None
     made = edition_files(edition, options.formats, pages, pdf, diagnostics)
     if made is None:
-        return EditionBuild(edition, table, pages.html, {}, None, diagnostics)
+        return EditionBuild(edition, table, pages.html, pages.reading, {}, None, diagnostics)
     report = EditionReport(edition.name, audience, pages.reading, made.pages, made.handout_pages)
-    return EditionBuild(edition, table, pages.html, made.by_name, report, diagnostics)
+    return EditionBuild(edition, table, pages.html, pages.reading, made.by_name, report, diagnostics)

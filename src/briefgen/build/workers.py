@@ -6,6 +6,10 @@ sent. The pool only runs what it is given: jobs are submitted (:meth:`WorkerPool
 and their results collected (:meth:`WorkerPool.next_result`) by the caller, which decides
 how many are in flight (:mod:`briefgen.build.schedule`).
 
+A pool may replace each worker after a number of jobs: WeasyPrint keeps ~0.2 MB of every
+document's font set-up for the life of its process, so a long-lived worker would grow with the
+size of the build.
+
 Workers ignore Ctrl-C; the main process ends them (the pool is a context manager), so an
 interrupted build leaves no process behind. A worker that dies (killed, out of memory)
 fails only the job it was running; a fresh worker takes its place.
@@ -45,7 +49,10 @@ def start_method() -> str:
 
 
 class WorkerPool(Generic[Job, Result]):
-    def __init__(self, size: int, run: Callable[[Job], Result], warm_up: Callable[[], None] | None = None) -> None:
+    def __init__(self, size: int, run: Callable[[Job], Result], warm_up: Callable[[], None] | None = None,
+                 jobs_per_worker: int | None = None) -> None:
+        """``jobs_per_worker``: a worker that has run this many jobs is replaced by a fresh one
+        (what a library keeps after each job is then given back); None: never."""
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
         import multiprocessing
@@ -57,6 +64,8 @@ class WorkerPool(Generic[Job, Result]):
         self._workers: list[_Worker] = []
         self._queued: deque[tuple[int, Job]] = deque()
         self._busy: dict[_Worker, int] = {}
+        self._jobs_per_worker = jobs_per_worker
+        self._retired: list[_Worker] = []
         try:
             for _ in range(size):
                 self._workers.append(self._start())
@@ -107,6 +116,10 @@ class WorkerPool(Generic[Job, Result]):
                     worker.process.join(1)
                     result = WorkerFailure(f"the worker process stopped unexpectedly (exit code {worker.process.exitcode})")
                     self._replace(worker)
+                else:
+                    worker.jobs_done += 1
+                    if self._jobs_per_worker is not None and worker.jobs_done >= self._jobs_per_worker:
+                        self._retire(worker)
                 self._dispatch()
                 return key, result
 
@@ -136,6 +149,17 @@ class WorkerPool(Generic[Job, Result]):
         self._workers[self._workers.index(dead)] = fresh
         return fresh
 
+    def _retire(self, worker: _Worker) -> None:
+        """Ask an idle worker to stop and put a fresh one in its place (it warms up while the
+        other workers go on). The old one is waited for when the pool closes."""
+        try:
+            worker.connection.send(None)
+        except OSError:
+            pass
+        self._retired.append(worker)
+        fresh = self._start()
+        self._workers[self._workers.index(worker)] = fresh
+
     def close(self) -> None:
         """Ask every worker to stop, and wait for it."""
         for worker in self._workers:
@@ -143,16 +167,17 @@ class WorkerPool(Generic[Job, Result]):
                 worker.connection.send(None)
             except OSError:
                 pass
-        for worker in self._workers:
+        for worker in self._workers + self._retired:
             worker.process.join(5)
         self.terminate()
 
     def terminate(self) -> None:
         """End every worker now (Ctrl-C, or an error in the main process)."""
-        for worker in self._workers:
+        workers, self._retired = self._workers + self._retired, []
+        for worker in workers:
             if worker.process.is_alive():
                 worker.process.terminate()
-        for worker in self._workers:
+        for worker in workers:
             worker.process.join(5)
             if worker.process.is_alive():
                 worker.process.kill()
@@ -176,6 +201,7 @@ class WorkerPool(Generic[Job, Result]):
 class _Worker:
     process: Any
     connection: Connection
+    jobs_done: int = 0
 
     def __hash__(self) -> int:
         return id(self)
@@ -218,14 +244,16 @@ class OnDemandPool(Generic[Job, Result]):
     """A :class:`WorkerPool` started either ahead of time or when the first job comes, and
     ended with the ``with`` block that opened it."""
 
-    def __init__(self, size: int, run: Callable[[Job], Result], warm_up: Callable[[], None] | None = None) -> None:
-        self.size, self._run, self._warm_up = size, run, warm_up
+    def __init__(self, size: int, run: Callable[[Job], Result], warm_up: Callable[[], None] | None = None,
+                 jobs_per_worker: int | None = None) -> None:
+        self.size, self._run, self._warm_up, self._jobs_per_worker = size, run, warm_up, jobs_per_worker
         self._pool: WorkerPool[Job, Result] | None = None
 
     def start(self, size: int | None = None) -> WorkerPool[Job, Result]:
         """Start now (if not started yet), with ``size`` workers (at most the pool's size)."""
         if self._pool is None:
-            self._pool = WorkerPool(max(1, min(size or self.size, self.size)), self._run, self._warm_up)
+            self._pool = WorkerPool(max(1, min(size or self.size, self.size)), self._run, self._warm_up,
+                                    self._jobs_per_worker)
         return self._pool
 
     def terminate(self) -> None:
