@@ -64,6 +64,7 @@ class WorkerPool(Generic[Job, Result]):
         self._workers: list[_Worker] = []
         self._queued: deque[tuple[int, Job]] = deque()
         self._busy: dict[_Worker, int] = {}
+        self._size = size
         self._jobs_per_worker = jobs_per_worker
         self._retired: list[_Worker] = []
         try:
@@ -75,7 +76,8 @@ class WorkerPool(Generic[Job, Result]):
 
     @property
     def size(self) -> int:
-        return len(self._workers)
+        """How many workers run jobs at once."""
+        return self._size
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
@@ -115,7 +117,7 @@ class WorkerPool(Generic[Job, Result]):
                 except (EOFError, OSError):
                     worker.process.join(1)
                     result = WorkerFailure(f"the worker process stopped unexpectedly (exit code {worker.process.exitcode})")
-                    self._replace(worker)
+                    self._remove(worker)
                 else:
                     worker.jobs_done += 1
                     if self._jobs_per_worker is not None and worker.jobs_done >= self._jobs_per_worker:
@@ -134,31 +136,31 @@ class WorkerPool(Generic[Job, Result]):
             yield self.next_result()
 
     def _dispatch(self) -> None:
-        """Give each idle worker the next waiting job."""
-        for worker in self._workers:
-            if not self._queued:
-                return
-            if worker not in self._busy:
-                key, job = self._queued.popleft()
-                worker.connection.send((key, job))
-                self._busy[worker] = key
+        """Give each idle worker the next waiting job; in place of a worker that stopped, a fresh
+        one is started only when a job needs it."""
+        while self._queued:
+            idle = next((worker for worker in self._workers if worker not in self._busy), None)
+            if idle is None:
+                if len(self._workers) >= self._size:
+                    return
+                idle = self._start()
+                self._workers.append(idle)
+            key, job = self._queued.popleft()
+            idle.connection.send((key, job))
+            self._busy[idle] = key
 
-    def _replace(self, dead: _Worker) -> _Worker:
+    def _remove(self, dead: _Worker) -> None:
         dead.connection.close()
-        fresh = self._start()
-        self._workers[self._workers.index(dead)] = fresh
-        return fresh
+        self._workers.remove(dead)
 
     def _retire(self, worker: _Worker) -> None:
-        """Ask an idle worker to stop and put a fresh one in its place (it warms up while the
-        other workers go on). The old one is waited for when the pool closes."""
+        """Ask an idle worker to stop; it is waited for when the pool closes."""
         try:
             worker.connection.send(None)
         except OSError:
             pass
+        self._workers.remove(worker)
         self._retired.append(worker)
-        fresh = self._start()
-        self._workers[self._workers.index(worker)] = fresh
 
     def close(self) -> None:
         """Ask every worker to stop, and wait for it."""
