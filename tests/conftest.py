@@ -34,13 +34,14 @@ import typer.main
 from typer.testing import CliRunner
 
 from briefgen.build.assemble import MarkdownCache, assemble_edition
+from briefgen.citations.cite import cite_edition
 from briefgen.citations.resolve import CitationTable
 from briefgen.cli import app
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.load.audiences import load_audiences
 from briefgen.load.bibliography import parse_bibliography
 from briefgen.model import Audience, Brief, EditionOverrides, MarkdownText, Project, Section, SectionRef
-from briefgen.render.html import cite_edition, render_html
+from briefgen.render.html import render_html
 from golden import set_updating
 
 if TYPE_CHECKING:

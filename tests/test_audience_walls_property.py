@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from briefgen.build.assemble import MarkdownCache, assemble_edition
+from briefgen.citations.cite import cite_edition
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.markdown.audience_blocks import audience_matches
 from briefgen.model import Project
-from briefgen.render.html import cite_edition, render_html
+from briefgen.render.html import render_html
 from conftest import make_brief, make_project_model, make_section
 
 AUDIENCES = ("county-officials", "community-groups", "press")

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from briefgen.build.assemble import MarkdownCache, assemble_edition
+from briefgen.citations.cite import cite_edition
 from briefgen.citations.entries import format_entry
 from briefgen.citations.resolve import check_reference
 from briefgen.citations.syntax import parse_group
@@ -31,7 +32,7 @@ from briefgen.markdown.audience_blocks import keep_audience_blocks
 from briefgen.markdown.fenced_divs import MAX_DIV_DEPTH
 from briefgen.markdown.parser import markdown_parser, parse_markdown
 from briefgen.model import MarkdownText, Project
-from briefgen.render.html import cite_edition, render_html
+from briefgen.render.html import render_html
 from conftest import make_brief, make_project_model, make_section
 from html_safety import unsafe_markup
 

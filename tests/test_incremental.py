@@ -51,7 +51,7 @@ def test_a_second_build_rebuilds_nothing_and_renders_nothing(project: Path, monk
     def must_not_render(*args: object, **kwargs: object) -> str:
         raise AssertionError("an up-to-date edition was rendered again")
 
-    monkeypatch.setattr(briefgen.build.edition, "render_html", must_not_render)
+    monkeypatch.setattr(briefgen.build.edition, "render_body", must_not_render)
     second = build(project)
     assert written(second) == set()
     assert "0 edition(s) built, 3 up to date" in second.output

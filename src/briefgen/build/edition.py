@@ -1,62 +1,87 @@
-"""One edition's pages and files: cite, render the HTML and the page its PDF is made from,
-then the bytes of each output file. ``build``, ``check`` and ``watch`` share it.
+"""One edition, stage by stage: assemble → cite → render HTML → render PDF → files.
+
+Every command that makes an edition makes it with these functions. :func:`build_edition` runs
+them one after the other in this process (``check`` and ``watch`` use it); ``build`` runs the
+same functions through its scheduler (:mod:`briefgen.build.schedule`): citing and rendering
+the HTML here, the PDF (its picture and the handout) in a PDF worker, then writing the files.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.build.assemble import MarkdownCache, assemble_edition
 from briefgen.build.options import BuildOptions, EditionReport
 from briefgen.build.pdf_workers import PdfJob, PdfOutcome, render_pdf_job
+from briefgen.build.workers import WorkerFailure
+from briefgen.citations.cite import cite_edition
 from briefgen.citations.resolve import CitationTable
-from briefgen.errors import BriefgenError, Diagnostics
+from briefgen.errors import Diagnostics
 from briefgen.measure.readability import Readability, measure_edition
 from briefgen.model import Audience, Brief, Edition, Project
 from briefgen.render import time_limit
 from briefgen.render.accessibility import check_alt_text
 from briefgen.render.anchors import check_page
-from briefgen.render.html import cite_edition, edition_date, render_html
+from briefgen.render.handout import HandoutPage, render_handout_page
+from briefgen.render.html import edition_date, render_body, render_page
 
+if TYPE_CHECKING:
+    from briefgen.render.remote import RemoteImages
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class EditionPages:
-    """An edition cited and rendered: the HTML edition and the page its PDF is made from."""
+    """An edition cited and rendered: its HTML edition, and what a PDF worker lays out (None
+    when no PDF, picture or handout is wanted, or the edition has errors)."""
 
     table: CitationTable
     html: str | None
-    pdf_page: str | None
+    job: PdfJob | None
     reading: Readability
 
 
-def render_pages(edition: Edition, project: Project, options: BuildOptions, formats: list[str] | tuple[str, ...],
+def render_pages(edition: Edition, table: CitationTable, project: Project, options: BuildOptions, formats: Collection[str],
                  diagnostics: Diagnostics) -> EditionPages:
-    table = cite_edition(edition, project, diagnostics)
+    """Render HTML: the edition's body once, then from it the HTML edition and the page its PDF
+    is made from; the handout's page. Nothing is made for paper once the edition has an error."""
     wants_pdf = "pdf" in formats or "png" in formats
     check_alt_text(edition, diagnostics, is_required=wants_pdf and options.pdf_variant == "pdf/ua-1")
-    remote = options.remote_images
-    if remote is None and options.allow_remote:
-        from briefgen.render.remote import RemoteImages
-
-        remote = RemoteImages()
-    html = (render_html(edition, table, project, diagnostics, remote_images=remote,
-                        embed_fonts=options.embed_fonts) if "html" in formats else None)
-    pdf_page = None
-    if wants_pdf and not diagnostics.has_errors:
-        pdf_page = render_html(edition, table, project, diagnostics, is_for_pdf=True, remote_images=remote)
+    body = None
+    if "html" in formats or (wants_pdf and not diagnostics.has_errors):
+        body = render_body(edition, table, project, diagnostics, remote_images=_remote_images(options))
+    html = render_page(body, embed_fonts=options.embed_fonts) if body is not None and "html" in formats else None
+    pdf_page = render_page(body, is_for_pdf=True) if body is not None and wants_pdf and not diagnostics.has_errors else None
     page = html if html is not None else pdf_page
     if page is not None:
         check_page(edition, project, page, diagnostics)
-    if diagnostics.has_errors:
-        pdf_page = None
-    return EditionPages(table, html, pdf_page, measure_edition(edition))
+    handout = None
+    if "handout" in formats and not diagnostics.has_errors:
+        handout = render_handout_page(edition, project, diagnostics)
+    reading = measure_edition(edition)
+    if diagnostics.has_errors or (pdf_page is None and handout is None):
+        return EditionPages(table, html, None, reading)
+    return EditionPages(table, html, pdf_job(edition, project, options, formats, pdf_page, handout, reading.words), reading)
 
 
-def pdf_job(edition: Edition, project: Project, options: BuildOptions, page: str, words: int) -> PdfJob:
+def _remote_images(options: BuildOptions) -> RemoteImages | None:
+    """The build's fetcher; a fetcher of this edition's own when remote images are allowed and
+    the caller made none."""
+    if options.remote_images is None and options.allow_remote:
+        from briefgen.render.remote import RemoteImages
+
+        return RemoteImages()
+    return options.remote_images
+
+
+def pdf_job(edition: Edition, project: Project, options: BuildOptions, formats: Collection[str], page: str | None,
+            handout: HandoutPage | None, words: int) -> PdfJob:
+    """What a PDF worker lays out for the edition, as plain data."""
     return PdfJob(page, project.root, package_roots(project), edition.brief.location, options.pdf_variant,
-                  edition_date(edition), words, time_limit.MAX_RENDER_SECONDS, edition.name)
+                  edition_date(edition), words, time_limit.MAX_RENDER_SECONDS, edition.name,
+                  wants_png=page is not None and "png" in formats, handout=handout)
 
 
 def package_roots(project: Project) -> tuple[Path, ...]:
@@ -64,50 +89,52 @@ def package_roots(project: Project) -> tuple[Path, ...]:
     return (project.root, Path(str(resources.files("briefgen"))))
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class EditionFiles:
     files: dict[str, tuple[str, bytes]]
     """format → (file name, bytes)"""
     pages: int | None
     handout_pages: int | None
 
+    @property
+    def by_name(self) -> dict[str, bytes]:
+        return dict(self.files.values())
 
-def edition_files(edition: Edition, project: Project, options: BuildOptions, formats: list[str] | tuple[str, ...],
-                  pages: EditionPages, pdf: PdfOutcome | None, diagnostics: Diagnostics) -> EditionFiles:
-    """The bytes of each output file asked for (the PNG is the PDF's first page; the handout is
-    laid out here)."""
+
+def edition_files(edition: Edition, formats: Collection[str], pages: EditionPages, pdf: PdfOutcome | WorkerFailure | None,
+                  diagnostics: Diagnostics) -> EditionFiles | None:
+    """Files: the bytes of each output file asked for, with the problems the PDF worker found;
+    None when the edition has an error (nothing of it is written)."""
+    if isinstance(pdf, WorkerFailure):
+        diagnostics.error(edition.brief.location, f"could not make the PDF of {edition.name} ({pdf.message})",
+                          "the other editions are not affected; please report this with the brief")
+        pdf = None
+    elif pdf is not None:
+        diagnostics.extend(list(pdf.diagnostics))
+    if diagnostics.has_errors or (pages.job is not None and pdf is None):
+        return None
     files: dict[str, tuple[str, bytes]] = {}
     if pages.html is not None and "html" in formats:
         files["html"] = (f"{edition.name}.html", pages.html.encode("utf-8"))
-    if pdf is not None and "pdf" in formats:
+    if pdf is not None and pdf.data is not None and "pdf" in formats:
         files["pdf"] = (f"{edition.name}.pdf", pdf.data)
-    if pdf is not None and "png" in formats:
-        from briefgen.render.png import render_first_page
-
-        files["png"] = (f"{edition.name}.png", render_first_page(pdf.data))
-    handout_pages = None
-    if "handout" in formats and not diagnostics.has_errors:
-        from briefgen.render.handout import render_handout
-
-        try:
-            handout = render_handout(edition, project, list(package_roots(project)), diagnostics, options.pdf_variant)
-        except BriefgenError as error:
-            diagnostics.extend(error.diagnostics)
-            handout = None
-        if handout is not None:
-            files["handout"] = (f"{edition.name}.handout.pdf", handout.data)
-            handout_pages = handout.pages
-    return EditionFiles(files, pdf.pages if pdf is not None else None, handout_pages)
+    if pdf is not None and pdf.png is not None:
+        files["png"] = (f"{edition.name}.png", pdf.png)
+    if pdf is not None and pdf.handout is not None:
+        files["handout"] = (f"{edition.name}.handout.pdf", pdf.handout)
+    return EditionFiles(files, pdf.pages if pdf is not None else None, pdf.handout_pages if pdf is not None else None)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class EditionBuild:
     """One edition, built in memory: what it says, the bytes of each output file, and its problems."""
 
     edition: Edition
     table: CitationTable
     html: str | None
+    reading: Readability
     files: dict[str, bytes]
+    """file name → bytes; empty when the edition has an error."""
     report: EditionReport | None
     diagnostics: Diagnostics
 
@@ -118,18 +145,15 @@ class EditionBuild:
 
 def build_edition(project: Project, brief: Brief, audience: Audience, cache: MarkdownCache,
                   options: BuildOptions) -> EditionBuild:
-    """One edition, from assembly to the bytes of each output file, in this process (``check``
-    and ``watch`` use it; nothing is written here)."""
+    """One edition, from assembly to the bytes of each output file, every stage in this process
+    (nothing is written here)."""
     diagnostics = Diagnostics()
     edition = assemble_edition(project, brief, audience, cache, diagnostics, options.citation_style)
-    pages = render_pages(edition, project, options, options.formats, diagnostics)
-    pdf = None
-    if pages.pdf_page is not None:
-        pdf = render_pdf_job(pdf_job(edition, project, options, pages.pdf_page, pages.reading.words))
-        diagnostics.extend(list(pdf.diagnostics))
-    made = edition_files(edition, project, options, options.formats, pages, pdf, diagnostics)
-    if diagnostics.has_errors:
-        return EditionBuild(edition, pages.table, pages.html, {}, None, diagnostics)
+    table = cite_edition(edition, project, diagnostics)
+    pages = render_pages(edition, table, project, options, options.formats, diagnostics)
+    pdf = render_pdf_job(pages.job) if pages.job is not None else None
+    made = edition_files(edition, options.formats, pages, pdf, diagnostics)
+    if made is None:
+        return EditionBuild(edition, table, pages.html, pages.reading, {}, None, diagnostics)
     report = EditionReport(edition.name, audience, pages.reading, made.pages, made.handout_pages)
-    return EditionBuild(edition, pages.table, pages.html, {name: data for name, data in made.files.values()},
-                        report, diagnostics)
+    return EditionBuild(edition, table, pages.html, pages.reading, made.by_name, report, diagnostics)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ from briefgen.measure.readability import Readability
 from briefgen.model import Audience, CitationStyle, OutputFormat, PdfVariant
 
 if TYPE_CHECKING:
+    from briefgen.build.plan import PlannedEdition
     from briefgen.render.remote import RemoteImages
 
 
@@ -39,6 +41,16 @@ class BuildOptions:
     """Rebuild every edition, even those whose inputs are unchanged."""
     on_progress: Callable[[int, int], None] | None = None
     """Called with (editions done, editions to build) as the build goes."""
+
+
+def with_remote_images(options: BuildOptions) -> BuildOptions:
+    """The options with the build's one remote image fetcher, when remote images are allowed
+    (each image is downloaded once per build, whichever editions show it)."""
+    if not options.allow_remote or options.remote_images is not None:
+        return options
+    from briefgen.render.remote import RemoteImages
+
+    return dataclasses.replace(options, remote_images=RemoteImages())
 
 
 NOT_IN_EDITION_KEY = frozenset({"briefs", "audiences", "formats", "output_dir", "jobs", "force", "on_progress",
@@ -70,3 +82,23 @@ class BuildResult:
     @property
     def up_to_date(self) -> list[str]:
         return [report.name for report in self.reports if report.is_up_to_date]
+
+    def add(self, planned: PlannedEdition, formats: Collection[str]) -> None:
+        """Report a planned edition: built, failed, or up to date (with the figures and problems
+        of its last build). Called in plan order, whatever order the editions finished in."""
+        previous, outcome = planned.previous, planned.outcome  # never planned.edition: an edition up to date is not assembled
+        if outcome is None:  # up to date
+            assert previous is not None
+            self.diagnostics.extend(list(previous.diagnostics))
+            pages = previous.pages if "pdf" in formats else None
+            self.reports.append(EditionReport(planned.name, planned.audience, previous.reading, pages, is_up_to_date=True))
+            return
+        self.diagnostics.extend(planned.diagnostics)
+        if outcome.is_failed:
+            self.failed.append(planned.name)
+            return
+        self.written.extend(outcome.written)
+        pages = outcome.pages
+        if pages is None and "pdf" in formats and previous is not None and previous.key == planned.key:
+            pages = previous.pages  # only the HTML was rebuilt; the PDF is unchanged
+        self.reports.append(EditionReport(planned.name, planned.audience, outcome.reading, pages, outcome.handout_pages))

@@ -1,52 +1,98 @@
-"""Scheduling: the HTML pages are made in this process while PDF workers make the PDFs; a
-large HTML-only build is spread over worker processes.
+"""Scheduling: which process runs each stage of each edition, and how many are under way.
+
+The scheduler is handed the editions to build and two stages as functions, ``render`` (cite
+and render the HTML, in this process) and ``write`` (make the files and write them, in this
+process); the PDF stage is the PDF workers' job. It decides nothing about an edition:
+
+- With PDF workers, this process is the producer and the workers the consumers. It renders
+  an edition's pages and submits the job; when the job comes back it writes the edition. At
+  most :data:`IN_FLIGHT_PER_WORKER` editions per worker are rendered and not yet written, so
+  this process never runs ahead of the workers: memory stays flat however many editions the
+  build has, and a worker that finishes finds its next job waiting.
+- A large HTML-only build is spread over forked HTML workers, each rendering and writing a
+  chunk of editions.
+- Anything else runs here, one edition after the other.
+
+Progress is reported as each edition is done.
 """
 
 from __future__ import annotations
 
 import functools
 import gc
+from collections import deque
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.build.cache import BuildCache
-from briefgen.build.edition import EditionPages, pdf_job, render_pages
+from briefgen.build.edition import EditionPages
 from briefgen.build.options import BuildOptions
-from briefgen.build.pdf_workers import PdfJob, PdfWorkers, default_jobs
+from briefgen.build.pdf_workers import PdfOutcome, PdfWorkers, default_jobs
 from briefgen.build.plan import EditionOutcome, PlannedEdition
 from briefgen.build.workers import WorkerFailure, WorkerPool, start_method
-from briefgen.build.write import write_edition
 from briefgen.errors import Diagnostic, Diagnostics
 from briefgen.measure.readability import Readability
-from briefgen.model import Project
 
 if TYPE_CHECKING:
     from briefgen.render.remote import RemoteImages
 
+Render = Callable[[PlannedEdition], EditionPages]
+"""Cite and render an edition's pages (the job for a PDF worker among them)."""
+Write = Callable[[PlannedEdition, EditionPages, PdfOutcome | WorkerFailure | None], EditionOutcome]
+"""Make an edition's files from its pages and the PDF worker's result, and write them."""
 
-def render_planned(planned: PlannedEdition, project: Project, options: BuildOptions
-                   ) -> tuple[tuple[PlannedEdition, EditionPages], PdfJob | None]:
-    """Cite and render the pages; the PDF job when a PDF (or its picture) is wanted and all is well."""
-    pages = render_pages(planned.edition, project, options, planned.formats, planned.diagnostics)
-    job = (pdf_job(planned.edition, project, options, pages.pdf_page, pages.reading.words)
-           if pages.pdf_page is not None else None)
-    return (planned, pages), job
+IN_FLIGHT_PER_WORKER = 2
+"""Editions rendered and not yet written, per PDF worker: one being laid out, one waiting."""
 
 
-def build_editions(stale: list[PlannedEdition], project: Project, options: BuildOptions, pdf_workers: PdfWorkers,
-                   output_dir: Path, cache: BuildCache) -> Iterator[tuple[PlannedEdition, EditionOutcome]]:
-    """Every edition to build, written, as each is done. The HTML pages are made here while the
-    PDF workers make the PDFs; a large HTML-only build is spread over worker processes."""
+def schedule_editions(stale: list[PlannedEdition], render: Render, write: Write, pdf_workers: PdfWorkers,
+                      options: BuildOptions) -> Iterator[tuple[PlannedEdition, EditionOutcome]]:
+    """Every edition built and written, as each is done (in the order they finish)."""
+    progress = Progress(len(stale), options.on_progress)
     if is_for_html_workers(stale, options):
+        pdf_workers.terminate()
         if options.remote_images is not None:  # downloaded here, once, before the workers are forked
             fetch_remote_images(stale, options.remote_images)
-        yield from build_pages_in_workers(stale, options, output_dir, cache, project)
+        done = build_in_html_workers(stale, render, write, options.jobs or default_jobs())
+    else:
+        done = build_with_pdf_workers(stale, render, write, pdf_workers)
+    for planned, outcome in done:
+        progress.advance()
+        yield planned, outcome
+
+
+def needs_pdf_worker(formats: list[str]) -> bool:
+    return any(name in formats for name in ("pdf", "png", "handout"))
+
+
+def build_with_pdf_workers(stale: list[PlannedEdition], render: Render, write: Write,
+                           pdf_workers: PdfWorkers) -> Iterator[tuple[PlannedEdition, EditionOutcome]]:
+    """Render here, lay out in the PDF workers, write here: a producer and its consumers with
+    a bounded number of editions in between."""
+    jobs = sum(1 for planned in stale if needs_pdf_worker(planned.formats))
+    if jobs == 0:
+        pdf_workers.terminate()  # a pool started ahead of time has nothing to do
+        for planned in stale:
+            yield planned, write(planned, render(planned), None)
         return
-    pdf_jobs = sum(1 for planned in stale if "pdf" in planned.formats or "png" in planned.formats)
-    rendered = (render_planned(planned, project, options) for planned in stale)
-    for (planned, pages), pdf in pdf_workers.run_where_needed(rendered, pdf_jobs):
-        yield planned, write_edition(planned, project, options, pages, pdf, output_dir, cache)
+    pool = pdf_workers.start(jobs)
+    limit = IN_FLIGHT_PER_WORKER * pool.size
+    waiting = deque(stale)
+    in_flight: dict[int, tuple[PlannedEdition, EditionPages]] = {}
+    number = 0
+    while waiting or in_flight:
+        while waiting and len(in_flight) < limit:
+            planned = waiting.popleft()
+            pages = render(planned)
+            if pages.job is None:  # nothing to lay out (HTML only, or an error)
+                yield planned, write(planned, pages, None)
+                continue
+            number += 1
+            in_flight[number] = (planned, pages)
+            pool.submit(number, pages.job)
+        if in_flight:
+            finished, pdf = pool.next_result()
+            planned, pages = in_flight.pop(finished)
+            yield planned, write(planned, pages, pdf)
 
 
 def fetch_remote_images(stale: list[PlannedEdition], remote: RemoteImages) -> None:
@@ -80,16 +126,16 @@ def is_for_html_workers(stale: list[PlannedEdition], options: BuildOptions) -> b
             and all(set(planned.formats) <= {"html"} for planned in stale) and start_method() == "fork")
 
 
-def build_pages_in_workers(stale: list[PlannedEdition], options: BuildOptions, output_dir: Path, cache: BuildCache,
-                           project: Project) -> Iterator[tuple[PlannedEdition, EditionOutcome]]:
+def build_in_html_workers(stale: list[PlannedEdition], render: Render, write: Write,
+                          workers: int) -> Iterator[tuple[PlannedEdition, EditionOutcome]]:
     """The HTML-only editions, rendered and written by worker processes forked now: they inherit
     the loaded project and the planned editions rather than load them again."""
     chunks = [list(range(start, min(start + HTML_WORKER_CHUNK, len(stale))))
               for start in range(0, len(stale), HTML_WORKER_CHUNK)]
-    run = functools.partial(build_pages_job, stale, project, options, output_dir, cache)
+    run = functools.partial(build_chunk, stale, render, write)
     gc.freeze()  # the workers' garbage collector leaves the inherited objects alone: fewer pages copied
     try:
-        with WorkerPool(options.jobs or default_jobs(), run) as pool:
+        with WorkerPool(workers, run) as pool:
             for number, outcomes in pool.map_unordered(enumerate(chunks)):
                 if isinstance(outcomes, WorkerFailure):
                     for index in chunks[number]:
@@ -106,13 +152,13 @@ def build_pages_in_workers(stale: list[PlannedEdition], options: BuildOptions, o
         gc.unfreeze()
 
 
-def build_pages_job(stale: list[PlannedEdition], project: Project, options: BuildOptions, output_dir: Path,
-                    cache: BuildCache, indexes: list[int]) -> list[tuple[EditionOutcome, tuple[Diagnostic, ...]]]:
+def build_chunk(stale: list[PlannedEdition], render: Render, write: Write,
+                indexes: list[int]) -> list[tuple[EditionOutcome, tuple[Diagnostic, ...]]]:
     """In an HTML worker: render and write some editions; only their outcomes go back."""
     done = []
     for index in indexes:
-        (planned, pages), _job = render_planned(stale[index], project, options)
-        outcome = write_edition(planned, project, options, pages, None, output_dir, cache)
+        planned = stale[index]
+        outcome = write(planned, render(planned), None)
         done.append((outcome, tuple(planned.diagnostics.items)))
     return done
 

@@ -2,8 +2,13 @@
 
 Each worker is started once, runs ``warm_up`` (importing WeasyPrint, ~0.6 s) while the
 main process is still loading the project, then runs ``run(job)`` for every job it is
-sent. Jobs are pulled lazily from an iterator, so the main process prepares the next job
-while the workers are busy and never holds more than a few jobs in memory.
+sent. The pool only runs what it is given: jobs are submitted (:meth:`WorkerPool.submit`)
+and their results collected (:meth:`WorkerPool.next_result`) by the caller, which decides
+how many are in flight (:mod:`briefgen.build.schedule`).
+
+A pool may replace each worker after a number of jobs: WeasyPrint keeps ~0.2 MB of every
+document's font set-up for the life of its process, so a long-lived worker would grow with the
+size of the build.
 
 Workers ignore Ctrl-C; the main process ends them (the pool is a context manager), so an
 interrupted build leaves no process behind. A worker that dies (killed, out of memory)
@@ -25,8 +30,6 @@ if TYPE_CHECKING:
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
-Key = TypeVar("Key")
-Item = TypeVar("Item")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,15 +49,24 @@ def start_method() -> str:
 
 
 class WorkerPool(Generic[Job, Result]):
-    def __init__(self, size: int, run: Callable[[Job], Result], warm_up: Callable[[], None] | None = None) -> None:
+    def __init__(self, size: int, run: Callable[[Job], Result], warm_up: Callable[[], None] | None = None,
+                 jobs_per_worker: int | None = None) -> None:
+        """``jobs_per_worker``: a worker that has run this many jobs is replaced by a fresh one
+        (what a library keeps after each job is then given back); None: never."""
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
         import multiprocessing
 
-        self._context = multiprocessing.get_context(start_method())
+        self._context = (multiprocessing.get_context("fork") if start_method() == "fork"
+                         else multiprocessing.get_context("spawn"))
         self._run = run
         self._warm_up = warm_up
         self._workers: list[_Worker] = []
+        self._queued: deque[tuple[int, Job]] = deque()
+        self._busy: dict[_Worker, int] = {}
+        self._size = size
+        self._jobs_per_worker = jobs_per_worker
+        self._retired: list[_Worker] = []
         try:
             for _ in range(size):
                 self._workers.append(self._start())
@@ -64,7 +76,8 @@ class WorkerPool(Generic[Job, Result]):
 
     @property
     def size(self) -> int:
-        return len(self._workers)
+        """How many workers run jobs at once."""
+        return self._size
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
@@ -74,66 +87,80 @@ class WorkerPool(Generic[Job, Result]):
         child.close()
         return _Worker(process, parent)
 
-    def map_unordered(self, jobs: Iterable[tuple[Key, Job]]) -> Iterator[tuple[Key, Result | WorkerFailure]]:
-        """Run every job; yield ``(key, result)`` as each finishes.
+    @property
+    def pending(self) -> int:
+        """Jobs submitted and not yet collected: being run, or waiting for a worker."""
+        return len(self._queued) + len(self._busy)
 
-        While all workers are busy, up to one job per worker is taken from ``jobs`` ahead of
-        time, so a worker that finishes gets its next job at once.
-        """
+    def submit(self, key: int, job: Job) -> None:
+        """Run ``job``: at once on an idle worker, else as soon as one is free. Jobs wait here,
+        in this process, not in a worker's pipe (a busy worker does not read it)."""
+        self._queued.append((key, job))
+        self._dispatch()
+
+    def next_result(self) -> tuple[int, Result | WorkerFailure]:
+        """Wait for a submitted job to finish: ``(its key, its result)``."""
         from multiprocessing.connection import wait
 
-        source = iter(jobs)
-        waiting: deque[tuple[Key, Job]] = deque()
-        busy: dict[_Worker, Key] = {}
-        is_exhausted = False
-
-        def next_job() -> tuple[Key, Job] | None:
-            nonlocal is_exhausted
-            if waiting:
-                return waiting.popleft()
-            if not is_exhausted:
-                item = next(source, None)
-                if item is not None:
-                    return item
-                is_exhausted = True
-            return None
-
-        def dispatch(worker: _Worker) -> None:
-            item = next_job()
-            if item is not None:
-                worker.connection.send(item)
-                busy[worker] = item[0]
-
-        for worker in list(self._workers):
-            dispatch(worker)
-        while busy:
-            while not is_exhausted and len(waiting) < len(self._workers):
-                item = next(source, None)
-                if item is None:
-                    is_exhausted = True
-                else:
-                    waiting.append(item)
-            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
-            for worker in list(busy):
+        if not self._busy:
+            raise ValueError("no job is running")
+        while True:
+            ready = wait([w.connection for w in self._busy] + [w.process.sentinel for w in self._busy])
+            for worker in list(self._busy):
                 if worker.connection not in ready and worker.process.sentinel not in ready:
                     continue
-                key = busy.pop(worker)
+                key = self._busy.pop(worker)
+                result: Result | WorkerFailure
                 try:
                     received_key, result = worker.connection.recv()
                     assert received_key == key
                 except (EOFError, OSError):
                     worker.process.join(1)
-                    yield key, WorkerFailure(f"the worker process stopped unexpectedly (exit code {worker.process.exitcode})")
-                    worker = self._replace(worker)
+                    result = WorkerFailure(f"the worker process stopped unexpectedly (exit code {worker.process.exitcode})")
+                    self._remove(worker)
                 else:
-                    yield key, result
-                dispatch(worker)
+                    worker.jobs_done += 1
+                    if self._jobs_per_worker is not None and worker.jobs_done >= self._jobs_per_worker:
+                        self._retire(worker)
+                self._dispatch()
+                return key, result
 
-    def _replace(self, dead: _Worker) -> _Worker:
+    def map_unordered(self, jobs: Iterable[tuple[int, Job]]) -> Iterator[tuple[int, Result | WorkerFailure]]:
+        """Run every job; yield ``(key, result)`` as each finishes. At most two jobs per worker
+        are taken from ``jobs`` ahead of the results."""
+        for key, job in jobs:
+            while self.pending >= 2 * self.size:
+                yield self.next_result()
+            self.submit(key, job)
+        while self.pending:
+            yield self.next_result()
+
+    def _dispatch(self) -> None:
+        """Give each idle worker the next waiting job; in place of a worker that stopped, a fresh
+        one is started only when a job needs it."""
+        while self._queued:
+            idle = next((worker for worker in self._workers if worker not in self._busy), None)
+            if idle is None:
+                if len(self._workers) >= self._size:
+                    return
+                idle = self._start()
+                self._workers.append(idle)
+            key, job = self._queued.popleft()
+            idle.connection.send((key, job))
+            self._busy[idle] = key
+
+    def _remove(self, dead: _Worker) -> None:
         dead.connection.close()
-        fresh = self._start()
-        self._workers[self._workers.index(dead)] = fresh
-        return fresh
+        self._workers.remove(dead)
+
+    def _retire(self, worker: _Worker) -> None:
+        """Ask an idle worker to stop; it is waited for when the pool closes."""
+        try:
+            worker.connection.send(None)
+        except OSError:
+            pass
+        self._workers.remove(worker)
+        self._retired.append(worker)
 
     def close(self) -> None:
         """Ask every worker to stop, and wait for it."""
@@ -142,22 +169,25 @@ class WorkerPool(Generic[Job, Result]):
                 worker.connection.send(None)
             except OSError:
                 pass
-        for worker in self._workers:
+        for worker in self._workers + self._retired:
             worker.process.join(5)
         self.terminate()
 
     def terminate(self) -> None:
         """End every worker now (Ctrl-C, or an error in the main process)."""
-        for worker in self._workers:
+        workers, self._retired = self._workers + self._retired, []
+        for worker in workers:
             if worker.process.is_alive():
                 worker.process.terminate()
-        for worker in self._workers:
+        for worker in workers:
             worker.process.join(5)
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
             worker.connection.close()
         self._workers = []
+        self._queued.clear()
+        self._busy.clear()
 
     def __enter__(self) -> WorkerPool[Job, Result]:
         return self
@@ -173,6 +203,7 @@ class WorkerPool(Generic[Job, Result]):
 class _Worker:
     process: Any
     connection: Connection
+    jobs_done: int = 0
 
     def __hash__(self) -> int:
         return id(self)
@@ -215,43 +246,17 @@ class OnDemandPool(Generic[Job, Result]):
     """A :class:`WorkerPool` started either ahead of time or when the first job comes, and
     ended with the ``with`` block that opened it."""
 
-    def __init__(self, size: int, run: Callable[[Job], Result], warm_up: Callable[[], None] | None = None) -> None:
-        self.size, self._run, self._warm_up = size, run, warm_up
+    def __init__(self, size: int, run: Callable[[Job], Result], warm_up: Callable[[], None] | None = None,
+                 jobs_per_worker: int | None = None) -> None:
+        self.size, self._run, self._warm_up, self._jobs_per_worker = size, run, warm_up, jobs_per_worker
         self._pool: WorkerPool[Job, Result] | None = None
 
-    def start(self, size: int | None = None) -> None:
-        """Start now, with ``size`` workers (at most the pool's size)."""
+    def start(self, size: int | None = None) -> WorkerPool[Job, Result]:
+        """Start now (if not started yet), with ``size`` workers (at most the pool's size)."""
         if self._pool is None:
-            self._pool = WorkerPool(max(1, min(size or self.size, self.size)), self._run, self._warm_up)
-
-    def run_where_needed(self, items: Iterable[tuple[Item, Job | None]],
-                         count: int) -> Iterator[tuple[Item, Result | WorkerFailure | None]]:
-        """Each item with the result of its job, as jobs finish; an item without a job comes back
-        with None (in order, as soon as it is reached). ``count`` is the number of jobs, to size
-        the pool; with none, a pool started ahead of time is ended at once."""
-        if count == 0:
-            self.terminate()
-            yield from ((item, None) for item, _job in items)
-            return
-        self.start(count)
-        assert self._pool is not None
-        waiting: dict[int, Item] = {}
-        passed: deque[Item] = deque()
-
-        def jobs() -> Iterator[tuple[int, Job]]:
-            for number, (item, job) in enumerate(items):
-                if job is None:
-                    passed.append(item)
-                else:
-                    waiting[number] = item
-                    yield number, job
-
-        for number, result in self._pool.map_unordered(jobs()):
-            while passed:
-                yield passed.popleft(), None
-            yield waiting.pop(number), result
-        while passed:
-            yield passed.popleft(), None
+            self._pool = WorkerPool(max(1, min(size or self.size, self.size)), self._run, self._warm_up,
+                                    self._jobs_per_worker)
+        return self._pool
 
     def terminate(self) -> None:
         if self._pool is not None:

@@ -1,14 +1,18 @@
-"""One edition as ``briefgen build`` would make it (assembled, cited, rendered to HTML),
-kept in memory for the rules to look at; nothing is written."""
+"""One edition as ``briefgen build`` makes it, by the same stages (:func:`build_edition`:
+assembled, cited, rendered to HTML, optionally laid out as a PDF), kept in memory for the rules
+to look at; nothing is written."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from briefgen.build.assemble import MarkdownCache
+from briefgen.build.edition import build_edition
+from briefgen.build.options import BuildOptions
+from briefgen.build.plan import broken_inputs
 from briefgen.citations.resolve import CitationTable
 from briefgen.errors import Diagnostics
-from briefgen.measure.readability import Readability, measure_edition
+from briefgen.measure.readability import Readability
 from briefgen.model import Audience, Brief, Edition, EditionText, Project
 from briefgen.render.anchors import BROKEN_LINK
 
@@ -34,15 +38,11 @@ def check_edition(project: Project, brief: Brief, audience: Audience, cache: Mar
                   diagnostics: Diagnostics) -> CheckedEdition:
     """The edition built exactly as ``briefgen build`` builds it, in memory (no fonts embedded
     in the page, since nothing is written; with ``count_pages`` the PDF is laid out too)."""
-    from briefgen.build.edition import build_edition
-    from briefgen.build.options import BuildOptions
-    from briefgen.build.plan import broken_inputs
-
     options = BuildOptions(formats=("html", "pdf") if count_pages else ("html",), embed_fonts=False)
     built = build_edition(project, brief, audience, cache, options)
     # links that lead nowhere are reported by check_structure, once for all the editions they fail in
     diagnostics.extend([d for d in built.diagnostics.items if d.rule != BROKEN_LINK])
     pages = built.report.pages if built.report else None
     is_built = built.is_built and not broken_inputs(project, brief, audience)
-    return CheckedEdition(built.edition, built.table, built.html or "", measure_edition(built.edition), pages,
+    return CheckedEdition(built.edition, built.table, built.html or "", built.reading, pages,
                           is_built=is_built)

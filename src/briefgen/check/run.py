@@ -1,5 +1,6 @@
-"""The check, in order: load → assemble and cite every edition → render its HTML page
-(nothing is written) → optionally lay it out as a PDF → the rule families.
+"""The check, in order: load → validate → select → every edition made as ``build`` makes it
+(:func:`briefgen.build.edition.build_edition`: assemble, cite, render HTML, with ``--count-pages``
+render PDF; nothing is written) → the rule families.
 
 The build's own problems are collected as they are; then each rule family adds its
 findings. A finding shared by several editions (a section used by many) is reported once.

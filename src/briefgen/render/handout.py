@@ -4,12 +4,18 @@ It holds the question, the key takeaways, the call to action, a QR code to the o
 edition and a short list of the sources those parts cite, numbered for the handout. When
 the content does not fit, the build fails with the parts to cut, longest first, each with
 its file and line.
+
+Its page is made where the edition is rendered (:func:`render_handout_page`); it is laid out
+with WeasyPrint in a PDF worker (:func:`lay_out_handout`), so it carries what that needs and
+no parsed text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,7 +99,7 @@ def render_handout_html(edition: Edition, project: Project, diagnostics: Diagnos
     return page.replace(FONTS_MARKER, fonts, 1)
 
 
-def _distinct_titles(references: list[Reference], messages: Messages) -> list[str]:
+def _distinct_titles(references: Sequence[Reference], messages: Messages) -> list[str]:
     """Each source's short title, or its whole title where two sources by the same author
     would print alike; none where the title only repeats the author (a court case)."""
     titles = []
@@ -114,39 +120,65 @@ def _short_title(title: str, limit: int = 60) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class HandoutPartSize:
+    """A part of the handout, measured: what to name when the handout is too long."""
+
+    label: str
+    location: SourceLocation
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class HandoutPage:
+    """The handout's HTML page, ready to be laid out (in a PDF worker: it holds no parsed text)."""
+
+    html: str
+    edition: str
+    """The edition's name (``brief--audience``)."""
+    parts: tuple[HandoutPartSize, ...]
+    base_dir: Path
+    """The folder the page's relative addresses start from: the project's."""
+    root: Path
+    """The folder locations are shown relative to, when the handout is too long."""
+
+
+def render_handout_page(edition: Edition, project: Project, diagnostics: Diagnostics) -> HandoutPage | None:
+    """The handout's page, or ``None`` (with an error) when the edition has nothing to put on it."""
+    parts = handout_parts(edition)
+    if not parts:
+        diagnostics.error(edition.brief.location, f"the handout of {edition.name} would be empty",
+                          "give the brief key_takeaways (and a call_to_action for this audience)")
+        return None
+    sizes = tuple(HandoutPartSize(part.label, part.text.source.location, part.words) for part in parts)
+    return HandoutPage(render_handout_html(edition, project, diagnostics), edition.name, sizes, project.root,
+                       _root(edition))
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedHandout:
     data: bytes
     pages: int
 
 
-def render_handout(edition: Edition, project: Project, allowed_roots: list[Path], diagnostics: Diagnostics,
-                   variant: PdfVariant) -> RenderedHandout | None:
+def lay_out_handout(page: HandoutPage, allowed_roots: list[Path], location: SourceLocation, diagnostics: Diagnostics,
+                    variant: PdfVariant, date: dt.date | None, seconds: float | None = None) -> RenderedHandout | None:
     """The handout PDF, or ``None`` (with an error naming what to cut) when it is longer than one sheet."""
     from briefgen.render.pdf import render_pdf
 
-    location = edition.brief.location
-    parts = handout_parts(edition)
-    if not parts:
-        diagnostics.error(location, f"the handout of {edition.name} would be empty",
-                          "give the brief key_takeaways (and a call_to_action for this audience)")
-        return None
-    html = render_handout_html(edition, project, diagnostics)
-    pdf = render_pdf(html, project.root, allowed_roots, location, diagnostics, variant, edition_date(edition),
-                     toc_after_pages=None, edition=f"the handout of {edition.name}")
+    pdf = render_pdf(page.html, page.base_dir, allowed_roots, location, diagnostics, variant, date,
+                     toc_after_pages=None, seconds=seconds, edition=f"the handout of {page.edition}")
     if pdf.pages > HANDOUT_MAX_PAGES:
-        _report_overflow(edition, parts, pdf.pages, diagnostics)
+        _report_overflow(page, pdf.pages, diagnostics)
         return None
     return RenderedHandout(pdf.data, pdf.pages)
 
 
-def _report_overflow(edition: Edition, parts: list[HandoutPart], pages: int, diagnostics: Diagnostics) -> None:
-    words = sum(part.words for part in parts)
+def _report_overflow(page: HandoutPage, pages: int, diagnostics: Diagnostics) -> None:
+    words = sum(part.words for part in page.parts)
     excess = max(10, math.ceil(words * (pages - HANDOUT_MAX_PAGES) / pages / 10) * 10)
-    longest = sorted(parts, key=lambda part: part.words, reverse=True)[:3]
-    listed = ", ".join(f"{part.label} ({part.text.source.location.display(_root(edition))}, {part.words} words)"
-                       for part in longest)
-    where: SourceLocation = longest[0].text.source.location
-    diagnostics.error(where, f"the handout of {edition.name} takes {pages} pages, more than one sheet "
+    longest = sorted(page.parts, key=lambda part: part.words, reverse=True)[:3]
+    listed = ", ".join(f"{part.label} ({part.location.display(page.root)}, {part.words} words)" for part in longest)
+    diagnostics.error(longest[0].location, f"the handout of {page.edition} takes {pages} pages, more than one sheet "
                       f"({HANDOUT_MAX_PAGES} sides) holds",
                       f"cut about {excess} of its {words} words; the longest parts are: {listed}")
 

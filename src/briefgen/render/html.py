@@ -1,7 +1,8 @@
 """Edition → one self-contained HTML page (CSS inlined, images embedded).
 
-The same page is the shareable HTML edition and the input of the PDF renderer, so the
-two editions always say the same thing.
+The edition's Markdown is rendered once (:func:`render_body`); the shareable HTML edition and
+the page the PDF is made from are both filled in from that one body (:func:`render_page`), so
+the two editions always say the same thing.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape, unescape
 from importlib import resources
@@ -19,14 +21,15 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from briefgen.citations.resolve import CitationPart, CitationTable, CitedPlace, resolve_citations
-from briefgen.citations.styles import Style, make_style
+from briefgen.citations.cite import reading_order
+from briefgen.citations.resolve import CitationTable
+from briefgen.citations.styles import RenderedEntry, Style, make_style
 from briefgen.errors import Diagnostics
 from briefgen.i18n import Messages, messages_for
 from briefgen.markdown.context import RenderContext, render_env
 from briefgen.markdown.parser import markdown_parser
 from briefgen.markdown.plain import description_text, shortened
-from briefgen.model import PAPERS, Edition, EditionText, FurtherQuestion, Project
+from briefgen.model import PAPERS, CitationStyle, Edition, EditionText, FurtherQuestion, Project
 from briefgen.render.css import css_string, style_element_text
 from briefgen.render.fonts import font_faces_css
 from briefgen.render.links import breakable_url, qr_code_svg, short_url, shorten_printed_urls
@@ -50,45 +53,50 @@ def theme_css(theme: str, base: bool = True) -> str:
     return (folder / "base.css").read_text(encoding="utf-8") + "\n" + css if base else css
 
 
-def reading_order(edition: Edition, messages: Messages) -> list[tuple[str, EditionText, CitedPlace]]:
-    """The edition's Markdown pieces in the order a reader meets them (citations are
-    numbered, and notes counted, in this order)."""
-    pieces: list[tuple[str, EditionText | None, CitedPlace]] = [
-        ("disclaimer", edition.disclaimer, CitedPlace(messages["disclaimer"], "main")),
-        ("intro", edition.intro, CitedPlace(messages["intro"], "intro")),
-    ]
-    takeaways = [(f"takeaway-{i}", text, CitedPlace(messages["key_takeaways"], "key-takeaways"))
-                 for i, text in enumerate(edition.key_takeaways)]
-    summary = [("summary", edition.summary, CitedPlace(messages["summary"], "summary"))]
-    pieces += takeaways + summary if edition.audience.key_takeaways_first else summary + takeaways
-    pieces += [(f"section-{s.number}", s.text, CitedPlace(f"§{s.number}", s.anchor)) for s in edition.sections]
-    pieces.append(("call_to_action", edition.call_to_action, CitedPlace(messages["call_to_action"], "call-to-action")))
-    return [(key, text, place) for key, text, place in pieces if text is not None]
-
-
-def cite_edition(edition: Edition, project: Project, diagnostics: Diagnostics) -> CitationTable:
-    """Number the citations of the edition in reading order."""
-    parts = [CitationPart(text.tokens, text.source.location, place)
-             for _key, text, place in reading_order(edition, messages_for(edition.language))]
-    brief = edition.brief
-    locations = {key: brief.nocite_locations.get(key, brief.location) for key in brief.nocite}
-    return resolve_citations(parts, project.bibliography, brief.nocite, locations, diagnostics)
-
-
 FONTS_MARKER = "/* briefgen: fonts */"
 DESCRIPTION_LIMIT = 300
 """Characters of the summary kept in the page description and the PDF's subject."""
 
 
+@dataclass(frozen=True, slots=True)
+class EditionBody:
+    """An edition's Markdown rendered once (citations by its style, images embedded): what its
+    HTML edition and the page its PDF is made from share."""
+
+    edition: Edition
+    project: Project
+    fragments: Mapping[str, Markup]
+    """Each piece of Markdown as HTML, by its key in :func:`~briefgen.citations.cite.reading_order`."""
+    references: tuple[RenderedEntry, ...]
+    notes: tuple[Markup, ...]
+    citation_style: CitationStyle
+
+
+def render_body(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
+                remote_images: RemoteImages | None = None) -> EditionBody:
+    """Render the edition's Markdown, once for every page made from it."""
+    messages = messages_for(edition.language)
+    style = make_style(edition.citation_style, table, messages)
+    fragment = fragment_renderer(edition, style, project, diagnostics, remote_images)
+    fragments = {key: fragment(text) for key, text, _place in reading_order(edition, messages)}
+    return EditionBody(edition, project, fragments, tuple(style.entries()), tuple(style.notes), style.name)
+
+
 def render_html(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
                 is_for_pdf: bool = False, remote_images: RemoteImages | None = None, embed_fonts: bool = True) -> str:
+    """The edition as one self-contained page (see :func:`render_page`)."""
+    return render_page(render_body(edition, table, project, diagnostics, remote_images), is_for_pdf, embed_fonts)
+
+
+def render_page(body: EditionBody, is_for_pdf: bool = False, embed_fonts: bool = True) -> str:
     """The edition as one self-contained page, its fonts subset to the page's characters.
 
     The shareable page embeds WOFF fonts and a small-screen stylesheet; the page the PDF
     is made from embeds TrueType fonts (which WeasyPrint subsets again) and leaves out the
     screen-only rules, whose media queries WeasyPrint does not read.
     """
-    page = _render_page(edition, table, project, diagnostics, is_for_pdf, remote_images)
+    edition = body.edition
+    page = _fill_template(body, is_for_pdf)
     if not is_for_pdf:
         page = scrollable_tables(page, messages_for(edition.language)["table"])
     else:
@@ -143,18 +151,15 @@ def scrollable_tables(page: str, label: str) -> str:
     return _TABLE.sub(wrap, page)
 
 
-def _render_page(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
-                 is_for_pdf: bool, remote_images: RemoteImages | None) -> str:
+def _fill_template(body: EditionBody, is_for_pdf: bool) -> str:
+    edition, project, html = body.edition, body.project, body.fragments
     messages = messages_for(edition.language)
-    style = make_style(edition.citation_style, table, messages)
-    fragment = fragment_renderer(edition, style, project, diagnostics, remote_images)
-    html = {key: fragment(text) for key, text, _place in reading_order(edition, messages)}
     references = [
         # on paper, addresses print without "https://www." (the link keeps the full address); on screen, whole
         {"anchor": entry.anchor, "label": entry.label,
          "html": Markup(shorten_printed_urls(str(entry.html))) if is_for_pdf else entry.html,
          "cited_in": entry.cited_in}
-        for entry in style.entries()
+        for entry in body.references
     ]
     brief = edition.brief
     further = [{"question": q.question, "href": further_question_href(q, edition, project, is_for_pdf)}
@@ -189,8 +194,8 @@ def _render_page(edition: Edition, table: CitationTable, project: Project, diagn
                   for s in edition.sections],
         further_questions=further,
         references=references,
-        notes=style.notes,
-        citation_style=style.name,
+        notes=body.notes,
+        citation_style=body.citation_style,
     )
 
 

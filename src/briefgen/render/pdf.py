@@ -73,7 +73,7 @@ def attach_spaces_to_inline_elements(html: str) -> str:
     return head + separator + _SPACE_BEFORE_INLINE.sub(r"\1 ", body)
 
 
-class ProjectFetcher(URLFetcher):
+class ProjectFetcher(URLFetcher):  # WeasyPrint ships no type information (see pyproject's mypy overrides)
     def __init__(self, allowed_roots: list[Path]) -> None:
         super().__init__(timeout=5, allowed_protocols={"data", "file"}, allow_redirects=False)
         self.allowed_roots = [root.resolve() for root in allowed_roots]
