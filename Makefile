@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed
 # axe-core for the browser tests, from the npm registry (versions locked in package-lock.json)
 AXE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: briefs test test-fast bench lint system-deps docs-images clean
+.PHONY: briefs test test-fast bench system-deps docs-images clean
 
 briefs: $(STAMP)
 	$(BIN)/briefgen build
 
 test: $(STAMP) $(AXE_STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 # The unit tier, in under 30 s: everything but the tests marked pdf (WeasyPrint),
@@ -22,7 +23,7 @@ test: $(STAMP) $(AXE_STAMP)
 FAST_TIER := not pdf and not browser and not slow
 
 test-fast: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/python -m pytest -q -m "$(FAST_TIER)"
 
 # The first pages shown in the README, and the references of the visual-regression tests: real

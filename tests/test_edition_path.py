@@ -14,7 +14,7 @@ import pytest
 
 import briefgen.build.edition
 import briefgen.build.pdf_workers
-import briefgen.build.pipeline
+import briefgen.build.write
 import briefgen.render.handout
 from briefgen.build.assemble import MarkdownCache, assemble_edition
 from briefgen.build.edition import EditionPages, build_edition, render_pages
@@ -136,7 +136,7 @@ def test_at_most_two_editions_per_worker_are_between_rendering_and_writing(
     project = make_project(files)
     in_flight: list[int] = []
     rendered: set[str] = set()
-    render, write = briefgen.build.pipeline.render_pages, briefgen.build.pipeline.write_edition
+    render, write = briefgen.build.edition.render_pages, briefgen.build.write.write_edition
 
     def counting_render(*args: object, **kwargs: object) -> EditionPages:
         pages = render(*args, **kwargs)  # type: ignore[arg-type]
@@ -149,8 +149,8 @@ def test_at_most_two_editions_per_worker_are_between_rendering_and_writing(
         rendered.discard(planned.edition.name)
         return outcome
 
-    monkeypatch.setattr(briefgen.build.pipeline, "render_pages", counting_render)
-    monkeypatch.setattr(briefgen.build.pipeline, "write_edition", counting_write)
+    monkeypatch.setattr(briefgen.build.edition, "render_pages", counting_render)  # build() imports the stages when needed
+    monkeypatch.setattr(briefgen.build.write, "write_edition", counting_write)
     result = run_cli(["build", "-f", "pdf", "-j", "2", "-o", "out"], cwd=project)
     assert result.exit_code == 0, result.output
     assert "9 edition(s) built" in result.output
