@@ -9,11 +9,12 @@ from pathlib import Path
 
 from briefgen.build.assemble import MarkdownCache, assemble_edition
 from briefgen.check.editions import CheckedEdition
+from briefgen.citations.cite import cite_edition
 from briefgen.errors import Diagnostic, Diagnostics, SourceLocation
 from briefgen.load.bibliography import parse_bibliography
 from briefgen.measure.readability import measure_edition
 from briefgen.model import Audience, Brief, Project, Section
-from briefgen.render.html import cite_edition, render_html
+from briefgen.render.html import render_html
 from conftest import FIXTURE_BIB, make_project_model
 
 
