@@ -92,6 +92,8 @@ def run_inner_pytest(folder: Path, *args: str) -> subprocess.CompletedProcess[st
     """pytest on ``folder/test_inner.py`` with this suite's conftest.py loaded as a plugin."""
     (folder / "test_inner.py").write_text(INNER_TESTS, encoding="utf-8")
     env = {**unguarded_environment(), "PYTHONPATH": os.pathsep.join([str(TESTS_DIR), str(REPO_ROOT / "src")])}
+    for variable in ("CI", "BUILD_NUMBER"):  # in CI pytest prints each failure's message in full twice
+        env.pop(variable, None)
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:cacheprovider", "-q",
                            "--rootdir", str(folder), "-W", "ignore::pytest.PytestUnknownMarkWarning", *args,
                            str(folder / "test_inner.py")], cwd=folder, env=env, capture_output=True, text=True,
