@@ -24,7 +24,7 @@ FAST_TIER := not pdf and not browser and not slow
 
 test-fast: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/python -m pytest -q -m "$(FAST_TIER)"
+	$(BIN)/python -m pytest -q -n auto -m "$(FAST_TIER)"
 
 # The first pages shown in the README, and the references of the visual-regression tests: real
 # renders of every example edition and handout (PNG, 100 dpi). Refresh them deliberately.
