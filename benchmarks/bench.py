@@ -308,8 +308,6 @@ def main() -> None:
 
         r4 = interleave(args.runs, {
             "noop": lambda m: run([*BRIEFGEN, "build", "-o", str(warm)], example, m, expect="0 edition(s) built"),
-            "noop_one": lambda m: run([*BRIEFGEN, "build", "287g-costs", "-a", "press", "-o", str(seed_out)], example, m,
-                                      expect="0 edition(s) built"),
             "changed": lambda m: rebuilt.append(
                 re.search(r"(\d+) edition\(s\) built", run([*BRIEFGEN, "build", "-o", str(warm)], example, m,
                                                           prepare=change_section)).group(1)),  # type: ignore[union-attr]
@@ -320,8 +318,11 @@ def main() -> None:
         ratio = r4["noop"].median / cold
         rows.append(Row(4, "no-op rebuild of the example / its cold build", fmt(r4["noop"].median), fmt(cold), ratio,
                         "≤ 0.10", ratio <= 0.10))
-        ratio = r4["noop_one"].median / r1["briefgen"].median
-        rows.append(Row(4, "no-op rebuild of one edition / its cold build (row 1)", fmt(r4["noop_one"].median),
+        one_edition = [*BRIEFGEN, "build", "287g-costs", "-a", "press", "-o", str(seed_out)]
+        run(one_edition, example, Measured())  # up to date again after the section was restored
+        r4_one = interleave(args.runs, {"noop": lambda m: run(one_edition, example, m, expect="0 edition(s) built")})
+        ratio = r4_one["noop"].median / r1["briefgen"].median
+        rows.append(Row(4, "no-op rebuild of one edition / its cold build (row 1)", fmt(r4_one["noop"].median),
                         fmt(r1["briefgen"].median), ratio, "≤ 0.10", ratio <= 0.10))
         is_exact = set(rebuilt) == {str(editions_with_section)}
         ratio = r4["changed"].median / cold
