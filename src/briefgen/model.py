@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 CitationStyle = Literal["numeric", "apa", "author-date", "chicago-notes", "notes"]
 Theme = Literal["standard", "large-print"]
 Paper = Literal["letter", "a4"]
-OutputFormat = Literal["html", "pdf", "handout", "png"]
+OutputFormat = Literal["html", "pdf", "handout", "png", "docx"]
 PdfVariant = Literal["pdf/ua-1", "pdf/a-3b"]
 FindingLevel = Literal["info", "warning"]
 
@@ -28,7 +28,7 @@ CITATION_STYLES: tuple[CitationStyle, ...] = ("numeric", "apa", "author-date", "
 THEMES: tuple[Theme, ...] = ("standard", "large-print")
 PAPERS: tuple[Paper, ...] = ("letter", "a4")
 FINDING_LEVELS: tuple[FindingLevel, ...] = ("info", "warning")
-OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf", "handout", "png")
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf", "handout", "png", "docx")
 DEFAULT_FORMATS: tuple[OutputFormat, ...] = ("html", "pdf")
 """What ``build`` writes when no format is asked for."""
 PDF_VARIANTS: tuple[PdfVariant, ...] = ("pdf/ua-1", "pdf/a-3b")

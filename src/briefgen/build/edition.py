@@ -27,7 +27,7 @@ from briefgen.render import time_limit
 from briefgen.render.accessibility import check_alt_text
 from briefgen.render.anchors import check_page
 from briefgen.render.handout import HandoutPage, render_handout_page
-from briefgen.render.html import edition_date, render_body, render_page
+from briefgen.render.html import EditionBody, edition_date, render_body, render_page
 
 if TYPE_CHECKING:
     from briefgen.render.remote import RemoteImages
@@ -41,6 +41,8 @@ class EditionPages:
     html: str | None
     job: PdfJob | None
     reading: Readability
+    docx: bytes | None = None
+    """The Word edition (``-f docx``)."""
 
 
 def render_pages(edition: Edition, table: CitationTable, project: Project, options: BuildOptions, formats: Collection[str],
@@ -50,7 +52,7 @@ def render_pages(edition: Edition, table: CitationTable, project: Project, optio
     wants_pdf = "pdf" in formats or "png" in formats
     check_alt_text(edition, diagnostics, is_required=wants_pdf and options.pdf_variant == "pdf/ua-1")
     body = None
-    if "html" in formats or (wants_pdf and not diagnostics.has_errors):
+    if "html" in formats or ((wants_pdf or "docx" in formats) and not diagnostics.has_errors):
         body = render_body(edition, table, project, diagnostics, remote_images=_remote_images(options))
     html = render_page(body, embed_fonts=options.embed_fonts) if body is not None and "html" in formats else None
     pdf_page = render_page(body, is_for_pdf=True) if body is not None and wants_pdf and not diagnostics.has_errors else None
@@ -61,9 +63,19 @@ def render_pages(edition: Edition, table: CitationTable, project: Project, optio
     if "handout" in formats and not diagnostics.has_errors:
         handout = render_handout_page(edition, project, diagnostics)
     reading = measure_edition(edition)
+    docx = render_word(body, options) if body is not None and "docx" in formats and not diagnostics.has_errors else None
     if diagnostics.has_errors or (pdf_page is None and handout is None):
-        return EditionPages(table, html, None, reading)
-    return EditionPages(table, html, pdf_job(edition, project, options, formats, pdf_page, handout, reading.words), reading)
+        return EditionPages(table, html, None, reading, docx)
+    return EditionPages(table, html, pdf_job(edition, project, options, formats, pdf_page, handout, reading.words), reading,
+                        docx)
+
+
+def render_word(body: EditionBody, options: BuildOptions) -> bytes:
+    """The Word edition, in the template's styles when one is given (python-docx loads here,
+    only for builds that make Word files)."""
+    from briefgen.render.docx import render_docx
+
+    return render_docx(body, logo=None, reference_doc=options.docx_template)
 
 
 def _remote_images(options: BuildOptions) -> RemoteImages | None:
@@ -122,6 +134,8 @@ def edition_files(edition: Edition, formats: Collection[str], pages: EditionPage
         files["png"] = (f"{edition.name}.png", pdf.png)
     if pdf is not None and pdf.handout is not None:
         files["handout"] = (f"{edition.name}.handout.pdf", pdf.handout)
+    if pages.docx is not None and "docx" in formats:
+        files["docx"] = (f"{edition.name}.docx", pages.docx)
     return EditionFiles(files, pdf.pages if pdf is not None else None, pdf.handout_pages if pdf is not None else None)
 
 

@@ -45,7 +45,7 @@ from briefgen.model import Audience, Brief, Edition, Project, Reference
 
 KEY_SCHEMA = "briefgen-edition-2"
 OUTPUT_LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "pyphen", "bibtexparser", "pylatexenc",
-                    "yaml", "weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools")
+                    "yaml", "weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools", "docx")
 """Libraries whose version can change an edition's bytes; an upgrade rebuilds everything."""
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 """Environment variables an edition reads: the date of a brief without ``checked:`` comes from it."""
@@ -175,6 +175,8 @@ def edition_inputs(project: Project, brief: Brief, audience: Audience, options: 
     if "*" in brief.nocite:
         parts.append("nocite * " + hashes.file(project.bibliography.path.path))
     parts.extend(f"image {path} " + hashes.image(path) for path in text.images)
+    parts.extend(f"word template {value} " + content_digest(value, None) for name, value in options
+                 if name == "docx_template" and isinstance(value, Path))  # may sit outside the project
     key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return EditionInputs(f"{brief.id}--{audience.id}", edition_files(project, brief, audience), printed, text, linked,
                          settings, key)

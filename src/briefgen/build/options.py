@@ -35,6 +35,8 @@ class BuildOptions:
     embed_fonts: bool = True
     """Embed the theme's fonts in the HTML edition (``check`` skips it: nothing is written)."""
     pdf_variant: PdfVariant = "pdf/ua-1"
+    docx_template: Path | None = None
+    """A reference .docx whose styles, page, margins, headers and footers the Word editions use."""
     jobs: int | None = None
     """Worker processes making PDFs (and the pages of large HTML-only builds); None: one per CPU."""
     force: bool = False

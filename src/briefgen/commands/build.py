@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional, cast
@@ -22,8 +23,8 @@ BriefsArgument = Annotated[Optional[list[str]], typer.Argument(
     metavar="BRIEF", help="Brief ids to build (default: every brief).", show_default=False,
     autocompletion=complete_briefs)]
 FormatOption = Annotated[Optional[list[str]], typer.Option(
-    "-f", "--format", show_default=False, autocompletion=complete_build_formats, metavar="html|pdf|handout|png",
-    help="html, pdf, handout (a one-sheet PDF to hand out) or png (the PDF's first page), "
+    "-f", "--format", show_default=False, autocompletion=complete_build_formats, metavar="html|pdf|handout|png|docx",
+    help="html, pdf, handout (a one-sheet PDF to hand out), png (the PDF's first page) or docx (Word), "
          "repeatable (default: html and pdf).")]
 CitationStyleOption = Annotated[Optional[str], typer.Option(
     "--citation-style", metavar="STYLE", show_default=False,
@@ -36,13 +37,17 @@ PdfVariantOption = Annotated[str, typer.Option(
 JobsOption = Annotated[Optional[int], typer.Option("-j", "--jobs", metavar="N", show_default=False,
                                                    help="Worker processes (default: one per CPU).")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Rebuild every edition, even unchanged ones.")]
+DocxTemplateOption = Annotated[Optional[Path], typer.Option(
+    "--docx-template", metavar="FILE", show_default=False,
+    help="A reference .docx whose styles, page size, margins, headers and footers the Word editions use.")]
 
 
 def build(briefs: BriefsArgument = None, audience: AudienceOption = None, output_format: FormatOption = None,
           output: OutputOption = None, citation_style: CitationStyleOption = None, allow_remote: AllowRemoteOption = False,
           pdf_variant: PdfVariantOption = "pdf/ua-1", jobs: JobsOption = None, force: ForceOption = False,
-          project: ProjectOption = Path("."), quiet: QuietOption = False, verbose: VerboseOption = False) -> None:
-    """Build editions: <output>/<brief-id>--<audience-id>.html, .pdf, .handout.pdf and .png.
+          project: ProjectOption = Path("."), quiet: QuietOption = False, verbose: VerboseOption = False,
+          docx_template: DocxTemplateOption = None) -> None:
+    """Build editions: <output>/<brief-id>--<audience-id>.html, .pdf, .handout.pdf, .png and .docx.
 
     An edition whose inputs are unchanged since the last build is not rebuilt
     (the cache is kept in <output>/.briefgen-cache/).
@@ -66,6 +71,11 @@ def build(briefs: BriefsArgument = None, audience: AudienceOption = None, output
 
             options = _options(briefs, audience, output_format, output, citation_style, allow_remote, pdf_variant,
                                jobs, force, on_progress)
+            if docx_template is not None:  # the Word template: checked before any edition is built
+                from briefgen.render.docx import check_reference_doc
+
+                check_reference_doc(docx_template.absolute())
+                options = dataclasses.replace(options, docx_template=docx_template.absolute())
             return build_project(project, options, pdf_workers)
 
         result = run_or_exit(run_build)  # Ctrl-C while importing is handled like Ctrl-C while building
