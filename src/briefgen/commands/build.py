@@ -74,7 +74,7 @@ def build(briefs: BriefsArgument = None, audience: AudienceOption = None, output
             if docx_template is not None:  # the Word template: checked before any edition is built
                 from briefgen.render.docx import check_reference_doc
 
-                check_reference_doc(docx_template.absolute())
+                check_reference_doc(docx_template)
                 options = dataclasses.replace(options, docx_template=docx_template.absolute())
             return build_project(project, options, pdf_workers)
 

@@ -206,7 +206,7 @@ def _section(document: Document, writer: WordWriter, title: str, anchor: str, ht
     if not str(html).strip():
         return
     heading = document.add_paragraph(style="Heading 1")
-    heading.add_run(title)
+    writer.run(writer.target(heading), title, Format())
     writer.bookmarks.mark(heading._p, anchor)  # noqa: SLF001
     writer.add_html(document, footnotes_at_page_foot(str(html)))
 
@@ -232,7 +232,7 @@ def _box(document: Document, colours: tuple[str, str]) -> Any:
 
 def _sources(document: Document, writer: WordWriter, title: str, cited_in: str, body: EditionBody) -> None:
     heading = document.add_paragraph(style="Heading 1")
-    heading.add_run(title)
+    writer.run(writer.target(heading), title, Format())
     writer.bookmarks.mark(heading._p, "sources")  # noqa: SLF001
     for entry in body.references:
         places = Markup(", ").join(Markup('<a href="#{}">{}</a>').format(p.anchor, p.label) for p in entry.cited_in)

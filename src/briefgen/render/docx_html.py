@@ -87,7 +87,7 @@ class WordWriter:
         for item in lxml.html.fragments_fromstring(html):
             if isinstance(item, str):
                 if item.strip():
-                    self.paragraph(container, style).add_run(item.strip())
+                    self.run(self.target(self.paragraph(container, style)), item.strip(), Format())
             else:
                 self.add_block(container, item, style)
 
