@@ -28,7 +28,13 @@ from briefgen.errors import BriefgenError, SourceLocation
 from briefgen.i18n import messages_for
 from briefgen.render.docx_html import Format, WordWriter
 from briefgen.render.docx_images import add_picture
-from briefgen.render.docx_parts import add_missing_styles, box_borders, reproducible_zip, set_document_language
+from briefgen.render.docx_parts import (
+    add_missing_styles,
+    box_borders,
+    keep_row_together,
+    reproducible_zip,
+    set_document_language,
+)
 from briefgen.render.html import (
     edition_author,
     edition_date,
@@ -226,6 +232,7 @@ def _box(document: Document, colours: tuple[str, str]) -> Any:
     table.autofit = False
     cell = table.cell(0, 0)
     box_borders(cell._tc.get_or_add_tcPr(), *colours)  # noqa: SLF001
+    keep_row_together(table.rows[0]._tr)  # noqa: SLF001
     document.add_paragraph()  # Word joins tables that touch; a box stands apart
     return cell
 

@@ -124,7 +124,7 @@ class WordWriter:
         elif tag == "hr" or tag in ("script", "style", "nav"):
             return
         elif tag in ("div", "section", "figure", "main", "article", "aside", "header", "footer", "dl", "details"):
-            first = len(container._element) if hasattr(container, "_element") else 0
+            first = len(_blocks_of(container))
             for child in _block_children(element):
                 self.add_block(container, child, style, level)
             self._anchor_first(container, first, element)
@@ -297,9 +297,9 @@ class WordWriter:
 
     def _anchor_first(self, container: Any, first: int, element: Any) -> None:
         """A block's id on the first paragraph it made."""
-        if not element.get("id") or not hasattr(container, "_element"):
+        if not element.get("id"):
             return
-        for child in list(container._element)[first:]:  # noqa: SLF001
+        for child in _blocks_of(container)[first:]:
             paragraph = child if child.tag == qn("w:p") else next(child.iter(qn("w:p")), None)
             if paragraph is not None:
                 self.bookmarks.mark(paragraph, element.get("id"))
@@ -327,6 +327,12 @@ class WordWriter:
         for part in (self.document.part,) + ((self.footnotes.part,) if self.footnotes._part is not None else ()):  # noqa: SLF001
             names.update(start.get(qn("w:name")) for start in part.element.iter(qn("w:bookmarkStart")))
         return {anchor for anchor, name in self.bookmarks.names.items() if name in names}
+
+
+def _blocks_of(container: Any) -> list[BaseOxmlElement]:
+    """A container's paragraphs and tables (of the body, or of a cell), in order."""
+    element = container.element.body if hasattr(container, "add_section") else container._tc  # noqa: SLF001
+    return [child for child in element if child.tag in (qn("w:p"), qn("w:tbl"))]
 
 
 def _append(properties: BaseOxmlElement, tag: str, value: str) -> None:

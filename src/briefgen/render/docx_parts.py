@@ -235,11 +235,20 @@ def set_numbering(paragraph: Paragraph, num_id: int) -> None:
 
 def repeat_header_row(row_element: BaseOxmlElement) -> None:
     """The row repeats at the top of each page the table continues on."""
-    properties = row_element.find(qn("w:trPr"))
+    _row_properties(row_element).append(OxmlElement("w:tblHeader"))
+
+
+def keep_row_together(row_element: BaseOxmlElement) -> None:
+    """The row is never split across pages (a box moves to the next page whole)."""
+    _row_properties(row_element).insert(0, OxmlElement("w:cantSplit"))
+
+
+def _row_properties(row_element: BaseOxmlElement) -> BaseOxmlElement:
+    properties: BaseOxmlElement | None = row_element.find(qn("w:trPr"))
     if properties is None:
         properties = OxmlElement("w:trPr")
-        row_element.insert(0, properties)
-    properties.append(OxmlElement("w:tblHeader"))
+        row_element.insert(1 if row_element.find(qn("w:tblPrEx")) is not None else 0, properties)
+    return properties
 
 
 def box_borders(cell_properties: BaseOxmlElement, colour: str, fill: str) -> None:
