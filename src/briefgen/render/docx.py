@@ -197,6 +197,7 @@ def _write_body(document: Document, writer: WordWriter, body: EditionBody) -> No
         cell = _box(document, ACTION_BOX)
         writer.add_html(cell, f'<h2 id="call-to-action">{Markup.escape(messages["call_to_action"])}</h2>')
         cell.paragraphs[-1].style = "Heading 1"
+        cell.paragraphs[-1].paragraph_format.space_before = Pt(0)
         writer.add_html(cell, footnotes_at_page_foot(str(html["call_to_action"])))
     if edition.further_questions:
         items = [Markup('<li><a href="{}">{}</a></li>').format(href, q.question) if href
@@ -221,6 +222,7 @@ def _takeaways(document: Document, writer: WordWriter, title: str, takeaways: li
     cell = _box(document, TAKEAWAYS_BOX)
     writer.add_html(cell, f'<h2 id="key-takeaways">{Markup.escape(title)}</h2>')
     cell.paragraphs[-1].style = "Heading 2"
+    cell.paragraphs[-1].paragraph_format.space_before = Pt(0)
     items = "".join(f"<li>{_inline_html(t)}</li>" for t in takeaways)
     writer.add_html(cell, footnotes_at_page_foot(f"<ul>{items}</ul>"))
 

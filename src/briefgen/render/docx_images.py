@@ -1,6 +1,6 @@
 """Pictures in a Word edition: the page's embedded images (data URIs) and the logo, as pictures
 Word shows everywhere. Word reads PNG, JPEG and GIF; an SVG is drawn to a PNG first (by
-WeasyPrint, which draws the PDF's SVGs, then PDFium), at twice its size, so it stays sharp.
+the PDF renderer, which draws the PDF's SVGs, then PDFium), at twice its size, so it stays sharp.
 """
 
 from __future__ import annotations
@@ -9,9 +9,12 @@ import base64
 import io
 import re
 import urllib.parse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docx.shared import Emu, Inches, Length
+
+from briefgen.errors import Diagnostics, SourceLocation
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
@@ -35,13 +38,15 @@ def data_uri_bytes(uri: str) -> tuple[str, bytes] | None:
 def svg_to_png(svg: bytes) -> bytes:
     """An SVG drawn to a PNG of twice its size (its width and height, else its viewBox)."""
     import pypdfium2
-    import weasyprint
+
+    from briefgen.render.pdf import render_pdf
 
     width, height = svg_size(svg)
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
     page = (f"<style>@page{{size:{width}px {height}px;margin:0}}body{{margin:0}}"
             f"img{{display:block;width:{width}px;height:{height}px}}</style><img src=\"{uri}\" alt=\"\">")
-    pdf = weasyprint.HTML(string=page).write_pdf()
+    pdf = render_pdf(page, Path("."), [], SourceLocation(Path("image.svg")), Diagnostics(), "pdf/a-3b",
+                     toc_after_pages=None).data
     document = pypdfium2.PdfDocument(pdf)
     try:
         image = document[0].render(scale=SVG_SCALE * 96 / 72).to_pil()  # PDF points → twice the CSS pixels

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
 
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+BOX_PADDING = 144
+"""Space between a box's border and its text, in twentieths of a point (0.1 inch)."""
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 """Every member of the zip carries this date: the same edition gives the same bytes."""
 
@@ -257,8 +259,11 @@ def box_borders(cell_properties: BaseOxmlElement, colour: str, fill: str) -> Non
         f'<w:{side} w:val="single" w:sz="12" w:space="0" w:color="{colour}"/>'
         for side in ("top", "left", "bottom", "right")) + "</w:tcBorders>")
     shading = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>')
+    margins = parse_xml(f'<w:tcMar {nsdecls("w")}>' + "".join(
+        f'<w:{side} w:w="{BOX_PADDING}" w:type="dxa"/>' for side in ("top", "left", "bottom", "right")) + "</w:tcMar>")
     cell_properties.append(borders)
     cell_properties.append(shading)
+    cell_properties.append(margins)
 
 
 def reproducible_zip(data: bytes) -> bytes:
