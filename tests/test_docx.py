@@ -291,3 +291,25 @@ def test_bad_template_is_a_located_error(project: Path, content: bytes | str | N
     assert f"house.docx: error: Word template 'house.docx' {message}" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (project / "output/b--county-officials.docx").exists()
+
+
+def test_styles_a_template_lacks_are_copied_with_their_numbering(project: Path) -> None:
+    template = docx.Document()
+    styles = template.styles.element
+    for name in ("Quote", "List Bullet", "List Number", "Table Grid"):
+        styles.remove(template.styles[name].element)
+    template.styles["Heading 1"].font.name = "Garamond"
+    template.save(str(project / "sparse.docx"))
+    build(project, "-a", "county-officials", "--docx-template", "sparse.docx")
+    document = docx.Document(str(project / "output/b--county-officials.docx"))
+    assert {"Quote", "List Bullet", "List Number"} <= styles_used(document)
+    assert document.styles["Heading 1"].font.name == "Garamond"  # the template's own style is kept
+    numbering = document.part.numbering_part.element
+    num_ids = {num.get(qn("w:numId")) for num in numbering.findall(qn("w:num"))}
+    abstract_ids = {a.get(qn("w:abstractNumId")) for a in numbering.findall(qn("w:abstractNum"))}
+    for name in ("List Bullet", "List Number"):
+        num_id = document.styles[name].element.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}").get(qn("w:val"))
+        assert num_id in num_ids
+    assert {num.find(qn("w:abstractNumId")).get(qn("w:val")) for num in numbering.findall(qn("w:num"))} <= abstract_ids
+    tags = [child.tag for child in numbering]
+    assert tags.index(qn("w:num")) > max(i for i, tag in enumerate(tags) if tag == qn("w:abstractNum"))

@@ -19,7 +19,7 @@ from briefgen.errors import Diagnostics
 from briefgen.load.project import load_project
 from briefgen.render.docx import render_docx
 from briefgen.render.docx_html import WordWriter
-from briefgen.render.docx_parts import add_missing_styles
+from briefgen.render.docx_styles import add_missing_styles
 from briefgen.render.html import render_body
 from conftest import brief_yaml, section_md
 

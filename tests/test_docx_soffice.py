@@ -61,3 +61,24 @@ def test_chicago_notes_print_as_footnotes_in_libreoffice(tmp_path: Path) -> None
     first_page = " ".join(PdfReader(pdf).pages[0].extract_text().split())
     # the first note's text sits at the foot of the page its call is on, not in a list at the end
     assert "Immigration and Nationality Act" in first_page or "U.S.C." in first_page, first_page[-600:]
+
+
+def test_pandocs_reference_docx_restyles_the_edition(tmp_path: Path) -> None:
+    """pandoc's own reference.docx (the convention --docx-template follows) as the template:
+    its styles are used, the ones it lacks (List Bullet, Quote) are added, and it opens."""
+    import docx
+    import pypandoc
+
+    template = tmp_path / "reference.docx"
+    subprocess.run([pypandoc.get_pandoc_path(), "-o", str(template), "--print-default-data-file", "reference.docx"],
+                   check=True)
+    result = run_cli(["build", "287g-costs", "-a", "county-officials", "-f", "docx", "--docx-template", str(template),
+                      "-o", str(tmp_path / "out")], cwd=REPO_ROOT)
+    assert result.exit_code == 0, result.output
+    built = tmp_path / "out/287g-costs--county-officials.docx"
+    document = docx.Document(str(built))
+    assert document.styles["Title"].element.xml == docx.Document(str(template)).styles["Title"].element.xml
+    used = {paragraph.style.name for paragraph in document.paragraphs}
+    assert {"Title", "Heading 1", "List Bullet", "Quote"} <= used
+    pdf = convert([built], tmp_path / "pdf")["287g-costs--county-officials"]
+    assert len(PdfReader(pdf).pages) >= 4

@@ -29,12 +29,12 @@ from briefgen.i18n import messages_for
 from briefgen.render.docx_html import Format, WordWriter
 from briefgen.render.docx_images import add_picture
 from briefgen.render.docx_parts import (
-    add_missing_styles,
     box_borders,
     keep_row_together,
     reproducible_zip,
     set_document_language,
 )
+from briefgen.render.docx_styles import add_missing_styles
 from briefgen.render.html import (
     edition_author,
     edition_date,

@@ -27,34 +27,6 @@ BOX_PADDING = 144
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 """Every member of the zip carries this date: the same edition gives the same bytes."""
 
-_STYLES = {
-    # Word's own definitions of the built-in styles python-docx's default template leaves out.
-    "Hyperlink": ('<w:style w:type="character" w:styleId="Hyperlink" {ns}><w:name w:val="Hyperlink"/>'
-                  '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
-                  '<w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>'),
-    "Footnote Text": ('<w:style w:type="paragraph" w:styleId="FootnoteText" {ns}><w:name w:val="footnote text"/>'
-                      '<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
-                      '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-                      '<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>'),
-    "Footnote Reference": ('<w:style w:type="character" w:styleId="FootnoteReference" {ns}>'
-                           '<w:name w:val="footnote reference"/><w:basedOn w:val="DefaultParagraphFont"/>'
-                           '<w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:rPr><w:vertAlign w:val="superscript"/>'
-                           '</w:rPr></w:style>'),
-}
-STYLE_IDS = {"Hyperlink": "Hyperlink", "Footnote Text": "FootnoteText", "Footnote Reference": "FootnoteReference"}
-
-
-def add_missing_styles(document: Document) -> None:
-    """Hyperlink, Footnote Text and Footnote Reference, when the template lacks them (a
-    template that has them keeps its own look)."""
-    styles = document.styles.element
-    names = {style.name for style in document.styles}
-    lower = {name.lower() for name in names if name}
-    for name, xml in _STYLES.items():
-        if name not in names and name.lower() not in lower:
-            styles.append(parse_xml(xml.format(ns=nsdecls("w"))))
-
-
 def set_document_language(document: Document, language: str) -> None:
     """The edition's language as the default of every run (docDefaults) and of the Normal style."""
     styles = document.styles.element
