@@ -162,6 +162,7 @@ def test_every_citation_links_to_a_bookmarked_sources_entry(project: Path, style
     citations = [anchor for anchor in found.internal if anchor.startswith("b_ref_")]
     assert len(citations) >= 3 and set(citations) <= found.bookmarks
     assert set(found.internal) <= found.bookmarks  # every internal link lands
+    assert any(anchor == "b_one" or anchor.startswith("b_one") for anchor in found.internal)  # "cited in" → the section
     document = docx.Document(str(project / "output/b--county-officials.docx"))
     sources = [p.text for p in document.paragraphs]
     start = sources.index("Sources")

@@ -45,8 +45,8 @@ DocxTemplateOption = Annotated[Optional[Path], typer.Option(
 def build(briefs: BriefsArgument = None, audience: AudienceOption = None, output_format: FormatOption = None,
           output: OutputOption = None, citation_style: CitationStyleOption = None, allow_remote: AllowRemoteOption = False,
           pdf_variant: PdfVariantOption = "pdf/ua-1", jobs: JobsOption = None, force: ForceOption = False,
-          project: ProjectOption = Path("."), quiet: QuietOption = False, verbose: VerboseOption = False,
-          docx_template: DocxTemplateOption = None) -> None:
+          docx_template: DocxTemplateOption = None, project: ProjectOption = Path("."), quiet: QuietOption = False,
+          verbose: VerboseOption = False) -> None:
     """Build editions: <output>/<brief-id>--<audience-id>.html, .pdf, .handout.pdf, .png and .docx.
 
     An edition whose inputs are unchanged since the last build is not rebuilt
