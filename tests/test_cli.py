@@ -142,9 +142,10 @@ def test_html_edition_carries_the_audience_and_the_sections(project: Path) -> No
     pytest.param(["build", "beta", "-a", "county-officials"],
                  "briefgen: brief 'beta' has no edition for audience 'county-officials'; add the audience to the brief's "
                  "'audiences:' list, or ask for another", id="audience-the-brief-is-not-for"),
-    pytest.param(["build", "-f", "docx"], "briefgen: unknown format 'docx'; choose from html, pdf, handout, png",
+    pytest.param(["build", "-f", "odt"], "briefgen: unknown format 'odt'; choose from html, pdf, handout, png, docx",
                  id="unknown-format"),
-    pytest.param(["build", "-f", "html", "-f", "PDF"], "briefgen: unknown format 'PDF'; choose from html, pdf, handout, png",
+    pytest.param(["build", "-f", "html", "-f", "PDF"],
+                 "briefgen: unknown format 'PDF'; choose from html, pdf, handout, png, docx",
                  id="format-is-case-sensitive"),
 ])
 def test_usage_errors_exit_2(project: Path, args: list[str], message: str) -> None:

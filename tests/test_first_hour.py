@@ -158,7 +158,7 @@ def _complete(words: str, cwd: Path) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("words", "expected"), [
-    pytest.param("briefgen build -f ", ["html", "pdf", "handout", "png"], id="build-formats"),
+    pytest.param("briefgen build -f ", ["html", "pdf", "handout", "png", "docx"], id="build-formats"),
     pytest.param("briefgen build -f h", ["html", "handout"], id="build-formats-prefix"),
     pytest.param("briefgen watch -f ", ["html", "pdf"], id="watch-formats"),
     pytest.param("briefgen refs gao", ["gao2021"], id="citation-keys"),
