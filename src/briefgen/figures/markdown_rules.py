@@ -22,15 +22,15 @@ from markdown_it.token import Token
 
 from briefgen.citations.syntax import Citation
 from briefgen.errors import Diagnostics, SourceLocation
-from briefgen.figures.model import FLOAT_ID, ColumnSpec, DataTableSpec, FloatKind, is_crossref_key
+from briefgen.figures.model import FLOAT_ID, Align, ColumnFormat, ColumnSpec, DataTableSpec, FloatKind, is_crossref_key
 from briefgen.load.yaml_fields import FieldReader, parse_yaml
 from briefgen.markdown.context import parse_context
 
 _TABLE_FENCE = re.compile(r"^\{\s*\.table\b(?P<rest>[^{}]*)\}\s*$")
 _FENCE_ID = re.compile(r"#(\S+)")
 _TABLE_CAPTION = re.compile(r"^:\s+(?P<caption>.*?)\s*\{#(?P<id>[^\s{}]+)\}\s*$", re.S)
-_FORMATS = ("text", "number", "percent", "currency", "date")
-_ALIGNS = ("left", "center", "right")
+_FORMATS: tuple[ColumnFormat, ...] = ("text", "number", "percent", "currency", "date")
+_ALIGNS: tuple[Align, ...] = ("left", "center", "right")
 _SPEC_KEYS = ("data", "caption", "source", "columns")
 _COLUMN_KEYS = ("name", "heading", "format", "align")
 

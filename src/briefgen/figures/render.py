@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
@@ -11,7 +12,10 @@ from markdown_it.renderer import RendererProtocol
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from briefgen.figures.model import FloatNumbers
+from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.figures.data_tables import render_data_table
+from briefgen.figures.model import DataTableSpec, FigureRendering, FloatNumbers
+from briefgen.i18n import messages_for
 from briefgen.markdown.context import Env, render_context
 
 
@@ -33,6 +37,7 @@ def _render_figcaption(self: RendererProtocol, tokens: Sequence[Token], idx: int
 
 def crossref_text(identifier: str, numbers: FloatNumbers, is_number_only: bool) -> tuple[str, str] | None:
     """The text and the anchor a cross-reference prints, or None when the edition has no such id."""
+    kind: str
     if identifier in numbers.floats:
         number = numbers.floats[identifier]
         kind, value, anchor = number.kind, number.number, identifier
@@ -66,3 +71,14 @@ def _render_data_table(self: RendererProtocol, tokens: Sequence[Token], idx: int
     if figures is None or figures.render_table is None:
         return ""
     return figures.render_table(tokens[idx].meta["spec"])
+
+
+def figure_rendering(numbers: FloatNumbers, root: Path, where: SourceLocation, language: str,
+                     diagnostics: Diagnostics) -> FigureRendering:
+    """What one text of an edition (written in the file ``where``) renders its floats with."""
+    messages = messages_for(language)
+
+    def render_table(spec: DataTableSpec) -> str:
+        return render_data_table(spec, root, where, messages, diagnostics)
+
+    return FigureRendering(numbers, render_table)

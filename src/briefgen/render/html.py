@@ -25,6 +25,8 @@ from briefgen.citations.cite import reading_order
 from briefgen.citations.resolve import CitationTable
 from briefgen.citations.styles import RenderedEntry, Style, make_style
 from briefgen.errors import Diagnostics
+from briefgen.figures.numbering import number_floats
+from briefgen.figures.render import figure_rendering
 from briefgen.i18n import Messages, messages_for
 from briefgen.markdown.context import RenderContext, render_env
 from briefgen.markdown.parser import markdown_parser
@@ -218,13 +220,15 @@ def fragment_renderer(edition: Edition, style: Style, project: Project, diagnost
     (remote images only through ``remote_images``, the build's fetcher)."""
     md = markdown_parser(edition.language)
     policy = ResourcePolicy(project.root, remote_images)
+    numbers = number_floats(edition, project, diagnostics)
 
     def fragment(text: EditionText | None) -> Markup:
         if text is None:
             return Markup("")
         env = render_env(text.env, RenderContext(
             render_citation=style.render_citation,
-            resolve_image=lambda src, line: policy.load_image(src, text.source.location.at_line(line), diagnostics)))
+            resolve_image=lambda src, line: policy.load_image(src, text.source.location.at_line(line), diagnostics),
+            figures=figure_rendering(numbers, project.root, text.source.location, edition.language, diagnostics)))
         return Markup(style.finish_fragment(md.renderer.render(list(text.tokens), md.options, env)))
 
     return fragment
