@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -35,8 +36,36 @@ _SPEC_KEYS = ("data", "caption", "source", "columns")
 _COLUMN_KEYS = ("name", "heading", "format", "align")
 
 
+_CAPTION_LINE = re.compile(r"^:\s+.*\{#tbl-[^\s{}]*\}\s*$")
+
+
 def figures_plugin(md: MarkdownIt) -> None:
+    """Use after the definition list plugin: a table caption line is never a definition."""
     md.core.ruler.before("inline", "briefgen_data_tables", data_tables)
+    _keep_captions_out_of_definition_lists(md)
+
+
+def _keep_captions_out_of_definition_lists(md: MarkdownIt) -> None:
+    """``Text.`` then a blank line then ``: Caption {#tbl-x}`` is a paragraph and a table caption,
+    as in pandoc, not a term and its definition."""
+    ruler = md.block.ruler
+    index = ruler.__find__("deflist")
+    if index < 0:
+        return
+    rule = ruler.__rules__[index]
+    definition_list = rule.fn
+
+    def definition_list_unless_caption(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        following = start + 1
+        while following < end and state.isEmpty(following):
+            following += 1
+        if following < end:
+            text = state.src[state.bMarks[following] + state.tShift[following]:state.eMarks[following]]
+            if _CAPTION_LINE.match(text):
+                return False
+        return bool(definition_list(state, start, end, silent))
+
+    ruler.at("deflist", definition_list_unless_caption, {"alt": list(rule.alt)})
 
 
 def _problem(state: StateCore, line: int, message: str, hint: str) -> None:
