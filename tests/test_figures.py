@@ -205,3 +205,29 @@ def test_a_csv_over_the_size_limit(build_error: Callable[..., None]) -> None:
     big = CSV + "Beds,1,1\n" * 700_000
     build_error(TABLE, "briefs/sections/one.md:5: ", "data 'data/costs.csv' is larger than the 5 MiB limit",
                 files={"briefs/data/costs.csv": big})
+
+
+# --- the list of figures ------------------------------------------------------------------
+
+def test_a_list_of_figures_when_the_manifest_asks(make_project: Callable[..., Path]) -> None:
+    body = "![A chart](a.svg){#fig-a}\n\n| A |\n|---|\n| 1 |\n\n: Costs {#tbl-a}\n"
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]) + "list_of_figures: true\n",
+                            "briefs/sections/one.md": section_md("One", body), **IMAGE})
+    result = run_cli(["build", "-f", "html", "-a", "press"], cwd=project)
+    assert result.exit_code == 0, result.output
+    html = (project / "output" / "b--press.html").read_text(encoding="utf-8")
+    listed = html[html.index('<nav class="list-of-figures"'):]
+    listed = listed[:listed.index("</nav>")]
+    assert re.findall(r'<a href="#([^"]+)"><span class="float-label">([^<]+)</span> ([^<]+)<', listed) == [
+        ("fig-a", "Figure\u00a01:", "A chart"), ("tbl-a", "Table\u00a01:", "Costs")]
+
+
+def test_no_list_of_figures_by_default(built: Path) -> None:
+    assert "list-of-figures" not in main(page(built, "county-officials"))
+
+
+def test_list_of_figures_must_be_true_or_false(make_project: Callable[..., Path]) -> None:
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]) + "list_of_figures: sometimes\n",
+                            "briefs/sections/one.md": section_md("One", "Text.\n")})
+    assert_clean_error(run_cli(["build", "-f", "html"], cwd=project), "briefs/b.yaml:4: 'list_of_figures' must be "
+                       "true or false")

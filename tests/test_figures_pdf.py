@@ -34,7 +34,7 @@ def long_table_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rows = "".join(f"County {n:03d},{n * 1000 + 1},{n % 100}.5\n" for n in range(1, ROWS + 1))
     files = {
         "references.bib": "@misc{gao2021,\n  author = {{GAO}},\n  title = {Report},\n  year = {2021}\n}\n",
-        "briefs/b.yaml": brief_yaml(["one"]) + "audiences: [county-officials]\n",
+        "briefs/b.yaml": brief_yaml(["one"]) + "audiences: [county-officials]\nlist_of_figures: true\n",
         "briefs/data/counties.csv": "county,cost,share\n" + rows,
         "briefs/sections/one.md": section_md("Costs by county", (
             "Every county is in @tbl-counties.\n\n"
@@ -73,6 +73,16 @@ def test_the_caption_starts_the_table_and_the_source_note_follows_it(long_table_
     assert first.index("Table 1:") < first.index("County name") < first.index("County 001")
     last = next(page for page in pages if "County 120" in page)
     assert "Source: invented for this test" in last
+
+
+def test_the_list_of_figures_gives_page_numbers(long_table_pdf: Path) -> None:
+    first = pdf_pages(long_table_pdf)[0]
+    entries = re.findall(r"(Figure|Table) 1: (Cost by county|A small chart)\s+(\d+)", first)
+    # the figure comes after the long table; its caption is the last "Figure 1" in the PDF
+    figure_page = max(number for number, page in enumerate(pdf_pages(long_table_pdf), start=1)
+                      if "Figure 1: A small chart" in page)
+    assert figure_page > 1
+    assert entries == [("Figure", "A small chart", str(figure_page)), ("Table", "Cost by county", "1")]
 
 
 def structure_roles(pdf: Path) -> list[str]:

@@ -82,3 +82,10 @@ def figure_rendering(numbers: FloatNumbers, root: Path, where: SourceLocation, l
         return render_data_table(spec, root, where, messages, diagnostics)
 
     return FigureRendering(numbers, render_table)
+
+
+def list_of_figures(numbers: FloatNumbers) -> list[dict[str, str]]:
+    """The entries of a list of figures and tables: figures first, then tables, each in number order."""
+    ordered = sorted(numbers.floats.values(), key=lambda number: (number.kind != "fig", number.number))
+    return [{"id": number.id, "label": f"{numbers.labels.get(number.kind, '')}\u00a0{number.number}",
+             "caption": number.caption.strip()} for number in ordered]
