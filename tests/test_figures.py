@@ -231,3 +231,28 @@ def test_list_of_figures_must_be_true_or_false(make_project: Callable[..., Path]
                             "briefs/sections/one.md": section_md("One", "Text.\n")})
     assert_clean_error(run_cli(["build", "-f", "html"], cwd=project), "briefs/b.yaml:4: 'list_of_figures' must be "
                        "true or false")
+
+
+def test_section_references_by_heading_id_and_by_section_id(make_project: Callable[..., Path]) -> None:
+    files = {"briefs/b.yaml": brief_yaml(["one", "two"]),
+             "briefs/sections/one.md": section_md("One", "See @sec-limits, [@sec-two] and [-@sec-two].\n"),
+             "briefs/sections/two.md": section_md("Two", "Text.\n\n## Limits {#sec-limits}\n\nMore.\n")}
+    project = make_project(files)
+    result = run_cli(["build", "-f", "html", "-a", "press"], cwd=project)
+    assert result.exit_code == 0, result.output
+    html = main((project / "output" / "b--press.html").read_text(encoding="utf-8"))
+    assert re.findall(r'<a class="crossref" href="#([^"]+)">([^<]+)</a>', html) == [
+        ("sec-limits", "Section\u00a02"), ("two", "Section\u00a02"), ("two", "2")]
+    assert '<h3 id="sec-limits">Limits</h3>' in html
+
+
+def test_a_changed_csv_rebuilds_the_edition(make_project: Callable[..., Path]) -> None:
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]), "briefs/sections/one.md": section_md("One", TABLE),
+                            "briefs/data/costs.csv": CSV})
+    assert run_cli(["build", "-f", "html", "-a", "press"], cwd=project).exit_code == 0
+    again = run_cli(["build", "-f", "html", "-a", "press"], cwd=project)
+    assert "1 up to date" in again.output, again.output
+    (project / "briefs" / "data" / "costs.csv").write_text(CSV.replace("980", "981"), encoding="utf-8")
+    changed = run_cli(["build", "-f", "html", "-a", "press"], cwd=project)
+    assert "1 edition(s) built" in changed.output, changed.output
+    assert "$981" in (project / "output" / "b--press.html").read_text(encoding="utf-8")
