@@ -38,7 +38,8 @@ def test_no_serious_accessibility_violations(visit: Visit) -> None:
     visit.page.add_script_tag(path=str(AXE))
     violations = visit.page.evaluate("""async () => {
         const results = await axe.run(document, {resultTypes: ['violations']});
-        return results.violations.map(v => ({id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        return results.violations.map(v => ({id: v.id, impact: v.impact,
+                                            targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
     }""")
     assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
     assert visit.errors == []
