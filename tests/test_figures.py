@@ -256,3 +256,20 @@ def test_a_changed_csv_rebuilds_the_edition(make_project: Callable[..., Path]) -
     changed = run_cli(["build", "-f", "html", "-a", "press"], cwd=project)
     assert "1 edition(s) built" in changed.output, changed.output
     assert "$981" in (project / "output" / "b--press.html").read_text(encoding="utf-8")
+
+
+def test_a_caption_line_without_a_blank_line_after_the_table(build_error: Callable[..., None]) -> None:
+    build_error("| A |\n|---|\n| 1 |\n: Costs {#tbl-a}\n", "briefs/sections/one.md:7: this table caption is read as "
+                "a row of the table above it")
+
+
+def test_a_figure_s_alt_text_is_its_caption_without_citation_marks_unless_fig_alt_says(
+        make_project: Callable[..., Path]) -> None:
+    body = ('![Spending by year [@gao2021]](a.svg){#fig-a}\n\n'
+            '![Spending by month](a.svg){#fig-b fig-alt="Bars rising from 2 to 7"}\n')
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]), "briefs/sections/one.md": section_md("One", body),
+                            **IMAGE})
+    assert run_cli(["build", "-f", "html", "-a", "press"], cwd=project).exit_code == 0
+    html = (project / "output" / "b--press.html").read_text(encoding="utf-8")
+    assert re.findall(r'<img src="[^"]*" alt="([^"]*)"', html) == ["Spending by year", "Bars rising from 2 to 7"]
+    assert "Figure\u00a02:</span> Spending by month</figcaption>" in html

@@ -27,6 +27,7 @@ from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.figures.model import FLOAT_ID, Align, ColumnFormat, ColumnSpec, DataTableSpec, FloatKind, is_crossref_key
 from briefgen.load.yaml_fields import FieldReader, parse_yaml
 from briefgen.markdown.context import parse_context
+from briefgen.markdown.tokens import walk_tokens
 
 _TABLE_FENCE = re.compile(r"^\{\s*\.table\b(?P<rest>[^{}]*)\}\s*$")
 _FENCE_ID = re.compile(r"#(\S+)")
@@ -217,10 +218,12 @@ def image_figures(state: StateCore) -> None:
         caption = Token("inline", "", 0)
         caption.map, caption.children = inline.map, list(figure.children or [])
         caption.content = figure.content
-        if figure.meta.get("alt") is not None:
-            alt = Token("text", "", 0)
-            alt.content = str(figure.meta["alt"])
-            figure.children = [alt]
+        # the image's alt text: fig-alt, else the caption's words (without its citation marks)
+        alt = Token("text", "", 0)
+        alt.content = str(figure.meta["alt"]) if figure.meta.get("alt") is not None else " ".join(
+            "".join(part.content for part in walk_tokens(caption.children or []) if part.type in ("text", "code_inline"))
+            .split())
+        figure.children = [alt]
         result += [_float_open("fig", identifier, token.map, level), image_line,
                    *_caption(identifier, caption, level + 1), _float_close(level)]
         index += 3
@@ -231,6 +234,11 @@ def table_captions(state: StateCore) -> None:
     """``: Caption {#tbl-x}`` on a paragraph of its own right after a pipe table (or right
     before it) captions the table; the table becomes a numbered float."""
     tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type == "td_open" and _TABLE_CAPTION.match(tokens[index + 1].content):
+            line = tokens[index + 1].map[0] if tokens[index + 1].map else 0
+            _problem(state, line, "this table caption is read as a row of the table above it",
+                     "put a blank line between the table and the ': Caption {#tbl-...}' line")
     index = 0
     while index < len(tokens):
         token = tokens[index]
