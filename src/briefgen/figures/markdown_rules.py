@@ -235,8 +235,9 @@ def table_captions(state: StateCore) -> None:
     before it) captions the table; the table becomes a numbered float."""
     tokens = state.tokens
     for index, token in enumerate(tokens):
-        if token.type == "td_open" and _TABLE_CAPTION.match(tokens[index + 1].content):
-            line = tokens[index + 1].map[0] if tokens[index + 1].map else 0
+        cell = tokens[index + 1] if token.type == "td_open" else None
+        if cell is not None and _TABLE_CAPTION.match(cell.content):
+            line = cell.map[0] if cell.map else 0
             _problem(state, line, "this table caption is read as a row of the table above it",
                      "put a blank line between the table and the ': Caption {#tbl-...}' line")
     index = 0
