@@ -293,12 +293,11 @@ def test_pandoc_syntax_is_supported_where_cheap_and_warned_about_at_its_line_oth
     assert "<dl>" in page and "<dt>Term</dt>" in page and "<dd>Its definition.</dd>" in page
     assert 'alt="A chart" style="width:50%;">' in page and "{width" not in page and "#fig-x" not in page
     assert "$5 to $10" in page
+    assert '<figure id="fig-x" class="figure">' in page and "Figure\u00a01:</span> A chart</figcaption>" in page
     warnings = [line for line in result.stderr.splitlines() if "warning:" in line]
     assert warnings == [
         "briefs/sections/one.md:8: warning: TeX math '$E = mc^2$' is not rendered, so it is printed as written; "
         "write it in words or plain characters (x², CO₂), or escape the dollar signs as \\$",
-        "briefs/sections/one.md:13: warning: the image attribute '#fig-x' is not supported, so it is left out; "
-        "images take {width=...} and {height=...}",
         "briefs/sections/one.md:15: warning: the shortcode '{{< include >}}' is not supported, so it is printed as "
         "written; list the section in the brief's manifest instead; sections are reusable by id",
     ], result.stderr

@@ -101,6 +101,8 @@ class Brief:
     audience_locations: Mapping[str, SourceLocation] = field(default_factory=dict)
     nocite: tuple[str, ...] = ()
     nocite_locations: Mapping[str, SourceLocation] = field(default_factory=dict)
+    list_of_figures: bool = False
+    """Print a list of the numbered figures and tables after the contents."""
     citation_style: CitationStyle | None = None
     editions: Mapping[str, EditionOverrides] = field(default_factory=dict)
     key_locations: Mapping[str, SourceLocation] = field(default_factory=dict)

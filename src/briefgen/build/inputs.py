@@ -144,6 +144,7 @@ def key_options(options: Iterable[tuple[str, object]], brief: Brief) -> tuple[tu
 def read_text_inputs(edition: Edition) -> TextInputs:
     """The images and citation keys of an assembled edition's text (all it reads, disclaimer included)."""
     from briefgen.citations.resolve import iter_citations
+    from briefgen.figures.markdown_rules import data_sources
     from briefgen.markdown.tokens import image_sources
 
     images: dict[Path, None] = {}
@@ -152,6 +153,9 @@ def read_text_inputs(edition: Edition) -> TextInputs:
         for source in image_sources(text.tokens):
             path = referenced_path(source, text.source.location.path) if source else None
             if path is not None:
+                images[path] = None
+        for data in data_sources(text.tokens):  # a data table's CSV, named relative to the briefs/ folder
+            if (path := referenced_path(data, edition.brief.location.path)) is not None:
                 images[path] = None
         cited.update(item.key for citation in iter_citations(text.tokens) for item in citation.items)
     return TextInputs(tuple(images), tuple(sorted(cited)))

@@ -15,7 +15,8 @@ from briefgen.load.yaml_fields import FieldReader, markdown_from_node, parse_yam
 from briefgen.model import CITATION_STYLES, Audience, Brief, EditionOverrides, FurtherQuestion, MarkdownText, SectionRef
 
 BRIEF_KEYS = ("title", "subtitle", "checked", "authors", "organization", "url", "disclaimer", "summary",
-              "key_takeaways", "sections", "further_questions", "audiences", "nocite", "citation_style", "editions")
+              "key_takeaways", "sections", "further_questions", "audiences", "nocite", "citation_style", "editions",
+              "list_of_figures")
 SECTION_REF_KEYS = ("id", "audiences")
 QUESTION_KEYS = ("question", "brief")
 _NO_SECTIONS = "the edition would have no sections"
@@ -66,6 +67,7 @@ def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
         audience_locations=brief_audiences or {},
         nocite=tuple(nocite or ()),
         nocite_locations=nocite or {},
+        list_of_figures=fields.boolean("list_of_figures"),
         citation_style=fields.choice("citation_style", CITATION_STYLES),
         editions=_read_editions(fields, diagnostics),
         key_locations={key: fields.line_of(key) for key in TRANSLATED_KEYS if fields.has(key)},

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from briefgen.citations.syntax import Citation, Paragraph
+from briefgen.figures.model import FigureRendering
 
 Env = MutableMapping[str, Any]
 """markdown-it's ``env`` (its ``EnvType``)."""
@@ -62,6 +63,8 @@ class RenderContext:
     """A citation's mark in the edition's style (None: the keys as written)."""
     resolve_image: Callable[[str, int], str | None] | None = None
     """An image's source and file line → the address to show it from (None: it cannot be shown)."""
+    figures: FigureRendering | None = None
+    """The edition's float numbers and data tables (None: captions print unnumbered)."""
 
 
 def new_env(context: ParseContext) -> Env:

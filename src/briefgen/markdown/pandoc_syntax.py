@@ -16,6 +16,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attributes
 
+from briefgen.figures.model import FLOAT_ID
 from briefgen.markdown.context import parse_context
 
 HEADING_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_:.-]*$")
@@ -107,8 +108,9 @@ def _parse_image_attributes(text: str) -> list[tuple[str, str]] | None:
 
 def image_attributes(state: StateCore) -> None:
     """``![x](a.png){width=50%}``: images keep ``width`` and ``height`` when they are plain
-    lengths; any other attribute is dropped with a warning at its line (ids and classes
-    included, which nothing uses yet). The braces are not printed."""
+    lengths, a ``#fig-…`` id (the image becomes a numbered figure, see
+    :mod:`briefgen.figures.markdown_rules`) and ``fig-alt``; any other attribute is dropped with
+    a warning at its line. The braces are not printed."""
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
@@ -127,13 +129,17 @@ def image_attributes(state: StateCore) -> None:
                 if name in ("width", "height") and _LENGTH.match(value):
                     unit = "" if value[-1:].isalpha() or value.endswith("%") else "px"
                     child.meta = {**(child.meta or {}), name: value + unit}
+                elif name == "id" and FLOAT_ID.match(value) and value.startswith("fig-"):
+                    child.meta = {**(child.meta or {}), "float_id": value}
+                elif name == "fig-alt":
+                    child.meta = {**(child.meta or {}), "alt": value}
                 elif name in ("width", "height"):
                     warn(state, line, f"image {name} '{value}' is not a length, so it is left out",
                          f"write a number with a unit, e.g. {{{name}=50%}} or {{{name}=300px}}")
                 else:
                     shown = {"id": f"#{value}", "class": f".{value}"}.get(name, f"{name}={value}")
                     warn(state, line, f"the image attribute '{shown}' is not supported, so it is left out",
-                         "images take {width=...} and {height=...}")
+                         "images take {#fig-name}, {width=...}, {height=...} and {fig-alt=\"...\"}")
 
 
 def unsupported_syntax(state: StateCore) -> None:

@@ -34,6 +34,8 @@ from mdit_py_plugins.superscript import superscript_plugin
 from briefgen.citations.markdown_rule import citation_plugin
 from briefgen.citations.syntax import Citation
 from briefgen.errors import Diagnostics
+from briefgen.figures.markdown_rules import crossrefs, figures_plugin, image_figures, table_captions
+from briefgen.figures.render import add_figure_renderers
 from briefgen.markdown.audience_blocks import audience_wall_plugin, hidden_link_label, hidden_reference_problem
 from briefgen.markdown.context import Env, ParseContext, new_env, parse_context, render_context
 from briefgen.markdown.fenced_divs import fenced_div_plugin
@@ -68,18 +70,23 @@ def markdown_parser(language: str = "en", typographer: bool = True) -> MarkdownI
     # pandoc's bracketed spans, classes only: [@a]{.class} is a span around a narrative citation
     md.use(attrs_plugin, after=(), spans=True, allowed=["class"])
     md.use(audience_wall_plugin)
+    md.use(figures_plugin)
     md.inline.ruler.at("link", _with_offset(link_rule, "link_open"))
     md.inline.ruler.at("image", _with_offset(image_rule, "image"))
     _report_lost_nesting(md)
     md.core.ruler.push("briefgen_lines", _attach_lines)
     md.core.ruler.push("briefgen_heading_attributes", heading_attributes)
     md.core.ruler.push("briefgen_image_attributes", image_attributes)
+    md.core.ruler.push("briefgen_image_figures", image_figures)
+    md.core.ruler.push("briefgen_table_captions", table_captions)
+    md.core.ruler.push("briefgen_crossrefs", crossrefs)
     md.core.ruler.push("briefgen_unsupported", unsupported_syntax)
     md.core.ruler.push("briefgen_headings", _shift_headings)
     md.add_render_rule("citation", _render_citation)
     md.add_render_rule("citation_problem", lambda self, tokens, idx, options, env: "")
     md.add_render_rule("image", _render_image)
     md.add_render_rule("footnote_caption", _render_footnote_caption)
+    add_figure_renderers(md)
     return md
 
 

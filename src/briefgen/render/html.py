@@ -25,6 +25,9 @@ from briefgen.citations.cite import reading_order
 from briefgen.citations.resolve import CitationTable
 from briefgen.citations.styles import RenderedEntry, Style, make_style
 from briefgen.errors import Diagnostics
+from briefgen.figures.model import FloatNumbers
+from briefgen.figures.numbering import number_floats
+from briefgen.figures.render import figure_rendering, list_of_figures
 from briefgen.i18n import Messages, messages_for
 from briefgen.markdown.context import RenderContext, render_env
 from briefgen.markdown.parser import markdown_parser
@@ -70,6 +73,8 @@ class EditionBody:
     references: tuple[RenderedEntry, ...]
     notes: tuple[Markup, ...]
     citation_style: CitationStyle
+    floats: FloatNumbers = FloatNumbers()
+    """The edition's numbered figures and tables (for its list of figures)."""
 
 
 def render_body(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
@@ -77,9 +82,10 @@ def render_body(edition: Edition, table: CitationTable, project: Project, diagno
     """Render the edition's Markdown, once for every page made from it."""
     messages = messages_for(edition.language)
     style = make_style(edition.citation_style, table, messages)
-    fragment = fragment_renderer(edition, style, project, diagnostics, remote_images)
+    numbers = number_floats(edition, project, diagnostics)
+    fragment = fragment_renderer(edition, style, project, diagnostics, remote_images, numbers)
     fragments = {key: fragment(text) for key, text, _place in reading_order(edition, messages)}
-    return EditionBody(edition, project, fragments, tuple(style.entries()), tuple(style.notes), style.name)
+    return EditionBody(edition, project, fragments, tuple(style.entries()), tuple(style.notes), style.name, numbers)
 
 
 def render_html(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
@@ -196,6 +202,7 @@ def _fill_template(body: EditionBody, is_for_pdf: bool) -> str:
         references=references,
         notes=body.notes,
         citation_style=body.citation_style,
+        list_of_figures=list_of_figures(body.floats) if brief.list_of_figures else [],
     )
 
 
@@ -213,18 +220,22 @@ def further_question_href(question: FurtherQuestion, edition: Edition, project: 
 
 
 def fragment_renderer(edition: Edition, style: Style, project: Project, diagnostics: Diagnostics,
-                      remote_images: RemoteImages | None = None) -> Callable[[EditionText | None], Markup]:
+                      remote_images: RemoteImages | None = None, numbers: FloatNumbers | None = None
+                      ) -> Callable[[EditionText | None], Markup]:
     """Markdown of the edition → HTML, with citations rendered by ``style`` and images embedded
     (remote images only through ``remote_images``, the build's fetcher)."""
     md = markdown_parser(edition.language)
     policy = ResourcePolicy(project.root, remote_images)
+    if numbers is None:
+        numbers = number_floats(edition, project, diagnostics)
 
     def fragment(text: EditionText | None) -> Markup:
         if text is None:
             return Markup("")
         env = render_env(text.env, RenderContext(
             render_citation=style.render_citation,
-            resolve_image=lambda src, line: policy.load_image(src, text.source.location.at_line(line), diagnostics)))
+            resolve_image=lambda src, line: policy.load_image(src, text.source.location.at_line(line), diagnostics),
+            figures=figure_rendering(numbers, project.root, text.source.location, edition.language, diagnostics)))
         return Markup(style.finish_fragment(md.renderer.render(list(text.tokens), md.options, env)))
 
     return fragment

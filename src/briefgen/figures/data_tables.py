@@ -1,0 +1,122 @@
+"""A data table: its CSV read (inside the project, within the input size limit), checked
+row by row, and written as an HTML table in the edition's language.
+
+A malformed CSV is an error at the CSV's own line: a row with more or fewer cells than the
+header, a cell that is not a number in a numeric column, text that is not UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from markdown_it.common.utils import escapeHtml as escape_html
+
+from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.figures.model import ColumnSpec, DataTableSpec
+from briefgen.figures.numbers import format_value, is_numeric
+from briefgen.i18n import Messages
+from briefgen.load.project import BRIEFS_DIR
+from briefgen.load.project_files import FileRefused, read_file, referenced_path, resolve_inside
+from briefgen.load.text_files import MAX_FILE_BYTES
+from briefgen.load.yaml_fields import did_you_mean
+
+MAX_TABLE_ROWS = 1000
+"""Most rows a data table prints (about 25 pages); a brief's table is a few dozen."""
+_OUTSIDE_HINT = "put the CSV inside the project and name it relative to the briefs/ folder, e.g. data/costs.csv"
+
+
+def data_path(spec: DataTableSpec, root: Path) -> Path | None:
+    """The CSV a spec names (relative to the project's ``briefs/`` folder), not yet checked;
+    None for a URL or an absolute path."""
+    return referenced_path(spec.data, root / BRIEFS_DIR / "manifest.yaml")
+
+
+def render_data_table(spec: DataTableSpec, root: Path, where: SourceLocation, messages: Messages,
+                      diagnostics: Diagnostics) -> str:
+    """The table as HTML, or "" after an error. ``where``: the section file (its ``data:`` line)."""
+    at = where.at_line(spec.line)
+    path = data_path(spec, root)
+    if path is None:
+        diagnostics.error(at, f"data '{spec.data}' is not a file in the project", _OUTSIDE_HINT)
+        return ""
+    try:
+        resolve_inside(path, root)
+        data = read_file(path, root, MAX_FILE_BYTES)
+    except FileRefused as refused:
+        diagnostics.error(at, f"data '{spec.data}' {refused.reason}", refused.hint)
+        return ""
+    csv_at = SourceLocation(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        diagnostics.error(csv_at.at_line(line), f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
+                          "save the CSV as UTF-8 (in a spreadsheet: CSV UTF-8)")
+        return ""
+    rows = _read_rows(text, csv_at, diagnostics)
+    if rows is None:
+        return ""
+    header, body = rows
+    columns = spec.columns or tuple(ColumnSpec(name, name) for name in header)
+    index: list[int] = []
+    for column in columns:
+        if column.name not in header:
+            diagnostics.error(at, f"{spec.data} has no column '{column.name}'",
+                              did_you_mean(column.name, header) or "its columns are: " + ", ".join(header))
+            return ""
+        index.append(header.index(column.name))
+    cells: list[list[str]] = []
+    problems = len(diagnostics.errors)
+    for line, row in body:
+        formatted = []
+        for column, position in zip(columns, index, strict=True):
+            try:
+                formatted.append(format_value(row[position], column.format, messages))
+            except ValueError as reason:
+                diagnostics.error(csv_at.at_line(line), f"column '{column.name}': {reason}",
+                                  f"fix the cell, or give the column another format in table '{spec.data}'")
+        cells.append(formatted)
+    if len(diagnostics.errors) > problems:
+        return ""
+    return _table_html(columns, cells)
+
+
+def _read_rows(text: str, at: SourceLocation, diagnostics: Diagnostics) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    try:
+        header = [name.strip() for name in next(reader, [])]
+        if not header or not any(header):
+            diagnostics.error(at.at_line(1), "the CSV has no header row", "write the column names on its first line")
+            return None
+        body: list[tuple[int, list[str]]] = []
+        start = reader.line_num + 1
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not row or not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                diagnostics.error(at.at_line(line), f"this row has {len(row)} cells, the header has {len(header)}",
+                                  "give every row one cell per column (quote cells that hold a comma)")
+                return None
+            body.append((line, row))
+            if len(body) > MAX_TABLE_ROWS:
+                diagnostics.error(at.at_line(line), f"the table has more than {MAX_TABLE_ROWS} rows",
+                                  "show a summary of the data in the brief")
+                return None
+    except csv.Error as error:
+        diagnostics.error(at.at_line(reader.line_num), f"the CSV cannot be read ({error})",
+                          "check the quotes on this line")
+        return None
+    return header, body
+
+
+def _table_html(columns: tuple[ColumnSpec, ...], cells: list[list[str]]) -> str:
+    aligns = [column.align or ("right" if is_numeric(column.format) else None) for column in columns]
+    # the alignments are a closed set (ColumnSpec.align), so they may go into style as written
+    styles = [f' style="text-align:{align}"' if align else "" for align in aligns]
+    head = "".join(f'<th scope="col"{style}>{escape_html(column.heading)}</th>'
+                   for column, style in zip(columns, styles, strict=True))
+    rows = "".join("<tr>" + "".join(f"<td{style}>{escape_html(cell)}</td>" for cell, style in zip(row, styles, strict=True))
+                   + "</tr>\n" for row in cells)
+    return f'<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n{rows}</tbody>\n</table>\n'
