@@ -41,7 +41,7 @@ from briefgen.i18n import DEFAULT_LANGUAGE
 from briefgen.load.project import AUDIENCES_DIR, BRIEFS_DIR, SECTIONS_DIR
 from briefgen.load.project_files import FileRefused, read_file, referenced_path
 from briefgen.load.text_files import MAX_FILE_BYTES
-from briefgen.model import Audience, Brief, Edition, Project, Reference
+from briefgen.model import Audience, Brief, Edition, Place, Project, Reference, edition_name
 
 KEY_SCHEMA = "briefgen-edition-2"
 OUTPUT_LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "pyphen", "bibtexparser", "pylatexenc",
@@ -158,9 +158,12 @@ def read_text_inputs(edition: Edition) -> TextInputs:
 
 
 def edition_inputs(project: Project, brief: Brief, audience: Audience, options: Iterable[tuple[str, object]],
-                   text: TextInputs, hashes: InputHashes) -> EditionInputs:
-    """What the edition of ``brief`` for ``audience`` reads, with ``text`` from its parsed text
-    (:func:`read_text_inputs`) or from its last build, and the key of it all."""
+                   text: TextInputs, hashes: InputHashes, place: Place | None = None) -> EditionInputs:
+    """What the edition of ``brief`` for ``audience`` (and ``place``) reads, with ``text`` from its
+    parsed text (:func:`read_text_inputs`) or from its last build, and the key of it all.
+
+    A place's edition counts the CSV's header and its own row, never the other rows: changing one
+    row's figures rebuilds only that row's editions."""
     printed = tuple(section.location.path for section in select_sections(project, brief, audience, Diagnostics()))
     linked = linked_briefs(project, brief, audience)
     settings = key_options(options, brief)
@@ -175,9 +178,12 @@ def edition_inputs(project: Project, brief: Brief, audience: Audience, options: 
     if "*" in brief.nocite:
         parts.append("nocite * " + hashes.file(project.bibliography.path.path))
     parts.extend(f"image {path} " + hashes.image(path) for path in text.images)
+    files = edition_files(project, brief, audience)
+    if place is not None and brief.places is not None:
+        parts.append("place " + repr((brief.places.columns, sorted(place.values.items()))))
+        files = (*files, brief.places.location.path.resolve())
     key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return EditionInputs(f"{brief.id}--{audience.id}", edition_files(project, brief, audience), printed, text, linked,
-                         settings, key)
+    return EditionInputs(edition_name(brief.id, audience.id, place), files, printed, text, linked, settings, key)
 
 
 def _audience_values(audience: Audience) -> list[tuple[str, object]]:
