@@ -119,6 +119,8 @@ def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: 
     per audience and filled with the row's values, see :mod:`briefgen.build.place_text`)."""
     overrides = edition_overrides(brief, audience)
     language = audience.language or DEFAULT_LANGUAGE
+    # without a place (check, matrix, diff), the table's first row stands in for every row
+    edition_place, place = place, place or (brief.places.rows[0] if brief.places and brief.places.rows else None)
 
     def text(source: MarkdownText | None, prefix: str, shift: int = 1) -> EditionText | None:
         if source is None:
@@ -162,7 +164,7 @@ def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: 
         key_takeaways=tuple(t for i, source in enumerate(takeaways)
                             if (t := text(source, f"takeaway-{i + 1}")) is not None),
         disclaimer=text(pick_text("disclaimer"), "disclaimer"),
-        place=place,
+        place=edition_place,
     )
     report_untranslated(project, brief, audience, diagnostics)
     return edition
