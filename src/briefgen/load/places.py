@@ -32,7 +32,7 @@ def read_places(fields: FieldReader, manifest: Path, diagnostics: Diagnostics,
     node = fields.mapping("places")
     if node is None:
         return None
-    spec = FieldReader(node, fields.at(node), diagnostics, "places", PLACES_KEYS)
+    spec = FieldReader(node, fields.location, diagnostics, "places", PLACES_KEYS)
     if not spec.is_valid:
         return None
     data, id_column = spec.text("data", required=True), spec.text("id", required=True)

@@ -119,7 +119,7 @@ def format_value(value: str, fmt: str, language: str) -> str:
         return str(babel.numbers.format_decimal(number, locale=locale))
     if fmt == "percent":
         share = number / 100 if text.endswith("%") or abs(number) > 1 else number
-        return str(babel.numbers.format_percent(share, format="#,##0.#%", locale=locale))
+        return str(babel.numbers.format_percent(share, locale=locale, decimal_quantization=False))
     return str(babel.numbers.format_currency(number, CURRENCY, locale=locale))
 
 
