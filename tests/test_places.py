@@ -12,13 +12,14 @@ from briefgen.errors import Diagnostics
 from briefgen.load.briefs import load_brief
 from briefgen.load.project import load_project
 from briefgen.markdown.conditions import Condition, holds, read_condition
-from briefgen.markdown.placeholders import ValueProblem, format_value
 from briefgen.markdown.parser import markdown_parser
+from briefgen.markdown.placeholders import ValueProblem, format_value
 from briefgen.model import Brief, Edition
 from conftest import brief_yaml, section_md
 
 PLACES = "places:\n  data: data/towns.csv\n  id: fips\n  name: town\n"
-CSV = "fips,town,population,share,budget,updated,jail\n001,Alba,12500,0.25,1500000.5,2026-03-01,yes\n002,Brea,800,12%,90000,2025-12-31,no\n"
+CSV = ("fips,town,population,share,budget,updated,jail\n001,Alba,12500,0.25,1500000.5,2026-03-01,yes\n"
+       "002,Brea,800,12%,90000,2025-12-31,no\n")
 
 
 def project_files(csv: str | bytes = CSV, body: str = "Text.\n", extra: str = "") -> dict[str, str | bytes | None]:
