@@ -164,8 +164,7 @@ def edition_inputs(project: Project, brief: Brief, audience: Audience, options: 
 
     A place's edition counts the CSV's header and its own row, never the other rows: changing one
     row's figures rebuilds only that row's editions."""
-    printed = tuple(section.location.path for section in select_sections(project, brief, audience, Diagnostics()))
-    linked = linked_briefs(project, brief, audience)
+    printed, linked, files = hashes.shared_inputs(project, brief, audience)
     settings = key_options(options, brief)
     parts: list[str] = [code_fingerprint(), str(project.root), repr(settings)]
     parts.append("manifest " + hashes.file(brief.location.path))
@@ -178,7 +177,6 @@ def edition_inputs(project: Project, brief: Brief, audience: Audience, options: 
     if "*" in brief.nocite:
         parts.append("nocite * " + hashes.file(project.bibliography.path.path))
     parts.extend(f"image {path} " + hashes.image(path) for path in text.images)
-    files = edition_files(project, brief, audience)
     if place is not None and brief.places is not None:
         parts.append("place " + repr((brief.places.columns, sorted(place.values.items()))))
         files = (*files, brief.places.location.path.resolve())
@@ -211,6 +209,17 @@ class InputHashes:
         self.project = project
         self._files: dict[tuple[Path, int], str] = {}
         self._references: dict[str, str] = {}
+        self._shared: dict[tuple[str, str], tuple[tuple[Path, ...], tuple[LinkedBrief, ...], tuple[Path, ...]]] = {}
+
+    def shared_inputs(self, project: Project, brief: Brief, audience: Audience) -> tuple[
+            tuple[Path, ...], tuple[LinkedBrief, ...], tuple[Path, ...]]:
+        """The section files printed, the briefs linked to and the files opened by every edition of
+        ``brief`` for ``audience`` (each row of its places reads the same), worked out once per run."""
+        key = (brief.id, audience.id)
+        if key not in self._shared:
+            printed = tuple(section.location.path for section in select_sections(project, brief, audience, Diagnostics()))
+            self._shared[key] = (printed, linked_briefs(project, brief, audience), edition_files(project, brief, audience))
+        return self._shared[key]
 
     def file(self, path: Path, limit: int = MAX_FILE_BYTES) -> str:
         if (path, limit) not in self._files:
