@@ -320,3 +320,13 @@ def test_a_placeholder_in_a_brief_without_places_is_an_error(make_project: Calla
     assemble_edition(project, project.briefs["b"], project.audiences["press"], MarkdownCache(), diagnostics)
     assert any(m.startswith("briefs/sections/one.md:4:") and "has no 'places:' table" in m
                for m in messages(diagnostics, root)), messages(diagnostics, root)
+
+
+def test_a_footnote_only_a_hidden_when_block_refers_to_is_dropped(make_project: Callable[..., Path]) -> None:
+    body = 'Always[^a].\n\n::: {when="jail = no"}\nNo jail[^b].\n:::\n\n[^a]: Note a.\n[^b]: Note b.\n'
+    shown, _diagnostics, _root = edition_for(make_project, body, 1)
+    hidden, _diagnostics, _root = edition_for(make_project, body, 0)
+    assert "Note a." in section_html(shown) and "Note b." in section_html(shown)
+    assert "Note a." in section_html(hidden) and "Note b." not in section_html(hidden)
+    only, _diagnostics, _root = edition_for(make_project, '::: {when="jail = no"}\nNo jail[^b].\n:::\n\n[^b]: Note b.\n', 0)
+    assert "footnote" not in section_html(only)

@@ -35,9 +35,11 @@ def fill_place(tokens: Sequence[Token], values: Mapping[str, str], language: str
     kept: list[Token] = []
     problems: list[PlaceProblem] = []
     hidden_depth = 0
+    hidden_notes: set[int] = set()
     for token in tokens:
         if hidden_depth:
             hidden_depth += 1 if token.type == "div_open" else -1 if token.type == "div_close" else 0
+            hidden_notes.update(_footnote_ids(token))
             continue
         condition = token.meta.get("when") if token.type == "div_open" and token.meta else None
         if isinstance(condition, Condition):
@@ -50,7 +52,30 @@ def fill_place(tokens: Sequence[Token], values: Mapping[str, str], language: str
         if token.type == "inline" and token.children and any(c.type == "data_placeholder" for c in token.children):
             token = token.copy(children=[_filled(child, values, language, problems) for child in token.children])
         kept.append(token)
+    if hidden_notes:
+        kept = _without_notes(kept, hidden_notes - {i for token in kept for i in _footnote_ids(token)})
     return tuple(kept), problems
+
+
+def _footnote_ids(token: Token) -> list[int]:
+    """The footnotes an inline token refers to."""
+    return [int(child.meta["id"]) for child in token.children or () if child.type == "footnote_ref"]
+
+
+def _without_notes(tokens: list[Token], unreferenced: set[int]) -> list[Token]:
+    """Drop the footnotes only a hidden ``when`` block referred to (and an emptied list of notes)."""
+    kept: list[Token] = []
+    dropping = False
+    for token in tokens:
+        if token.type == "footnote_open" and int(token.meta.get("id", -1)) in unreferenced:
+            dropping = True
+        if not dropping:
+            kept.append(token)
+        if token.type == "footnote_close":
+            dropping = False
+    if kept and kept[-1].type == "footnote_block_close" and kept[-2].type == "footnote_block_open":
+        kept = kept[:-2]
+    return kept
 
 
 def _filled(child: Token, values: Mapping[str, str], language: str, problems: list[PlaceProblem]) -> Token:
