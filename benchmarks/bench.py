@@ -219,6 +219,8 @@ def main() -> None:
     parser.add_argument("--audiences", type=int, default=4, help="audiences of each synthetic brief")
     parser.add_argument("--entries", type=int, default=5000, help="entries in the synthetic references.bib")
     parser.add_argument("--words", type=int, default=100, help="words per synthetic section")
+    parser.add_argument("--place-rows", type=int, default=0,
+                        help="rows 7 (editions from rows, synthetic places; see bench_places.py): rows of the table (0: skip)")
     args = parser.parse_args()
     pandoc = shutil.which("pandoc")
     try:
@@ -373,6 +375,13 @@ def main() -> None:
         ratio = r6["help"].median / r6["typer"].median
         rows.append(Row(6, "briefgen --help / python -c 'import typer'", fmt(r6["help"].median), fmt(r6["typer"].median),
                         ratio, "≤ 1.5", ratio <= 1.5))
+        if args.place_rows:  # 7. editions from rows (benchmarks/bench_places.py)
+            from bench_places import place_rows
+
+            place_table, place_notes = place_rows(scratch / "places", args.place_rows, max(1, args.place_rows // 4), 1,
+                                                  args.scale_runs, ["html", "pdf"])
+            rows += place_table
+            notes += place_notes
         notes.append(f"{pandoc_version}; WeasyPrint CLI for the floor uses briefgen's PDF variant (pdf/ua-1); "
                      f"pandoc's HTML goes through the WeasyPrint CLI's defaults.")
         notes.append(f"medians of {args.runs} runs (rows 1, 2, 4), {args.example_runs} (row 3), {args.scale_runs} (row 5), "

@@ -56,6 +56,10 @@ REPO_ROOT = TESTS_DIR.parent
 """The repository root, which is also the example brief project."""
 
 BUILTIN_AUDIENCES = ("community-groups", "county-officials", "press")
+EXAMPLE_BRIEFS = tuple(sorted(path.stem for path in (REPO_ROOT / "briefs").glob("*.yaml")
+                              if "\nplaces:" not in path.read_text(encoding="utf-8")))
+"""The example briefs that tests build in full (a brief with ``places:`` has an edition per row:
+tests build it for a few rows with --where)."""
 
 FIXTURE_BIB = r"""% A small bibliography for tests: one entry per shape the loader must handle.
 @techreport{gao2021,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, TESTS_DIR, missing_tool, run_cli
+from conftest import EXAMPLE_BRIEFS, REPO_ROOT, TESTS_DIR, missing_tool, run_cli
 
 AXE = TESTS_DIR / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 EXAMPLE_EDITIONS = [f"{brief}--{audience}" for brief in ("287g-police-ice", "287g-costs")
@@ -35,7 +35,7 @@ def browser(chromium):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def example_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("example-html")
-    result = run_cli(["build", "-f", "html", "-o", str(output)], cwd=REPO_ROOT)
+    result = run_cli(["build", *EXAMPLE_BRIEFS, "-f", "html", "-o", str(output)], cwd=REPO_ROOT)
     assert result.exit_code == 0, result.output
     return output
 

@@ -285,7 +285,7 @@ def test_the_example_project_passes_check() -> None:
     assert result.exit_code == 0, result.output
     assert ": error: " not in result.stdout
     assert "Traceback" not in result.output
-    assert result.stdout.rstrip().splitlines()[-1].startswith("checked 10 editions of 2 briefs: 0 errors")
+    assert result.stdout.rstrip().splitlines()[-1].startswith("checked 11 editions of 3 briefs: 0 errors")
 
 
 def test_project_wide_rules_wait_for_every_brief_to_load(make_project) -> None:

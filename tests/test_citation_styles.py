@@ -14,7 +14,7 @@ from briefgen.citations.syntax import Citation, CitationItem, parse_group
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import messages_for
 from briefgen.load.bibliography import parse_bibliography
-from conftest import FIXTURES_DIR, REPO_ROOT, brief_yaml, run_cli, section_md
+from conftest import EXAMPLE_BRIEFS, FIXTURES_DIR, REPO_ROOT, brief_yaml, run_cli, section_md
 from golden import assert_matches_golden
 
 BIB_FILES = ("zotero-bbt", "jabref")
@@ -174,7 +174,7 @@ def test_style_comes_from_command_line_then_edition_then_profile_then_brief(make
 @pytest.mark.slow
 @pytest.mark.parametrize("style", sorted(STYLES))
 def test_example_builds_in_every_style(style: str, tmp_path: Path) -> None:
-    result = run_cli(["build", "-f", "html", "--citation-style", style, "-o", str(tmp_path)], cwd=REPO_ROOT)
+    result = run_cli(["build", *EXAMPLE_BRIEFS, "-f", "html", "--citation-style", style, "-o", str(tmp_path)], cwd=REPO_ROOT)
     assert result.exit_code == 0, result.output
     assert not [line for line in result.stderr.splitlines() if line.strip()], result.stderr
     for page in tmp_path.glob("*.html"):

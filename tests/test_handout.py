@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from conftest import REPO_ROOT, assert_clean_error, brief_yaml, run_cli, section_md
+from conftest import EXAMPLE_BRIEFS, REPO_ROOT, assert_clean_error, brief_yaml, run_cli, section_md
 
 pytestmark = pytest.mark.pdf
 
@@ -21,7 +21,7 @@ EXAMPLE_EDITIONS = [f"{brief}--{audience}" for brief in ("287g-police-ice", "287
 @pytest.fixture(scope="module")
 def example_handouts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("handouts")
-    result = run_cli(["build", "-f", "handout", "-o", str(output)], cwd=REPO_ROOT)
+    result = run_cli(["build", *EXAMPLE_BRIEFS, "-f", "handout", "-o", str(output)], cwd=REPO_ROOT)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in output.iterdir() if p.is_file()) == sorted(f"{name}.handout.pdf" for name in EXAMPLE_EDITIONS)
     return output

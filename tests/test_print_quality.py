@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.render.fonts import bundled_families
-from conftest import REPO_ROOT, brief_yaml, run_cli, section_md
+from conftest import EXAMPLE_BRIEFS, REPO_ROOT, brief_yaml, run_cli, section_md
 from pdf_lines import _PAGE_NUMBER, Block, Line, Page, Word, characters_per_line, page_fullness, read_pages, stray_breaks
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext, pdffonts)")
@@ -28,8 +28,8 @@ _DOI = re.compile(r"\b10\.\d{4,9}/[A-Za-z0-9._;()/:-]*[A-Za-z0-9]")
 def example_prints(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every example edition as HTML and PDF, and every handout."""
     output = tmp_path_factory.mktemp("example-prints")
-    result = subprocess.run([sys.executable, "-m", "briefgen", "build", "-f", "html", "-f", "pdf", "-f", "handout",
-                             "-o", str(output), "-q"], cwd=REPO_ROOT, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "briefgen", "build", *EXAMPLE_BRIEFS, "-f", "html", "-f", "pdf",
+                             "-f", "handout", "-o", str(output), "-q"], cwd=REPO_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "machine's font" not in result.stderr, result.stderr
     return output

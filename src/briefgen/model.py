@@ -83,6 +83,36 @@ class EditionOverrides:
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """One row of a brief's ``places:`` table: an edition per row and audience."""
+
+    id: str
+    name: str
+    values: Mapping[str, str]
+    """Every column of the row, by header name, as written in the CSV."""
+    location: SourceLocation
+    """The CSV line the row starts on."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceTable:
+    """A brief's ``places:``: the CSV's header and rows (those with errors are left out)."""
+
+    location: SourceLocation
+    """The CSV's header line."""
+    id_column: str
+    name_column: str
+    columns: tuple[str, ...]
+    rows: tuple[Place, ...]
+    failed_rows: tuple[str, ...] = ()
+    """Rows left out for their errors (reported), by id or CSV line."""
+
+    def column_number(self, column: str) -> int:
+        """The 1-based CSV column of ``column``."""
+        return self.columns.index(column) + 1
+
+
+@dataclass(frozen=True, slots=True)
 class Brief:
     id: str
     location: SourceLocation
@@ -107,6 +137,8 @@ class Brief:
     editions: Mapping[str, EditionOverrides] = field(default_factory=dict)
     key_locations: Mapping[str, SourceLocation] = field(default_factory=dict)
     """Where each top-level key of the manifest is written."""
+    places: PlaceTable | None = None
+    """``places:``: one edition per row and audience (None: one edition per audience)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +331,8 @@ class Edition:
     call_to_action: EditionText | None
     key_takeaways: tuple[EditionText, ...]
     disclaimer: EditionText | None
+    place: Place | None = None
+    """The row of the brief's ``places:`` this edition is for."""
 
     def texts(self, include_disclaimer: bool = True) -> list[EditionText]:
         """Every piece of Markdown the audience reads, in reading order (the disclaimer last)."""
@@ -308,5 +342,10 @@ class Edition:
 
     @property
     def name(self) -> str:
-        """The output file name without extension: ``<brief-id>--<audience-id>``."""
-        return f"{self.brief.id}--{self.audience.id}"
+        """The output file name without extension: ``<brief-id>--<audience-id>[--<place-id>]``."""
+        return edition_name(self.brief.id, self.audience.id, self.place)
+
+
+def edition_name(brief_id: str, audience_id: str, place: Place | None = None) -> str:
+    """``<brief-id>--<audience-id>``, and ``--<place-id>`` for an edition of one row of ``places:``."""
+    return f"{brief_id}--{audience_id}" + (f"--{place.id}" if place is not None else "")

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from briefgen.build.place_text import fill_section_title, fill_text, fill_title
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import DEFAULT_LANGUAGE
 from briefgen.load.briefs import report_unread_text
@@ -29,6 +30,7 @@ from briefgen.model import (
     EditionText,
     FurtherQuestion,
     MarkdownText,
+    Place,
     Project,
     Section,
     SectionRef,
@@ -111,20 +113,31 @@ def edition_overrides(brief: Brief, audience: Audience) -> EditionOverrides | No
 
 
 def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: MarkdownCache,
-                     diagnostics: Diagnostics, citation_style: CitationStyle | None = None) -> Edition:
+                     diagnostics: Diagnostics, citation_style: CitationStyle | None = None,
+                     place: Place | None = None) -> Edition:
+    """``place``: the row of the brief's ``places:`` the edition is for (its texts are parsed once
+    per audience and filled with the row's values, see :mod:`briefgen.build.place_text`)."""
     overrides = edition_overrides(brief, audience)
     language = audience.language or DEFAULT_LANGUAGE
+    # without a place (check, matrix, diff), the table's first row stands in for every row
+    edition_place, place = place, place or (brief.places.rows[0] if brief.places and brief.places.rows else None)
 
     def text(source: MarkdownText | None, prefix: str, shift: int = 1) -> EditionText | None:
         if source is None:
             return None
         parsed = cache.parse(source, diagnostics, prefix, language, shift, audience.reader_ids)
-        return EditionText(source, parsed.tokens, parsed.env)
+        tokens = fill_text(source, parsed.tokens, brief, place, language, diagnostics,
+                                                    project.root) if "{{<" in source.text \
+            or ":::" in source.text else parsed.tokens
+        return EditionText(source, tokens, parsed.env)
 
     sections = []
     for number, section in enumerate(select_sections(project, brief, audience, diagnostics), start=1):
         edition_text = text(section.body, section.id)
         assert edition_text is not None
+        if "{{<" in section.title:  # a data placeholder in the section's title
+            section = dataclasses.replace(section, title=fill_section_title(section, brief, place, language,
+                                                                            diagnostics, project.root))
         sections.append(EditionSection(section=section, number=number, anchor=section.id, text=edition_text))
     takeaways = overrides.key_takeaways if overrides and overrides.key_takeaways is not None else brief.key_takeaways
     style = (citation_style or (overrides.citation_style if overrides else None) or audience.citation_style
@@ -137,8 +150,10 @@ def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: 
     edition = Edition(
         brief=brief,
         audience=audience,
-        title=(overrides.title if overrides else "") or brief.title,
-        subtitle=(overrides.subtitle if overrides else "") or brief.subtitle,
+        title=fill_title((overrides.title if overrides else "") or brief.title, "title", brief, place, language,
+                         diagnostics, project.root),
+        subtitle=fill_title((overrides.subtitle if overrides else "") or brief.subtitle, "subtitle", brief, place,
+                            language, diagnostics, project.root),
         further_questions=edition_further_questions(brief, audience),
         language=language,
         citation_style=style,
@@ -149,6 +164,7 @@ def assemble_edition(project: Project, brief: Brief, audience: Audience, cache: 
         key_takeaways=tuple(t for i, source in enumerate(takeaways)
                             if (t := text(source, f"takeaway-{i + 1}")) is not None),
         disclaimer=text(pick_text("disclaimer"), "disclaimer"),
+        place=edition_place,
     )
     report_untranslated(project, brief, audience, diagnostics)
     return edition

@@ -41,7 +41,7 @@ from briefgen.i18n import DEFAULT_LANGUAGE
 from briefgen.load.project import AUDIENCES_DIR, BRIEFS_DIR, SECTIONS_DIR
 from briefgen.load.project_files import FileRefused, read_file, referenced_path
 from briefgen.load.text_files import MAX_FILE_BYTES
-from briefgen.model import Audience, Brief, Edition, Project, Reference
+from briefgen.model import Audience, Brief, Edition, Place, Project, Reference, edition_name
 
 KEY_SCHEMA = "briefgen-edition-2"
 OUTPUT_LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "pyphen", "bibtexparser", "pylatexenc",
@@ -162,11 +162,13 @@ def read_text_inputs(edition: Edition) -> TextInputs:
 
 
 def edition_inputs(project: Project, brief: Brief, audience: Audience, options: Iterable[tuple[str, object]],
-                   text: TextInputs, hashes: InputHashes) -> EditionInputs:
-    """What the edition of ``brief`` for ``audience`` reads, with ``text`` from its parsed text
-    (:func:`read_text_inputs`) or from its last build, and the key of it all."""
-    printed = tuple(section.location.path for section in select_sections(project, brief, audience, Diagnostics()))
-    linked = linked_briefs(project, brief, audience)
+                   text: TextInputs, hashes: InputHashes, place: Place | None = None) -> EditionInputs:
+    """What the edition of ``brief`` for ``audience`` (and ``place``) reads, with ``text`` from its
+    parsed text (:func:`read_text_inputs`) or from its last build, and the key of it all.
+
+    A place's edition counts the CSV's header and its own row, never the other rows: changing one
+    row's figures rebuilds only that row's editions."""
+    printed, linked, files = hashes.shared_inputs(project, brief, audience)
     settings = key_options(options, brief)
     parts: list[str] = [code_fingerprint(), str(project.root), repr(settings)]
     parts.append("manifest " + hashes.file(brief.location.path))
@@ -181,9 +183,11 @@ def edition_inputs(project: Project, brief: Brief, audience: Audience, options: 
     parts.extend(f"image {path} " + hashes.image(path) for path in text.images)
     parts.extend(f"word template {value} " + content_digest(value, None) for name, value in options
                  if name == "docx_template" and isinstance(value, Path))  # may sit outside the project
+    if place is not None and brief.places is not None:
+        parts.append("place " + repr((brief.places.columns, sorted(place.values.items()))))
+        files = (*files, brief.places.location.path.resolve())
     key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return EditionInputs(f"{brief.id}--{audience.id}", edition_files(project, brief, audience), printed, text, linked,
-                         settings, key)
+    return EditionInputs(edition_name(brief.id, audience.id, place), files, printed, text, linked, settings, key)
 
 
 def _audience_values(audience: Audience) -> list[tuple[str, object]]:
@@ -211,6 +215,17 @@ class InputHashes:
         self.project = project
         self._files: dict[tuple[Path, int], str] = {}
         self._references: dict[str, str] = {}
+        self._shared: dict[tuple[str, str], tuple[tuple[Path, ...], tuple[LinkedBrief, ...], tuple[Path, ...]]] = {}
+
+    def shared_inputs(self, project: Project, brief: Brief, audience: Audience) -> tuple[
+            tuple[Path, ...], tuple[LinkedBrief, ...], tuple[Path, ...]]:
+        """The section files printed, the briefs linked to and the files opened by every edition of
+        ``brief`` for ``audience`` (each row of its places reads the same), worked out once per run."""
+        key = (brief.id, audience.id)
+        if key not in self._shared:
+            printed = tuple(section.location.path for section in select_sections(project, brief, audience, Diagnostics()))
+            self._shared[key] = (printed, linked_briefs(project, brief, audience), edition_files(project, brief, audience))
+        return self._shared[key]
 
     def file(self, path: Path, limit: int = MAX_FILE_BYTES) -> str:
         if (path, limit) not in self._files:

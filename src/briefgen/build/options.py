@@ -43,6 +43,8 @@ class BuildOptions:
     """Rebuild every edition, even those whose inputs are unchanged."""
     on_progress: Callable[[int, int], None] | None = None
     """Called with (editions done, editions to build) as the build goes."""
+    where: tuple[tuple[str, str], ...] = ()
+    """``--where COLUMN=VALUE``: only the rows of ``places:`` that match all of them."""
 
 
 def with_remote_images(options: BuildOptions) -> BuildOptions:
@@ -56,7 +58,7 @@ def with_remote_images(options: BuildOptions) -> BuildOptions:
 
 
 NOT_IN_EDITION_KEY = frozenset({"briefs", "audiences", "formats", "output_dir", "jobs", "force", "on_progress",
-                                 "remote_images"})
+                                 "remote_images", "where"})
 """Options that choose *which* editions and files to build, not what an edition contains; every
 other option (present or future) is part of each edition's cache key."""
 

@@ -25,7 +25,7 @@ from briefgen.build.options import BuildOptions, BuildResult, with_remote_images
 from briefgen.build.outputs import output_folder, prepare_output_dir
 from briefgen.build.pdf_workers import PdfWorkers, start_pdf_workers
 from briefgen.build.plan import EditionOutcome, PlannedEdition, plan_editions
-from briefgen.build.select import unreadable_briefs
+from briefgen.build.select import failed_rows, unreadable_briefs
 from briefgen.load.project import load_project
 
 if TYPE_CHECKING:
@@ -71,4 +71,5 @@ def build(project_dir: Path, options: BuildOptions, pdf_workers: PdfWorkers | No
     for planned in plan:
         result.add(planned, options.formats)
     result.failed += [f"{brief_id} (its manifest has errors)" for brief_id in unreadable_briefs(project, options.briefs)]
+    result.failed += failed_rows(project, options.briefs)
     return result

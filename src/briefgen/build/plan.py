@@ -19,10 +19,10 @@ from briefgen.build.assemble import MarkdownCache, assemble_edition
 from briefgen.build.cache import BuildCache, CachedEdition
 from briefgen.build.inputs import EditionInputs, InputHashes, edition_files, edition_inputs, read_text_inputs
 from briefgen.build.options import NOT_IN_EDITION_KEY, BuildOptions
-from briefgen.build.select import check_request, select_audiences, select_briefs
+from briefgen.build.select import check_request, select_audiences, select_briefs, select_places
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.measure.readability import Readability
-from briefgen.model import Audience, Brief, Edition, Project
+from briefgen.model import Audience, Brief, Edition, Place, Project, edition_name
 
 
 def broken_inputs(project: Project, brief: Brief, audience: Audience) -> list[Path]:
@@ -49,10 +49,12 @@ class PlannedEdition:
     outcome: EditionOutcome | None = None
     """Set once built (None: up to date, not rebuilt)."""
     assembled: Edition | None = field(default=None, repr=False)
+    place: Place | None = None
+    """The row of the brief's ``places:`` it is for."""
 
     @property
     def name(self) -> str:
-        return f"{self.brief.id}--{self.audience.id}"
+        return edition_name(self.brief.id, self.audience.id, self.place)
 
     @property
     def key(self) -> str:
@@ -79,25 +81,28 @@ def plan_editions(project: Project, options: BuildOptions, markdown: MarkdownCac
     """Every edition asked for, compared with its last build."""
     hashes = InputHashes(project)
     settings = edition_settings(options)
-    chosen = [(brief, audience) for brief in select_briefs(project, options.briefs)
+    briefs = select_briefs(project, options.briefs)
+    rows = select_places(project, briefs, options.where)
+    chosen = [(brief, audience) for brief in briefs if brief.id in rows
               for audience in select_audiences(project, brief, options.audiences)]
     check_request(project, options, chosen)
     broken_by_edition = {(brief.id, audience.id): tuple(broken_inputs(project, brief, audience))
                          for brief, audience in chosen}
     reported: set[tuple[str, tuple[Path, ...]]] = set()
     plan = []
-    for brief, audience in chosen:
+    for brief, audience, place in ((b, a, p) for b, a in chosen for p in rows[b.id]):
         diagnostics = Diagnostics()
         assemble = functools.partial(assemble_edition, project, brief, audience, markdown, diagnostics,
-                                     options.citation_style)
-        planned = PlannedEdition(brief, audience, None, [], None, diagnostics, assemble)
+                                     options.citation_style, place)
+        planned = PlannedEdition(brief, audience, None, [], None, diagnostics, assemble, place=place)
         if broken_by_edition[(brief.id, audience.id)]:  # a broken file never yields a half-right edition
             hold_back(planned, project, broken_by_edition, reported)
         else:
             planned.previous = cache.lookup(planned.name)
-            inputs = recorded_inputs_if_unchanged(project, brief, audience, settings, planned.previous, hashes)
+            inputs = recorded_inputs_if_unchanged(project, brief, audience, settings, planned.previous, hashes, place)
             if inputs is None:  # changed, or never built: assembled now, and its text read
-                inputs = edition_inputs(project, brief, audience, settings, read_text_inputs(planned.edition), hashes)
+                inputs = edition_inputs(project, brief, audience, settings, read_text_inputs(planned.edition), hashes,
+                                        place)
             planned.inputs = inputs
             planned.formats = cache.missing_formats(planned.name, planned.previous, inputs.key, options.formats)
         plan.append(planned)
@@ -122,14 +127,15 @@ def hold_back(planned: PlannedEdition, project: Project, broken_by_edition: dict
 
 
 def recorded_inputs_if_unchanged(project: Project, brief: Brief, audience: Audience, settings: list[tuple[str, object]],
-                                 previous: CachedEdition | None, hashes: InputHashes) -> EditionInputs | None:
+                                 previous: CachedEdition | None, hashes: InputHashes,
+                                 place: Place | None = None) -> EditionInputs | None:
     """The edition's inputs, when its last build recorded them and their key is unchanged.
 
     The images and citation keys recorded stand for the text: they can only differ now if a
     section or the manifest changed, which changes the key anyway."""
     if previous is None or previous.inputs is None:
         return None
-    inputs = edition_inputs(project, brief, audience, settings, previous.inputs.text, hashes)
+    inputs = edition_inputs(project, brief, audience, settings, previous.inputs.text, hashes, place)
     return inputs if inputs.key == previous.key else None
 
 

@@ -9,7 +9,7 @@ from briefgen.errors import UsageError
 from briefgen.load.ids import is_valid_id
 from briefgen.load.project import BRIEFS_DIR
 from briefgen.load.yaml_fields import did_you_mean
-from briefgen.model import Audience, Brief, Project
+from briefgen.model import Audience, Brief, Place, Project
 
 
 def select_briefs(project: Project, wanted: tuple[str, ...]) -> list[Brief]:
@@ -66,3 +66,34 @@ def check_request(project: Project, options: BuildOptions, chosen: list[tuple[Br
 def unreadable_briefs(project: Project, wanted: tuple[str, ...]) -> list[str]:
     """Briefs asked for whose manifest exists but could not be read (its errors are reported)."""
     return [brief_id for brief_id in sorted(project.broken_briefs) if not wanted or brief_id in wanted]
+
+
+def select_places(project: Project, briefs: list[Brief], where: tuple[tuple[str, str], ...]) -> dict[str, list[Place | None]]:
+    """The rows each brief is built for, by brief id: every row of its ``places:`` that matches all
+    of ``where`` (``--where COLUMN=VALUE``); ``[None]`` for a brief without places (none when
+    ``where`` is given). A column no chosen table has, or a request no row matches, is a usage error."""
+    chosen: dict[str, list[Place | None]] = {}
+    tables = [brief.places for brief in briefs if brief.places is not None]
+    for column, _value in where:
+        if tables and not any(column in table.columns for table in tables):
+            raise UsageError.at(tables[0].location, f"--where names no column '{column}'",
+                                did_you_mean(column, list(tables[0].columns)) or "columns: " + ", ".join(tables[0].columns))
+    if where and not tables:
+        raise UsageError.at(None, "--where chooses rows of a brief's 'places:', but no brief asked for has one",
+                            "add 'places:' to the brief's manifest, or leave out --where")
+    for brief in briefs:
+        if brief.places is None:
+            chosen[brief.id] = [] if where else [None]
+            continue
+        chosen[brief.id] = [place for place in brief.places.rows
+                            if all(place.values.get(column, "").strip() == value.strip() for column, value in where)]
+    if where and not any(chosen.values()):
+        wanted = " and ".join(f"{column}={value}" for column, value in where)
+        raise UsageError.at(None, f"no row matches --where {wanted}", "check the value as written in the CSV")
+    return chosen
+
+
+def failed_rows(project: Project, wanted: tuple[str, ...]) -> list[str]:
+    """The rows of the briefs asked for left out for their errors (reported when loading)."""
+    return [f"{brief.id} row {row}" for brief in select_briefs(project, wanted) if brief.places is not None
+            for row in brief.places.failed_rows]

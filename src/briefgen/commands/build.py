@@ -42,11 +42,16 @@ DocxTemplateOption = Annotated[Optional[Path], typer.Option(
     help="A reference .docx whose styles, page size, margins, headers and footers the Word editions use.")]
 
 
+WhereOption = Annotated[Optional[list[str]], typer.Option(
+    "--where", metavar="COLUMN=VALUE", show_default=False,
+    help="Only the rows of a brief's places: table whose COLUMN holds VALUE (repeatable: all must match).")]
+
+
 def build(briefs: BriefsArgument = None, audience: AudienceOption = None, output_format: FormatOption = None,
           output: OutputOption = None, citation_style: CitationStyleOption = None, allow_remote: AllowRemoteOption = False,
           pdf_variant: PdfVariantOption = "pdf/ua-1", jobs: JobsOption = None, force: ForceOption = False,
           docx_template: DocxTemplateOption = None, project: ProjectOption = Path("."), quiet: QuietOption = False,
-          verbose: VerboseOption = False) -> None:
+          verbose: VerboseOption = False, where: WhereOption = None) -> None:
     """Build editions: <output>/<brief-id>--<audience-id>.html, .pdf, .handout.pdf, .png and .docx.
 
     An edition whose inputs are unchanged since the last build is not rebuilt
@@ -76,7 +81,7 @@ def build(briefs: BriefsArgument = None, audience: AudienceOption = None, output
 
                 check_reference_doc(docx_template)
                 options = dataclasses.replace(options, docx_template=docx_template.absolute())
-            return build_project(project, options, pdf_workers)
+            return build_project(project, dataclasses.replace(options, where=_where(where)), pdf_workers)
 
         result = run_or_exit(run_build)  # Ctrl-C while importing is handled like Ctrl-C while building
     _print_result(result)
@@ -103,6 +108,17 @@ def _options(briefs: list[str] | None, audiences: list[str] | None, formats: lis
                         formats=cast("tuple[OutputFormat, ...]", chosen), output_dir=output,
                         citation_style=citation_style, allow_remote=allow_remote,
                         pdf_variant=pdf_variant, jobs=jobs, force=force, on_progress=on_progress)
+
+
+def _where(conditions: list[str] | None) -> tuple[tuple[str, str], ...]:
+    """``--where COLUMN=VALUE`` as pairs (exit 2 for one without ``=``)."""
+    pairs = []
+    for condition in conditions or ():
+        column, equals, value = condition.partition("=")
+        if not equals or not column.strip():
+            exit_usage(f"--where '{condition}' must be COLUMN=VALUE (for example --where fips=48201)")
+        pairs.append((column.strip(), value))
+    return tuple(pairs)
 
 
 def _print_result(result: BuildResult) -> None:

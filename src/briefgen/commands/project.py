@@ -19,11 +19,15 @@ def list_project(project: ProjectOption = Path(".")) -> None:
 
     Example: briefgen list -C my-briefs
     """
+    from briefgen.reports.places import describe_places
+
     loaded, diagnostics = load_or_exit(project)
     print_problems_of(diagnostics)
     typer.echo("Briefs:")
     for brief in loaded.briefs.values():
         typer.echo(f"  {brief.id:28} {brief.title}")
+        for line in describe_places(brief, loaded.root):  # a brief with places: its rows
+            typer.echo(f"  {'':28}   {line}")
     typer.echo("Sections:")
     for section in loaded.sections.values():
         languages = sorted(lang for (sid, lang) in loaded.translations if sid == section.id)

@@ -10,13 +10,14 @@ import yaml
 
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.load.ids import check_id
+from briefgen.load.places import read_places
 from briefgen.load.text_files import read_text
 from briefgen.load.yaml_fields import FieldReader, markdown_from_node, parse_yaml_mapping, read_list
 from briefgen.model import CITATION_STYLES, Audience, Brief, EditionOverrides, FurtherQuestion, MarkdownText, SectionRef
 
 BRIEF_KEYS = ("title", "subtitle", "checked", "authors", "organization", "url", "disclaimer", "summary",
               "key_takeaways", "sections", "further_questions", "audiences", "nocite", "citation_style", "editions",
-              "list_of_figures")
+              "list_of_figures", "places")
 SECTION_REF_KEYS = ("id", "audiences")
 QUESTION_KEYS = ("question", "brief")
 _NO_SECTIONS = "the edition would have no sections"
@@ -49,6 +50,7 @@ def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
     sections = read_list(fields, "sections", lambda n, at: _read_section_ref(n, at, diagnostics), _NO_SECTIONS)
     brief_audiences = fields.located_text_list("audiences", "the brief would have no edition at all")
     nocite = fields.located_text_list("nocite")
+    row_problems = Diagnostics()  # a bad row of places: leaves that row out, not the brief
     brief = Brief(
         id=brief_id,
         location=location.at_line(1),
@@ -71,10 +73,12 @@ def load_brief(path: Path, diagnostics: Diagnostics) -> Brief | None:
         citation_style=fields.choice("citation_style", CITATION_STYLES),
         editions=_read_editions(fields, diagnostics),
         key_locations={key: fields.line_of(key) for key in TRANSLATED_KEYS if fields.has(key)},
+        places=read_places(fields, path, diagnostics, row_problems),
     )
     fields.finish()
     if len(diagnostics.errors) > errors_before:
         return None
+    diagnostics.extend(row_problems)
     return brief
 
 

@@ -18,6 +18,8 @@ from markdown_it.utils import OptionsDict
 from mdit_py_plugins.attrs.parse import ParseError
 from mdit_py_plugins.attrs.parse import parse as parse_attrs
 
+from briefgen.markdown.conditions import HINT as CONDITION_HINT
+from briefgen.markdown.conditions import Condition, read_condition
 from briefgen.markdown.context import Env, parse_context
 
 MAX_DIV_DEPTH = 16
@@ -72,7 +74,7 @@ def _fenced_div(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     token.map = [start, line]
     token.block = True
     audience = attrs.pop("audience", None)
-    token.meta = {"audience": audience}
+    token.meta = {"audience": audience, "when": _when(attrs.pop("when", None), start, problems)}
     for key, value in attrs.items():
         token.attrSet(key if key in ("id", "class") else f"data-{key}", value)
 
@@ -86,6 +88,15 @@ def _fenced_div(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     close.block = True
     state.line = min(line + 1, end)
     return True
+
+
+def _when(text: str | None, line: int, problems: list[tuple[int, str, str]]) -> Condition | None:
+    """The ``when`` condition of a div (see :mod:`briefgen.markdown.conditions`)."""
+    condition = read_condition(text) if text is not None else None
+    if isinstance(condition, str):
+        problems.append((line, condition, CONDITION_HINT))
+        return None
+    return condition
 
 
 def _parse_div_attrs(text: str, line: int, problems: list[tuple[int, str, str]]) -> dict[str, str]:

@@ -151,6 +151,8 @@ def unsupported_syntax(state: StateCore) -> None:
         for match in _SHORTCODE.finditer(block.content):
             line = first + block.content.count("\n", 0, match.start())
             name = match.group(1)
+            if name == "data":  # a data placeholder (briefgen.markdown.placeholders)
+                continue
             hint = ("list the section in the brief's manifest instead; sections are reusable by id" if name == "include"
                     else "remove it; briefgen prints it as written")
             warn(state, line, f"the shortcode '{{{{< {name} >}}}}' is not supported, so it is printed as written", hint)

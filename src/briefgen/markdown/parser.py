@@ -40,6 +40,7 @@ from briefgen.markdown.audience_blocks import audience_wall_plugin, hidden_link_
 from briefgen.markdown.context import Env, ParseContext, new_env, parse_context, render_context
 from briefgen.markdown.fenced_divs import fenced_div_plugin
 from briefgen.markdown.pandoc_syntax import heading_attributes, image_attributes, unsupported_syntax
+from briefgen.markdown.placeholders import PLACEHOLDER_HINT, placeholder_plugin
 from briefgen.markdown.tokens import walk_tokens
 from briefgen.model import MarkdownText
 
@@ -71,6 +72,7 @@ def markdown_parser(language: str = "en", typographer: bool = True) -> MarkdownI
     md.use(attrs_plugin, after=(), spans=True, allowed=["class"])
     md.use(audience_wall_plugin)
     md.use(figures_plugin)
+    md.use(placeholder_plugin)
     md.inline.ruler.at("link", _with_offset(link_rule, "link_open"))
     md.inline.ruler.at("image", _with_offset(image_rule, "image"))
     _report_lost_nesting(md)
@@ -252,6 +254,10 @@ def _attach_lines(state: StateCore) -> None:
             elif child.type == "hidden_footnote_ref":
                 label = child.meta["label"]
                 problems.append((line, *hidden_reference_problem("footnote", label, context.hidden_footnotes[label])))
+            elif child.type == "data_placeholder":
+                child.meta["line"] = context.file_line(line)
+                if child.meta.get("problem"):
+                    problems.append((line, child.meta["problem"], PLACEHOLDER_HINT))
             elif child.type == "image" and (label := hidden_link_label(str(child.attrGet("src") or ""))) is not None:
                 problems.append((line, *hidden_reference_problem("link reference", label, context.hidden_links[label])))
                 child.type, child.tag, child.attrs, child.children = "text", "", {}, None

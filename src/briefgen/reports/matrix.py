@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from markupsafe import Markup, escape
 
@@ -13,6 +14,7 @@ from briefgen.errors import Diagnostics
 from briefgen.measure.readability import measure_edition
 from briefgen.model import Audience, Brief, Project
 from briefgen.reports.editions import assemble_editions
+from briefgen.reports.places import describe_places
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,8 @@ class Matrix:
     audiences: tuple[Audience, ...]
     rows: tuple[MatrixRow, ...]
     words: tuple[int, ...]
+    root: Path = Path()
+    """The project folder (a brief with places: names its table relative to it)."""
 
 
 def build_matrix(project: Project, brief: Brief, audiences: list[Audience], diagnostics: Diagnostics) -> Matrix:
@@ -40,13 +44,14 @@ def build_matrix(project: Project, brief: Brief, audiences: list[Audience], diag
         MatrixRow(section_id, title, tuple(any(s.section.id == section_id for s in e.sections) for e in editions))
         for section_id, title in order.items()
     )
-    return Matrix(brief, tuple(audiences), rows, tuple(measure_edition(e).words for e in editions))
+    return Matrix(brief, tuple(audiences), rows, tuple(measure_edition(e).words for e in editions), project.root)
 
 
 def matrix_text(matrix: Matrix) -> str:
     width = max([len(row.section_id) for row in matrix.rows] + [len("words")])
     columns = [audience.id for audience in matrix.audiences]
-    lines = [f"{matrix.brief.id}: {matrix.brief.title}", " " * width + "  " + "  ".join(columns)]
+    lines = [f"{matrix.brief.id}: {matrix.brief.title}", *describe_places(matrix.brief, matrix.root),
+             " " * width + "  " + "  ".join(columns)]
     for row in matrix.rows:
         cells = ["✓".center(len(c)) if inc else "·".center(len(c)) for c, inc in zip(columns, row.included, strict=True)]
         lines.append(f"{row.section_id:<{width}}  " + "  ".join(cells))
