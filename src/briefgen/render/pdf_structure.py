@@ -73,7 +73,10 @@ class StructureMismatch(RuntimeError):
 def join_page_fragments(data: bytes, origins: Mapping[int, ElementOrigin]) -> bytes:
     """The PDF ``data`` with one structure element per HTML element and ``/Lang`` where the
     language changes; ``origins`` maps the object number of each structure element WeasyPrint
-    made for a box to that box's :class:`ElementOrigin`. A PDF without tags comes back as is."""
+    made for a box to that box's :class:`ElementOrigin`. A PDF without tags (no origins: the
+    archival variant) comes back as is, unread."""
+    if not origins:
+        return data
     with pikepdf.open(io.BytesIO(data)) as pdf:
         tree = pdf.Root.get("/StructTreeRoot")
         if not isinstance(tree, pikepdf.Dictionary):
@@ -182,10 +185,12 @@ def _is_repetition(first: _Node, later: _Node) -> bool:
     """A table header (or footer) drawn again on a later page: the same rows, cells and runs of
     text as the first, and no link in it (a link annotation must stay in the tree)."""
     def shape(node: _Node) -> list[object]:
-        return [(str(kid.obj.S), shape(kid)) if isinstance(kid, _Node) else ("link" if kid.objr is not None else "text")
-                for kid in node.kids]
-    later_shape = shape(later)
-    return later.first_page > first.last_page and later_shape == shape(first) and "'link'" not in repr(later_shape)
+        return [(str(kid.obj.S), shape(kid)) if isinstance(kid, _Node) else kid.objr is None for kid in node.kids]
+
+    def has_link(node: _Node) -> bool:
+        return any(has_link(kid) if isinstance(kid, _Node) else kid.objr is not None for kid in node.kids)
+
+    return later.first_page > first.last_page and not has_link(later) and shape(later) == shape(first)
 
 
 def _drop_repetition(first: _Node, repeated: _Node, joined: _Joined) -> None:
