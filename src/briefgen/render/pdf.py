@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import contextvars
 import datetime as dt
 import logging
 import os
@@ -25,6 +26,8 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 import weasyprint
+from weasyprint.layout.absolute import AbsolutePlaceholder
+from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefgen.errors import BriefgenError, Diagnostics, SourceLocation
@@ -32,6 +35,7 @@ from briefgen.load.project_files import FileRefused, read_file
 from briefgen.model import PdfVariant
 from briefgen.render import time_limit
 from briefgen.render.fonts import bundled_families
+from briefgen.render.pdf_structure import ElementOrigin, join_page_fragments
 from briefgen.render.resources import MAX_IMAGE_BYTES
 
 WORDS_PER_PAGE = 300
@@ -146,7 +150,9 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], location: S
                     document, has_toc = page.render(pdf_variant=variant, stylesheets=with_toc), True
             keep_links_relative(document, page.base_url)
             _keep_safe_links(document, location, diagnostics)
-            pdf = document.write_pdf(pdf_variant=variant, finisher=_Finisher(_anchor_texts(page)))
+            with _recording_origins() as origins:
+                pdf = document.write_pdf(pdf_variant=variant, finisher=_Finisher(_anchor_texts(page)))
+            pdf = join_page_fragments(pdf, origins.by_object)
     except time_limit.RenderTimeout:
         raise BriefgenError.at(location, f"laying out the PDF took longer than {limit:g} seconds",
                                "look for a very long table or paragraph in this edition and split it") from None
@@ -300,6 +306,60 @@ def _fallback_fonts(document: weasyprint.Document) -> dict[str, list[str]]:
             fallbacks.setdefault(font.family, [])
             fallbacks[font.family] = sorted({*fallbacks[font.family], *characters})
     return fallbacks
+
+
+@dataclass(slots=True)
+class _Origins:
+    """Object number of each structure element WeasyPrint makes for a box → where it came from."""
+
+    by_object: dict[int, ElementOrigin]
+    elements: dict[int, int]  # id() of an HTML element → its number in this document
+    keep: list[object]  # the elements numbered, so that no id() is reused while recording
+
+
+_ORIGINS: contextvars.ContextVar[_Origins | None] = contextvars.ContextVar("briefgen_pdf_origins", default=None)
+_BUILD_BOX_TREE = weasyprint_tags._build_box_tree
+
+
+def _build_box_tree_noting_origins(box: object, parent: object, *arguments: object) -> Iterator[object]:
+    """WeasyPrint 70's ``_build_box_tree`` (it makes the structure elements of one box and yields
+    them), noting for each new element the box it was made for: the one place where WeasyPrint
+    knows that two elements on two pages are the same paragraph. Recursion goes through the
+    module's name, so every box passes here."""
+    origins = _ORIGINS.get()
+    for element in _BUILD_BOX_TREE(box, parent, *arguments):
+        number = getattr(element, "number", None)
+        if origins is not None and number is not None and number not in origins.by_object:
+            origins.by_object[number] = _origin(origins, box, element)
+        yield element
+
+
+def _origin(origins: _Origins, box: object, element: object) -> ElementOrigin:
+    if isinstance(box, AbsolutePlaceholder):
+        box = box._box
+    html_element = getattr(box, "element", None)
+    number = None
+    if html_element is not None:
+        number = origins.elements.setdefault(id(html_element), len(origins.elements))
+        origins.keep.append(html_element)
+    # The element's own ``lang`` attribute (the style's language may be a hyphenation locale).
+    lang = html_element.get("lang") if html_element is not None else None
+    structure_type = str(element["S"]).lstrip("/")  # type: ignore[index]
+    return ElementOrigin(structure_type, number, getattr(box, "element_tag", None) if number is not None else None,
+                         str(lang) if lang else None)
+
+
+weasyprint_tags._build_box_tree = _build_box_tree_noting_origins
+
+
+@contextlib.contextmanager
+def _recording_origins() -> Iterator[_Origins]:
+    origins = _Origins({}, {}, [])
+    token = _ORIGINS.set(origins)
+    try:
+        yield origins
+    finally:
+        _ORIGINS.reset(token)
 
 
 @contextlib.contextmanager
