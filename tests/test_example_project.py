@@ -11,7 +11,7 @@ from briefgen.errors import Diagnostics
 from briefgen.load.briefs import load_brief
 from conftest import BUILTIN_AUDIENCES, REPO_ROOT, first_appearances, main_text_numbers, run_cli, section_titles
 
-EXAMPLE_BRIEFS = sorted(path.stem for path in (REPO_ROOT / "briefs").glob("*.yaml"))
+EXAMPLE_BRIEFS = sorted(path.stem for path in (REPO_ROOT / "briefs").glob("*.yaml") if path.name != "project.yaml")
 
 
 def test_the_example_has_briefs() -> None:

@@ -173,7 +173,7 @@ def _logo(fields: FieldReader, root: Path) -> Logo | None:
     node = fields.mapping("logo")  # a plain 'logo: x.svg' is reported there: the logo needs 'file:' and 'alt:'
     if node is None:
         return None
-    at = fields.at(node)
+    at = fields.line_of("logo")
     logo = _nested(fields, node, "'logo'", LOGO_KEYS)
     path = _project_file(logo, "file", "logo: file", root, LOGO_SUFFIXES, MAX_LOGO_BYTES)
     if not logo.has("file"):
@@ -236,7 +236,7 @@ def font_problem(family: str) -> tuple[str, str] | None:
         installed = [f.name for f in fontpkg.families().values()]
         near = did_you_mean(family, installed)
         return (f"the font '{family}' is not installed",
-                f"{near + ' or ' if near else ''}install its OFL package: pip install fontpkg-{slug}")
+                f"install its OFL package: pip install fontpkg-{slug}" + (f" ({near})" if near else ""))
     for weight in (400, 700):
         for style in ("normal", "italic"):
             try:
