@@ -116,3 +116,22 @@ def test_editing_the_settings_rebuilds_the_editions(make_project: Callable[..., 
     Image.new("RGB", (60, 20), (0, 0, 0)).save(root / "briefs/brand/logo.png")
     logo_changed = run_cli(["build", "-f", "html", "-o", str(out)], cwd=root)
     assert "up to date" not in logo_changed.output, "a new logo rebuilds every edition"
+
+
+def test_watch_rebuilds_every_edition_when_the_settings_change(make_project: Callable[..., Path],
+                                                               tmp_path: Path) -> None:
+    from briefgen.watch.rebuild import LiveEditions, WatchOptions
+
+    root = branded_project(make_project).resolve()
+    live = LiveEditions(root, WatchOptions(formats=("html",), output_dir=tmp_path / "out"))
+    first = live.rebuild()
+    assert sorted(first.rebuilt) == ["b--press", "costs--press"], first
+    assert live.is_global(root / "briefs/project.yaml")
+    logo = root / "briefs/brand/logo.png"
+    Image.new("RGB", (60, 20), (0, 0, 0)).save(logo)
+    after_logo = live.rebuild(live.changed_content({logo}))
+    assert sorted(after_logo.rebuilt) == ["b--press", "costs--press"], "the logo is a dependency of every edition"
+    settings = root / "briefs/project.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("#7a1f3d", "#1b4a80"), encoding="utf-8")
+    after_settings = live.rebuild(live.changed_content({settings}))
+    assert sorted(after_settings.rebuilt) == ["b--press", "costs--press"], after_settings
