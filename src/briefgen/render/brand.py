@@ -67,7 +67,8 @@ def brand_css(settings: ProjectSettings, theme: str) -> str:
                                                for box in ("top-left", "top-right", "bottom-right")) + " }"
     if not properties and not page_boxes:
         return ""
-    return (":root { " + " ".join(properties) + " }\n" if properties else "") + page_boxes
+    # It follows the theme's CSS on the same line: a project without settings gets the page it always got.
+    return "\n" + (":root { " + " ".join(properties) + " }\n" if properties else "") + page_boxes
 
 
 def logo_html(project: Project) -> Markup:
