@@ -41,6 +41,7 @@ from briefgen.errors import Diagnostics
 from briefgen.i18n import DEFAULT_LANGUAGE
 from briefgen.load.project import AUDIENCES_DIR, BRIEFS_DIR, SECTIONS_DIR
 from briefgen.load.project_files import FileRefused, read_file, referenced_path
+from briefgen.load.settings import MAX_TEMPLATE_BYTES
 from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.model import Audience, Brief, Edition, Project, Reference
 
@@ -177,7 +178,7 @@ def edition_inputs(project: Project, brief: Brief, audience: Audience, options: 
     settings = key_options(options, brief)
     parts: list[str] = [code_fingerprint(), str(project.root), repr(settings)]
     parts.append("manifest " + hashes.file(brief.location.path))
-    parts.extend(f"settings {path} " + hashes.image(path) for path in settings_files(project))
+    parts.extend(f"settings {path} " + hashes.file(path, MAX_TEMPLATE_BYTES) for path in settings_files(project))
     parts.append("audience " + repr(_audience_values(audience)))
     parts.extend(f"section {path} " + hashes.file(path) for path in printed)
     parts.append("links " + repr([(b.id, b.title, b.url) for b in linked]))
