@@ -29,6 +29,8 @@ logo:
   alt: Riverside Budget Office logo
 colors:
   accent: "#7a1f3d"
+fonts:
+  headings: Atkinson Hyperlegible
 """
 
 
@@ -88,6 +90,9 @@ def test_a_branded_edition(make_project: Callable[..., Path], tmp_path: Path) ->
              if "/A" in annotation.get_object()]
     assert "https://riverside.example.org/briefs/costs/" in links, "'Want to dive deeper?' links the brief's address"
     assert "https://riverside.example.org/briefs/b/" in links, "the QR code's link"
+    fonts = {str(font.get_object()["/BaseFont"]) for p in reader.pages for font in p["/Resources"]["/Font"].values()}
+    assert any("Atkinson-Hyperlegible-Bold" in font for font in fonts), fonts
+    assert not any("DejaVu" in font for font in fonts), "no machine font: a static family serves weight 600 too"
     handout = PdfReader(out / "b--press.handout.pdf").pages[0]
     assert any(obj.get_object().get("/Subtype") == "/Image" for obj in handout["/Resources"]["/XObject"].values())
 

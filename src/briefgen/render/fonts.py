@@ -42,6 +42,9 @@ class Face:
     style: Literal["normal", "italic"]
     pins: tuple[tuple[str, float], ...] = ()
     """Variation axes pinned to a value (``wght``, ``opsz``), for a variable font file."""
+    file_weight: int = 0
+    """The weight of the static file that serves this face when the family has none of ``weight``
+    (a project's family without a semibold); 0: ``weight`` itself."""
 
 
 def _serif(weight: int, style: Literal["normal", "italic"]) -> Face:
@@ -114,14 +117,19 @@ def theme_faces(theme: str, choices: FontChoices | None = None) -> tuple[Face, .
 def project_face(family: str, weight: int, style: Literal["normal", "italic"]) -> Face:
     """A face of a family from a font package, its variable axes pinned where the file has them."""
     try:
-        axes = {axis.tag for axis in fontpkg.family(family).axes}
+        found = fontpkg.family(family)
     except fontpkg.FontpkgError as error:
         raise FontError(f"the font '{family}' is not installed ({error}); "
                         f"install it with: pip install fontpkg-{fontpkg.slugify(family)}") from None
+    axes = {axis.tag for axis in found.axes}
     pins: tuple[tuple[str, float], ...] = (("wght", weight),) if "wght" in axes else ()
     if "opsz" in axes:
         pins += (("opsz", 12),)
-    return Face(family, weight, style, pins)
+    if "wght" in axes:
+        return Face(family, weight, style, pins)
+    weights = sorted({file.weight for file in found.files if file.style == style and file.weight is not None})
+    nearest = min(weights, key=lambda w: (abs(w - weight), -w)) if weights else weight  # 600 → 700, not 500
+    return Face(family, weight, style, pins, 0 if nearest == weight else nearest)
 
 
 class FontError(BriefgenError):
@@ -167,7 +175,7 @@ def _face_bytes(face: Face, characters: frozenset[str], font_format: FontFormat)
 def _font_file(face: Face) -> Path:
     try:
         family = fontpkg.family(face.family)
-        chosen = fontpkg.select_file(family, face.weight, face.style)
+        chosen = fontpkg.select_file(family, face.file_weight or face.weight, face.style)
     except fontpkg.FontpkgError as error:
         raise FontError(f"the font '{face.family}' ({face.weight} {face.style}) is not installed ({error}); "
                         "reinstall briefgen with its dependencies") from None
