@@ -57,7 +57,7 @@ REPO_ROOT = TESTS_DIR.parent
 
 BUILTIN_AUDIENCES = ("community-groups", "county-officials", "press")
 EXAMPLE_BRIEFS = tuple(sorted(path.stem for path in (REPO_ROOT / "briefs").glob("*.yaml")
-                              if "\nplaces:" not in path.read_text(encoding="utf-8")))
+                              if path.name != "project.yaml" and "\nplaces:" not in path.read_text(encoding="utf-8")))
 """The example briefs that tests build in full (a brief with ``places:`` has an edition per row:
 tests build it for a few rows with --where)."""
 

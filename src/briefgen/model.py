@@ -273,6 +273,61 @@ class Bibliography:
     """False when the file is missing or unreadable (already reported): keys are not checked."""
 
 
+PALETTE_NAMES: tuple[str, ...] = ("text", "muted", "accent", "paper", "box", "rule", "focus")
+"""The colours a project may set (``colors:`` in ``briefs/project.yaml``): the themes' CSS custom properties."""
+
+
+@dataclass(frozen=True, slots=True)
+class Logo:
+    """The organization's logo, printed on the first page of every edition."""
+
+    path: Path
+    """An SVG or PNG file inside the project (resolved)."""
+    alt: str
+    """The text a screen reader reads in its place (required: PDF/UA refuses an image without it)."""
+    location: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Colour:
+    """One colour of the project's palette, as ``#rrggbb``, and where it is written."""
+
+    name: str
+    value: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class FontChoice:
+    """A font family chosen by name from the OFL font packages (``fontpkg-*`` on PyPI)."""
+
+    family: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSettings:
+    """What every brief of the project shares (``briefs/project.yaml``); the defaults are a project
+    without that file. A brief's own ``organization:`` and ``url:`` win over these."""
+
+    location: SourceLocation | None = None
+    """The settings file, or None when the project has none."""
+    organization: str = ""
+    contact: str = ""
+    website: str = ""
+    url: str = ""
+    """The address of each brief's online edition, with ``{brief}`` where the brief's id goes."""
+    audiences: tuple[str, ...] | None = None
+    audience_locations: Mapping[str, SourceLocation] = field(default_factory=dict)
+    paper: Paper | None = None
+    language: str = ""
+    word_template: Path | None = None
+    logo: Logo | None = None
+    colors: tuple[Colour, ...] = ()
+    body_font: FontChoice | None = None
+    heading_font: FontChoice | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Project:
     root: Path
@@ -294,6 +349,8 @@ class Project:
     files_with_errors: frozenset[Path] = frozenset()
     """Every file an error was reported at while loading and checking the project, symlinks
     resolved: an edition that reads one is not built (see :func:`briefgen.build.plan.broken_inputs`)."""
+    settings: ProjectSettings = ProjectSettings()
+    """``briefs/project.yaml``: what every brief shares (defaults when the project has no such file)."""
 
 
 # --- an edition: one brief assembled for one audience ----------------------------------

@@ -11,10 +11,11 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from briefgen.errors import BriefgenError, Diagnostic, Severity, SourceLocation, UsageError
+from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, SourceLocation, UsageError
 from briefgen.load.audiences import builtin_audience_paths
 from briefgen.load.ids import is_valid_id
-from briefgen.load.project import AUDIENCES_DIR, BIBLIOGRAPHY, BRIEFS_DIR, SECTIONS_DIR
+from briefgen.load.project import AUDIENCES_DIR, BIBLIOGRAPHY, BRIEFS_DIR, SECTIONS_DIR, SETTINGS_NAME
+from briefgen.load.settings import SETTINGS_FILE, load_settings
 from briefgen.load.yaml_fields import did_you_mean
 
 STARTER_BRIEF = "first-brief"
@@ -37,6 +38,7 @@ _STARTER_SECTION_BODY = ("Replace this text with what your readers need to know.
 def new_brief(root: Path, brief_id: str, today: dt.date, title: str = "", sections: Sequence[str] = ()) -> Path:
     _require_id(brief_id, "brief id")
     _require_project(root)
+    _require_not_settings(brief_id)
     known = sorted(path.name.split(".")[0] for path in (root / SECTIONS_DIR).glob("*.md"))
     missing = [s for s in sections if s not in known]
     if missing:
@@ -53,7 +55,29 @@ def new_brief(root: Path, brief_id: str, today: dt.date, title: str = "", sectio
         listed = f"  - {known[0]}" + "".join(f"\n  # - {other}" for other in known[1:])
     text = _fill("brief.yaml.tmpl", brief_id=brief_id, title=_yaml_text(title or _title_from(brief_id)),
                  today=today.isoformat(), summary=_NEW_BRIEF_SUMMARY, sections=listed, audiences=_ALL_AUDIENCES)
-    return _write_new(path, text)
+    return _write_new(path, _with_project_defaults(text, root))
+
+
+def _with_project_defaults(text: str, root: Path) -> str:
+    """The new manifest's comments name what the project settings give a brief that leaves a key out."""
+    settings = load_settings(root.resolve(), Diagnostics())  # its problems are for 'check' to report
+    if settings.organization:
+        text = text.replace("# organization: Your organization",
+                            f"# organization: Your organization   # default from {SETTINGS_FILE}: "
+                            f"{settings.organization}", 1)
+    if settings.audiences is not None:
+        text = text.replace("(default: every audience)", f"(default from {SETTINGS_FILE}: "
+                            f"{', '.join(settings.audiences)})", 1)
+    if settings.url:
+        text = text.replace("# authors: [Your Name]", "# authors: [Your Name]\n# url: https://...   # default from "
+                            f"{SETTINGS_FILE}: {settings.url}", 1)
+    return text
+
+
+def _require_not_settings(brief_id: str) -> None:
+    if f"{brief_id}.yaml" == SETTINGS_NAME:
+        raise UsageError.at(None, f"'{brief_id}' cannot be a brief id: {SETTINGS_FILE} holds the project settings",
+                            "choose another id")
 
 
 def new_section(root: Path, section_id: str, title: str = "") -> Path:
@@ -70,10 +94,13 @@ def new_audience(root: Path, audience_id: str, label: str = "") -> Path:
 
 
 def init_project(directory: Path, today: dt.date, brief_id: str = STARTER_BRIEF) -> list[Path]:
-    """A new project: one brief, one section, one audience profile, an empty bibliography."""
+    """A new project: one brief, one section, one audience profile, an empty bibliography, and a
+    commented settings file (``briefs/project.yaml``)."""
     _require_id(brief_id, "brief id")
+    _require_not_settings(brief_id)
     files = {
         directory / BIBLIOGRAPHY: _fill("references.bib.tmpl"),
+        directory / SETTINGS_FILE: _fill("project.yaml.tmpl", audience=STARTER_AUDIENCE),
         directory / BRIEFS_DIR / f"{brief_id}.yaml": _fill(
             "brief.yaml.tmpl", brief_id=brief_id, title=_yaml_text(_title_from(brief_id)), today=today.isoformat(),
             summary=_STARTER_SUMMARY, sections=f"  - {STARTER_SECTION}", audiences=_STARTER_AUDIENCES),

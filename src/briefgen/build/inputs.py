@@ -5,7 +5,8 @@ errors is not built (:func:`briefgen.build.plan.broken_inputs`):
 
 - the files it opens (:func:`edition_files`): its brief's manifest, the profiles of its
   audience's lineage (``extends:`` parents included), the section files the manifest lists for
-  it with the translations it looks for, and ``references.bib``;
+  it with the translations it looks for, ``references.bib``, and the project settings file
+  ``briefs/project.yaml`` with the logo and Word template it names;
 - the images its text shows, named by the one path resolver the renderer uses
   (:func:`briefgen.load.project_files.referenced_path`, which decodes ``my%20chart.png``);
 - the citation keys it cites (and ``nocite``), the briefs its further questions link to, and
@@ -40,6 +41,7 @@ from briefgen.errors import Diagnostics
 from briefgen.i18n import DEFAULT_LANGUAGE
 from briefgen.load.project import AUDIENCES_DIR, BRIEFS_DIR, SECTIONS_DIR
 from briefgen.load.project_files import FileRefused, read_file, referenced_path
+from briefgen.load.settings import MAX_TEMPLATE_BYTES
 from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.model import Audience, Brief, Edition, Place, Project, Reference, edition_name
 
@@ -111,7 +113,17 @@ def edition_files(project: Project, brief: Brief, audience: Audience) -> tuple[P
         paths.append(root / SECTIONS_DIR / f"{ref.id}.md")
         paths.extend(root / SECTIONS_DIR / f"{ref.id}.{tag}.md" for tag in tags)
     paths.append(project.bibliography.path.path)
+    paths.extend(settings_files(project))
     return tuple(dict.fromkeys(path.resolve() for path in paths))
+
+
+def settings_files(project: Project) -> list[Path]:
+    """The project settings file and the files it names (logo, Word template): every edition reads them."""
+    settings = project.settings
+    if settings.location is None:
+        return []
+    return [settings.location.path, *(path for path in (settings.logo.path if settings.logo else None,
+                                                        settings.word_template) if path is not None)]
 
 
 def known_paths(project: Project, brief: Brief, audience: Audience) -> frozenset[Path]:
@@ -172,6 +184,7 @@ def edition_inputs(project: Project, brief: Brief, audience: Audience, options: 
     settings = key_options(options, brief)
     parts: list[str] = [code_fingerprint(), str(project.root), repr(settings)]
     parts.append("manifest " + hashes.file(brief.location.path))
+    parts.extend(f"settings {path} " + hashes.file(path, MAX_TEMPLATE_BYTES) for path in settings_files(project))
     parts.append("audience " + repr(_audience_values(audience)))
     parts.extend(f"section {path} " + hashes.file(path) for path in printed)
     parts.append("links " + repr([(b.id, b.title, b.url) for b in linked]))

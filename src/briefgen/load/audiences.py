@@ -34,12 +34,16 @@ def builtin_audience_paths() -> list[Path]:
 
 
 def load_audiences(folder: Path, diagnostics: Diagnostics,
-                   allowed: Callable[[list[Path]], list[Path]] = lambda paths: paths) -> dict[str, Audience]:
+                   allowed: Callable[[list[Path]], list[Path]] = lambda paths: paths,
+                   defaults: Mapping[str, str] | None = None) -> dict[str, Audience]:
     """Built-in profiles, then the project's, which add new ids, override built-in ones, or
-    extend another profile (``extends:``)."""
+    extend another profile (``extends:``). ``defaults`` (the project settings' paper and language)
+    replace the built-in profiles' values and fill in what a new project profile leaves out."""
     audiences: dict[str, Audience] = {}
     for path in builtin_audience_paths():
         profile = read_profile(path, diagnostics)
+        if profile is not None and defaults:
+            profile = replace(profile, changes={**profile.changes, **defaults})
         if profile is not None and (audience := _resolve(profile, None, (), diagnostics, is_builtin=True)) is not None:
             audiences[audience.id] = audience
     if not folder.is_dir():
@@ -77,7 +81,10 @@ def load_audiences(folder: Path, diagnostics: Diagnostics,
                                       did_you_mean(name, known) or "audiences: " + ", ".join(known))
                 resolved[profile.id] = None
                 return None
-        audience = _resolve(profile, parent if parent is not None else builtins.get(profile.id),
+        base = parent if parent is not None else builtins.get(profile.id)
+        if base is None and defaults:
+            profile = replace(profile, changes={**defaults, **profile.changes})
+        audience = _resolve(profile, base,
                             parent.reader_ids if parent is not None else (), diagnostics)
         resolved[profile.id] = audience
         return audience

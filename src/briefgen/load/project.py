@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from briefgen.errors import Diagnostic, Diagnostics, Severity, SourceLocation, UsageError
 from briefgen.load.audiences import load_audiences
 from briefgen.load.briefs import load_brief
 from briefgen.load.sections import load_section
-from briefgen.model import Bibliography, Brief, Project, Section
+from briefgen.load.settings import SETTINGS_FILE, brief_url, load_settings
+from briefgen.model import Bibliography, Brief, Project, ProjectSettings, Section
 
 BRIEFS_DIR = "briefs"
 SECTIONS_DIR = "briefs/sections"
@@ -37,12 +39,13 @@ def load_project(root: Path, diagnostics: Diagnostics,
         if (root / folder).exists() and not (root / folder).is_dir():
             diagnostics.error(SourceLocation(root / folder), f"this is a file, but briefgen reads the folder '{folder}/' here",
                               "rename the file, and keep sections and audience profiles in folders of these names")
+    settings = load_settings(root, diagnostics)
     briefs: dict[str, Brief] = {}
-    manifests = sorted(briefs_dir.glob("*.yaml"))
+    manifests = sorted(path for path in briefs_dir.glob("*.yaml") if path.name != SETTINGS_NAME)
     for path in inside_project(manifests, root, diagnostics):
         brief = load_brief(path, diagnostics)
         if brief is not None:
-            briefs[brief.id] = brief
+            briefs[brief.id] = with_settings(brief, settings)
     sections: dict[str, Section] = {}
     translations: dict[tuple[str, str], Section] = {}
     broken_sections: set[str] = set()
@@ -60,14 +63,34 @@ def load_project(root: Path, diagnostics: Diagnostics,
             translations[(section.id, section.language)] = section
         else:
             sections[section.id] = section
-    audiences = load_audiences(root / AUDIENCES_DIR, diagnostics, lambda paths: inside_project(paths, root, diagnostics))
+    audiences = load_audiences(root / AUDIENCES_DIR, diagnostics, lambda paths: inside_project(paths, root, diagnostics),
+                               audience_defaults(settings))
     bibliography = load_project_bibliography(root, diagnostics, read_bibliography)
     profiles = sorted((root / AUDIENCES_DIR).glob("*.yaml"))
     return Project(root=root, briefs=briefs, sections=sections, translations=translations,
                    broken_sections=frozenset(broken_sections), audiences=audiences, bibliography=bibliography,
                    broken_briefs=frozenset(path.stem for path in manifests) - set(briefs),
                    broken_audiences=frozenset(path.stem for path in profiles) - set(audiences),
-                   files_with_errors=files_with_errors(diagnostics.items[first_problem:]))
+                   files_with_errors=files_with_errors(diagnostics.items[first_problem:]), settings=settings)
+
+
+SETTINGS_NAME = SETTINGS_FILE.rsplit("/", 1)[-1]
+"""``project.yaml`` in ``briefs/`` holds the settings, not a brief: no brief may be called ``project``."""
+
+
+def with_settings(brief: Brief, settings: ProjectSettings) -> Brief:
+    """The brief with the project's organization, address and audiences where it names none."""
+    return replace(brief, organization=brief.organization or settings.organization,
+                   url=brief.url or brief_url(settings, brief.id),
+                   audiences=brief.audiences if brief.audiences is not None else settings.audiences,
+                   audience_locations=brief.audience_locations if brief.audiences is not None
+                   else settings.audience_locations)
+
+
+def audience_defaults(settings: ProjectSettings) -> dict[str, str]:
+    """What the settings choose for every audience whose project profile does not (paper, language)."""
+    defaults = {"paper": settings.paper or "", "language": settings.language}
+    return {key: value for key, value in defaults.items() if value}
 
 
 def files_with_errors(problems: Iterable[Diagnostic]) -> frozenset[Path]:

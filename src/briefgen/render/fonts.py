@@ -42,6 +42,9 @@ class Face:
     style: Literal["normal", "italic"]
     pins: tuple[tuple[str, float], ...] = ()
     """Variation axes pinned to a value (``wght``, ``opsz``), for a variable font file."""
+    file_weight: int = 0
+    """The weight of the static file that serves this face when the family has none of ``weight``
+    (a project's family without a semibold); 0: ``weight`` itself."""
 
 
 def _serif(weight: int, style: Literal["normal", "italic"]) -> Face:
@@ -83,8 +86,50 @@ _PDF_CHARACTERS = _BASE_CHARACTERS | frozenset(chr(code) for code in (*range(0xA
 
 
 def bundled_families() -> frozenset[str]:
-    """Every family a theme sets; a PDF font outside this set is a fallback to a machine font."""
-    return frozenset(face.family for faces in THEME_FACES.values() for face in faces)
+    """Every family a theme or a project may set (the installed ``fontpkg-*`` packages); a PDF font
+    outside this set is a fallback to a machine font."""
+    return frozenset({*(face.family for faces in THEME_FACES.values() for face in faces),
+                      *(family.name for family in fontpkg.families().values())})
+
+
+@dataclass(frozen=True, slots=True)
+class FontChoices:
+    """The families a project chose for the standard theme (``fonts:`` in its settings)."""
+
+    body: str | None = None
+    headings: str | None = None
+
+
+def theme_faces(theme: str, choices: FontChoices | None = None) -> tuple[Face, ...]:
+    """The faces of ``theme``: the standard theme's serif (text) and sans (headings) faces give way
+    to the project's chosen families, at the same weights and styles; large print keeps its face."""
+    faces = THEME_FACES[theme]
+    if theme != "standard" or choices is None:
+        return faces
+    chosen = []
+    for face in faces:
+        family = (choices.body if face.family == "Source Serif 4"
+                  else choices.headings if face.family == "Source Sans 3" else None)
+        chosen.append(face if family is None else project_face(family, face.weight, face.style))
+    return tuple(dict.fromkeys(chosen))
+
+
+def project_face(family: str, weight: int, style: Literal["normal", "italic"]) -> Face:
+    """A face of a family from a font package, its variable axes pinned where the file has them."""
+    try:
+        found = fontpkg.family(family)
+    except fontpkg.FontpkgError as error:
+        raise FontError(f"the font '{family}' is not installed ({error}); "
+                        f"install it with: pip install fontpkg-{fontpkg.slugify(family)}") from None
+    axes = {axis.tag for axis in found.axes}
+    pins: tuple[tuple[str, float], ...] = (("wght", weight),) if "wght" in axes else ()
+    if "opsz" in axes:
+        pins += (("opsz", 12),)
+    if "wght" in axes:
+        return Face(family, weight, style, pins)
+    weights = sorted({file.weight for file in found.files if file.style == style and file.weight is not None})
+    nearest = min(weights, key=lambda w: (abs(w - weight), -w)) if weights else weight  # 600 → 700, not 500
+    return Face(family, weight, style, pins, 0 if nearest == weight else nearest)
 
 
 class FontError(BriefgenError):
@@ -95,12 +140,12 @@ class FontError(BriefgenError):
         super().__init__(Diagnostic(Severity.ERROR, None, message))
 
 
-def font_faces_css(theme: str, text: str, font_format: FontFormat) -> str:
-    """``@font-face`` rules for ``theme``, each font subset to the characters of ``text``."""
+def font_faces_css(theme: str, text: str, font_format: FontFormat, choices: FontChoices | None = None) -> str:
+    """``@font-face`` rules for ``theme`` (with a project's ``choices``), each font subset to the characters of ``text``."""
     characters = frozenset(text) | (_BASE_CHARACTERS if font_format == "woff" else _PDF_CHARACTERS)
     rules = []
     sets_code = any(tag in text for tag in ("<code", "<pre", "<kbd", "<samp"))
-    for face in THEME_FACES[theme]:
+    for face in theme_faces(theme, choices):
         if face in _MONO_FACES and not sets_code:  # a page without code does not carry the mono face
             continue
         data = _face_bytes(face, characters, font_format)
@@ -130,7 +175,7 @@ def _face_bytes(face: Face, characters: frozenset[str], font_format: FontFormat)
 def _font_file(face: Face) -> Path:
     try:
         family = fontpkg.family(face.family)
-        chosen = fontpkg.select_file(family, face.weight, face.style)
+        chosen = fontpkg.select_file(family, face.file_weight or face.weight, face.style)
     except fontpkg.FontpkgError as error:
         raise FontError(f"the font '{face.family}' ({face.weight} {face.style}) is not installed ({error}); "
                         "reinstall briefgen with its dependencies") from None

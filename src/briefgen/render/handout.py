@@ -27,6 +27,7 @@ from briefgen.citations.styles import NumericStyle, entry_anchor
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.i18n import Messages, messages_for
 from briefgen.model import Edition, EditionText, PdfVariant, Project, Reference
+from briefgen.render.brand import project_brand
 from briefgen.render.css import style_element_text
 from briefgen.render.fonts import font_faces_css
 from briefgen.render.html import (
@@ -80,7 +81,9 @@ def render_handout_html(edition: Edition, project: Project, diagnostics: Diagnos
                 "short_url": Markup(breakable_url(short_url(reference_url(ref), None)))}
                for ref, title in zip(table.references, _distinct_titles(table.references, messages), strict=True)]
     date = edition_date(edition)
+    brand = project_brand(project, edition.audience.theme)
     page = template_environment().get_template("handout.html.j2").render(
+        logo=brand.logo, logo_names=brand.logo_names, brand_css=Markup(style_element_text(brand.css)),
         edition=edition, brief=brief, audience=edition.audience, lang=edition.language, t=messages,
         title=edition.title, author=edition_author(edition),
         date=date.isoformat() if date else "",
@@ -95,7 +98,7 @@ def render_handout_html(edition: Edition, project: Project, diagnostics: Diagnos
         css=Markup(style_element_text(theme_css(edition.audience.theme) + "\n" + theme_css("handout", base=False))),
         page_css=Markup(style_element_text(page_css(edition, messages))),
     )
-    fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff")
+    fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff", brand.fonts)
     return page.replace(FONTS_MARKER, fonts, 1)
 
 

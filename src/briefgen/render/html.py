@@ -33,6 +33,7 @@ from briefgen.markdown.context import RenderContext, render_env
 from briefgen.markdown.parser import markdown_parser
 from briefgen.markdown.plain import description_text, shortened
 from briefgen.model import PAPERS, CitationStyle, Edition, EditionText, FurtherQuestion, Project
+from briefgen.render.brand import font_choices, project_brand
 from briefgen.render.css import css_string, style_element_text
 from briefgen.render.fonts import font_faces_css
 from briefgen.render.links import breakable_url, qr_code_svg, short_url, shorten_printed_urls
@@ -109,7 +110,8 @@ def render_page(body: EditionBody, is_for_pdf: bool = False, embed_fonts: bool =
         page = footnotes_at_page_foot(page)
     if not embed_fonts:
         return page.replace(FONTS_MARKER, "", 1)
-    fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff")
+    fonts = font_faces_css(edition.audience.theme, page, "truetype" if is_for_pdf else "woff",
+                           font_choices(body.project.settings))
     return page.replace(FONTS_MARKER, fonts, 1)
 
 
@@ -172,7 +174,9 @@ def _fill_template(body: EditionBody, is_for_pdf: bool) -> str:
                for q in edition.further_questions]
     date = edition_date(edition)
     qr_label = messages.format("qr_label", url=brief.url) if brief.url else ""
+    brand = project_brand(project, edition.audience.theme)
     return template_environment().get_template("brief.html.j2").render(
+        logo=brand.logo, logo_names=brand.logo_names, brand_css=Markup(style_element_text(brand.css)), settings=project.settings,
         edition=edition,
         date=date.isoformat() if date else "",
         keywords=", ".join(edition_keywords(edition)),

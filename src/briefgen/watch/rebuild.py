@@ -31,6 +31,7 @@ from briefgen.build.plan import edition_settings
 from briefgen.build.select import select_audiences, select_briefs
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, SourceLocation
 from briefgen.load.project import BIBLIOGRAPHY, BRIEFS_DIR, load_project
+from briefgen.load.settings import SETTINGS_FILE
 from briefgen.model import Audience, Brief, OutputFormat, Project
 
 OUTPUT_SUFFIXES = (".html", ".pdf", ".handout.pdf", ".png")
@@ -140,7 +141,8 @@ class LiveEditions:
 
     def is_global(self, path: Path) -> bool:
         """A change that concerns every edition."""
-        return path == self.root / BIBLIOGRAPHY or any(path.is_relative_to(self._package / name) for name in PACKAGE_FOLDERS)
+        return path in (self.root / BIBLIOGRAPHY, self.root / SETTINGS_FILE) or any(
+            path.is_relative_to(self._package / name) for name in PACKAGE_FOLDERS)
 
     # --- one round (the watching thread) -----------------------------------------------
 
