@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -45,9 +47,18 @@ fonts:
 """
 
 
+def word_document() -> bytes:
+    """A real, empty Word document (the reference .docx of the Word editions)."""
+    import docx
+
+    output = io.BytesIO()
+    docx.Document().save(output)
+    return output.getvalue()
+
+
 def project_files(settings: str, **extra: str | bytes) -> dict[str, str | bytes]:
     return {"briefs/project.yaml": settings, "briefs/b.yaml": brief_yaml(), "briefs/brand/logo.svg": LOGO,
-            "briefs/brand/reference.docx": b"PK\x03\x04 not a real docx, only its name is read",
+            "briefs/brand/reference.docx": word_document(), "briefs/brand/not-word.docx": b"PK\x03\x04 no zip",
             "briefs/sections/one.md": section_md("One", "Text.\n"), **extra}
 
 
@@ -141,6 +152,8 @@ def test_no_settings_file_gives_the_defaults(make_project: Callable[..., Path]) 
     pytest.param("logo: brand/logo.svg\n", "briefs/project.yaml:1: 'logo' must be a mapping", id="logo-not-mapping"),
     pytest.param("word_template: brand/logo.svg\n", "briefs/project.yaml:1: 'word_template' must be a DOCX file",
                  id="template-not-docx"),
+    pytest.param("word_template: brand/not-word.docx\n", "briefs/project.yaml:1: 'word_template' is not a Word "
+                 "document (.docx): it is not a zip archive", id="template-not-a-word-document"),
     pytest.param("url: https://example.org/briefs/\n", "briefs/project.yaml:1: 'url' has no '{brief}'",
                  id="url-without-placeholder"),
     pytest.param("url: ftp://example.org/{brief}\n", "briefs/project.yaml:1: 'url' must be a web address",

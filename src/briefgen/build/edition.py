@@ -63,19 +63,20 @@ def render_pages(edition: Edition, table: CitationTable, project: Project, optio
     if "handout" in formats and not diagnostics.has_errors:
         handout = render_handout_page(edition, project, diagnostics)
     reading = measure_edition(edition)
-    docx = render_word(body, options) if body is not None and "docx" in formats and not diagnostics.has_errors else None
+    docx = render_word(body, project, options) if body is not None and "docx" in formats and not diagnostics.has_errors else None
     if diagnostics.has_errors or (pdf_page is None and handout is None):
         return EditionPages(table, html, None, reading, docx)
     return EditionPages(table, html, pdf_job(edition, project, options, formats, pdf_page, handout, reading.words), reading,
                         docx)
 
 
-def render_word(body: EditionBody, options: BuildOptions) -> bytes:
-    """The Word edition, in the template's styles when one is given (python-docx loads here,
-    only for builds that make Word files)."""
+def render_word(body: EditionBody, project: Project, options: BuildOptions) -> bytes:
+    """The Word edition, with the project's logo, in the styles of ``--docx-template`` or else of the
+    project's ``word_template:`` (python-docx loads here, only for builds that make Word files)."""
     from briefgen.render.docx import render_docx
 
-    return render_docx(body, logo=None, reference_doc=options.docx_template)
+    return render_docx(body, logo=project.settings.logo,
+                       reference_doc=options.docx_template or project.settings.word_template)
 
 
 def _remote_images(options: BuildOptions) -> RemoteImages | None:

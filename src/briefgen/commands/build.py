@@ -77,7 +77,7 @@ def build(briefs: BriefsArgument = None, audience: AudienceOption = None, output
             options = _options(briefs, audience, output_format, output, citation_style, allow_remote, pdf_variant,
                                jobs, force, on_progress)
             if docx_template is not None:  # the Word template: checked before any edition is built
-                from briefgen.render.docx import check_reference_doc
+                from briefgen.load.word_template import check_reference_doc
 
                 check_reference_doc(docx_template)
                 options = dataclasses.replace(options, docx_template=docx_template.absolute())

@@ -51,6 +51,7 @@ from briefgen.load.colours import check_palette, is_hex_colour, normalized
 from briefgen.load.ids import check_id
 from briefgen.load.project_files import FileRefused, check_file
 from briefgen.load.text_files import read_text
+from briefgen.load.word_template import reference_doc_problem
 from briefgen.load.yaml_fields import FieldReader, did_you_mean, parse_yaml
 from briefgen.model import PALETTE_NAMES, PAPERS, Colour, FontChoice, Logo, ProjectSettings
 
@@ -100,7 +101,7 @@ def load_settings(root: Path, diagnostics: Diagnostics) -> ProjectSettings:
         audience_locations=audiences or {},
         paper=fields.choice("paper", PAPERS),
         language=_language(fields),
-        word_template=_project_file(fields, "word_template", None, root, (".docx",), MAX_TEMPLATE_BYTES),
+        word_template=_word_template(fields, root),
         logo=_logo(fields, root),
         colors=_palette(fields),
         body_font=_font(fields, "body"),
@@ -167,6 +168,17 @@ def _project_file(fields: FieldReader, key: str, what: str | None, root: Path, s
         fields.diagnostics.error(at, f"'{name}' {refused.reason}", refused.hint.replace("this file", "the briefs/ folder"))
         return None
     return resolved
+
+
+def _word_template(fields: FieldReader, root: Path) -> Path | None:
+    """The reference .docx of the Word editions: a file inside the project that is a Word document."""
+    path = _project_file(fields, "word_template", None, root, (".docx",), MAX_TEMPLATE_BYTES)
+    problem = reference_doc_problem(path) if path is not None else ""
+    if problem:
+        fields.diagnostics.error(fields.line_of("word_template"), f"'word_template' is not a Word document (.docx): "
+                                 f"{problem}", "save the template from Word or LibreOffice as a .docx document")
+        return None
+    return path
 
 
 def _logo(fields: FieldReader, root: Path) -> Logo | None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -24,7 +23,6 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Inches, Mm, Pt
 from markupsafe import Markup
 
-from briefgen.errors import BriefgenError, SourceLocation
 from briefgen.i18n import messages_for
 from briefgen.render.docx_html import Format, WordWriter
 from briefgen.render.docx_images import add_picture
@@ -70,32 +68,6 @@ class LogoImage(Protocol):
     def alt(self) -> str: ...
 
 
-def check_reference_doc(path: Path, location: SourceLocation | None = None) -> None:
-    """Refuse a Word template that is missing or is not a .docx, pointing at ``location`` (the
-    setting that names it) or else at the file itself."""
-    where = location or SourceLocation(path)
-    if not path.is_file():
-        raise BriefgenError.at(where, f"Word template '{path}' does not exist",
-                               "give the path of a reference .docx (a Word document whose styles the editions use)")
-    problem = _reference_doc_problem(path)
-    if problem:
-        raise BriefgenError.at(where, f"Word template '{path}' is not a Word document (.docx): {problem}",
-                               "save the template from Word or LibreOffice as a .docx document")
-
-
-def _reference_doc_problem(path: Path) -> str:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, OSError):
-        return "it is not a zip archive"
-    except KeyError:
-        return "it has no [Content_Types].xml"
-    if "wordprocessingml.document.main+xml" not in types:
-        if "wordprocessingml.template.main+xml" in types or "macroEnabled" in types:
-            return "it is a Word template (.dotx) or holds macros"
-        return "it holds no Word document"
-    return ""
 
 
 def render_docx(body: EditionBody, logo: LogoImage | None = None, reference_doc: Path | None = None) -> bytes:
