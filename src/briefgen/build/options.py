@@ -41,6 +41,9 @@ class BuildOptions:
     """Rebuild every edition, even those whose inputs are unchanged."""
     on_progress: Callable[[int, int], None] | None = None
     """Called with (editions done, editions to build) as the build goes."""
+    scheduler: str | None = None
+    """The address of a Dask scheduler (``tcp://HOST:8786``) whose workers make the PDFs; None:
+    this machine's PDF workers (see :mod:`briefgen.build.dask_scheduler`)."""
 
 
 def with_remote_images(options: BuildOptions) -> BuildOptions:
@@ -54,7 +57,7 @@ def with_remote_images(options: BuildOptions) -> BuildOptions:
 
 
 NOT_IN_EDITION_KEY = frozenset({"briefs", "audiences", "formats", "output_dir", "jobs", "force", "on_progress",
-                                 "remote_images"})
+                                 "remote_images", "scheduler"})
 """Options that choose *which* editions and files to build, not what an edition contains; every
 other option (present or future) is part of each edition's cache key."""
 
