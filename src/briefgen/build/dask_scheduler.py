@@ -44,6 +44,8 @@ CONNECT_SECONDS = 10.0
 """How long to try to reach the scheduler before giving up."""
 IN_FLIGHT_PER_WORKER = 2
 """Jobs submitted and not yet written, per worker: one being laid out, one waiting there."""
+WINDOW_REFRESH = 16
+"""The number of workers is asked for again after this many jobs."""
 RETRIES = 2
 """Times a job that raised on a worker is run again (a lost worker's jobs are rerun by Dask
 itself, up to its ``distributed.scheduler.allowed-failures``)."""
@@ -108,16 +110,19 @@ def build_on_cluster(client: Any, stale: list[PlannedEdition], render: Render,
     in_flight: dict[str, tuple[PlannedEdition, EditionPages]] = {}
     finished = as_completed(loop=client.loop)
     numbers = itertools.count(1)
+    limit = window(client)
     while waiting or in_flight:
-        limit = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
         while waiting and len(in_flight) < limit:
             planned = waiting.popleft()
             pages = render(planned)
             if pages.job is None:  # nothing to lay out (HTML only, or an error)
                 yield planned, write(planned, pages, None)
                 continue
-            future = client.submit(lay_out_on_worker, pages.job, key=f"briefgen-pdf-{next(numbers)}-{planned.name}",
+            number = next(numbers)
+            future = client.submit(lay_out_on_worker, pages.job, key=f"briefgen-pdf-{number}-{planned.name}",
                                    pure=False, retries=RETRIES)
+            if number % WINDOW_REFRESH == 0:  # workers may have joined or left the cluster
+                limit = window(client)
             in_flight[future.key] = (planned, pages)
             finished.add(future)
         if in_flight:
@@ -125,6 +130,11 @@ def build_on_cluster(client: Any, stale: list[PlannedEdition], render: Render,
             planned, pages = in_flight.pop(future.key)
             yield planned, write(planned, pages, outcome_of(future))
             future.release()
+
+
+def window(client: Any) -> int:
+    """How many jobs may be in flight: :data:`IN_FLIGHT_PER_WORKER` per worker the cluster has now."""
+    return IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
 
 
 def outcome_of(future: Any) -> PdfOutcome | WorkerFailure:
