@@ -186,11 +186,16 @@ def render_index_html(entries: list[IndexedEdition]) -> str:
     page = (resources.files("briefgen") / "templates" / "index.html").read_text(encoding="utf-8")
     briefs = len({entry.brief for entry in entries})
     summary = f"{len(entries)} edition{'s' if len(entries) != 1 else ''} of {briefs} brief{'s' if briefs != 1 else ''}."
-    rows = "\n".join(_row(entry) for entry in entries)
-    return page.replace("{{summary}}", html.escape(summary)).replace("{{rows}}", rows)
+    has_places = any(entry.place_id or entry.place_name for entry in entries)
+    columns = ["Title", "Brief", "Audience", *(["Place"] if has_places else []), "Language", "Pages", "Files"]
+    header = "<tr>" + "".join(f'<th scope="col">{name}</th>' for name in columns) + "</tr>"
+    label = f"Filter by title, brief, audience{', place' if has_places else ''} or language"
+    rows = "\n".join(_row(entry, has_places) for entry in entries)
+    return (page.replace("{{summary}}", html.escape(summary)).replace("{{filter_label}}", label)
+            .replace("{{header}}", header).replace("{{rows}}", rows))
 
 
-def _row(entry: IndexedEdition) -> str:
+def _row(entry: IndexedEdition, has_places: bool) -> str:
     searched = " ".join([entry.title, entry.brief, entry.audience, entry.audience_label, entry.place_id, entry.place_name,
                          entry.language]).lower()
     place = entry.place_name or entry.place_id
@@ -201,7 +206,7 @@ def _row(entry: IndexedEdition) -> str:
     cells = [f'<th scope="row" lang="{html.escape(entry.language)}">{html.escape(entry.title)}</th>',
              f"<td>{html.escape(entry.brief)}</td>",
              f"<td>{html.escape(entry.audience_label or entry.audience)}</td>",
-             f"<td>{html.escape(place)}</td>",
+             *([f"<td>{html.escape(place)}</td>"] if has_places else []),
              f"<td>{html.escape(entry.language)}</td>",
              f"<td>{entry.pages if entry.pages is not None else ''}</td>",
              f'<td class="files">{links}</td>']
