@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from time import monotonic
 from collections.abc import Callable, Iterator
+from time import monotonic
 from typing import Any
 
 
