@@ -8,7 +8,8 @@ keeps its recorded hash, so a no-op build of thousands of editions hashes nothin
 
 ``index.json`` is for programs; ``index.html`` is for people: one self-contained page (no
 network), a plain table that a few lines of inline script turn into a filterable one. Both are
-written atomically, and only when their content changes.
+written atomically, and only when their content changes (and not at all while the folder
+holds no edition).
 """
 
 from __future__ import annotations
@@ -112,6 +113,8 @@ def update_index(output_dir: Path, plan: Iterable[PlannedEdition]) -> None:
             item = facts[name]
             entries.append(IndexedEdition(item.name, item.brief, item.audience, item.audience_label, item.place_id,
                                           item.place_name, item.title, item.language, item.pages, files))
+    if not entries and not previous and not (output_dir / INDEX_JSON).exists():
+        return  # nothing built yet: no empty index
     documents = {INDEX_JSON: render_index_json(entries).encode("utf-8"),
                  INDEX_HTML: render_index_html(entries).encode("utf-8")}
     changed = {name: data for name, data in documents.items() if _read_bytes(output_dir / name) != data}
