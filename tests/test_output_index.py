@@ -56,7 +56,7 @@ def test_every_edition_is_listed_with_its_files_sizes_and_hashes(basic: Path) ->
         assert listed["bytes"] == len(data) and listed["sha256"] == hashlib.sha256(data).hexdigest()
     page = (output / "index.html").read_text(encoding="utf-8")
     for name in BASIC_EDITIONS:
-        assert f'<a href="{name}.html">HTML</a>' in page
+        assert f'<span class="file"><a href="{name}.html">HTML</a>' in page
     assert "3 editions of 1 brief." in page
 
 

@@ -204,8 +204,8 @@ def _row(entry: IndexedEdition, has_places: bool) -> str:
     place = entry.place_name or entry.place_id
     if entry.place_name and entry.place_id:
         place = f"{entry.place_name} ({entry.place_id})"
-    links = " ".join(f'<a href="{html.escape(quote(file.name))}">{FORMAT_LABELS[_suffix(file)]}</a>'
-                     f' <span class="size">({_size(file.bytes)})</span>' for file in entry.files)
+    links = " ".join(f'<span class="file"><a href="{html.escape(quote(file.name))}">{FORMAT_LABELS[_suffix(file)]}</a>'
+                     f' <span class="size">({_size(file.bytes)})</span></span>' for file in entry.files)
     cells = [f'<th scope="row" lang="{html.escape(entry.language)}">{html.escape(entry.title)}</th>',
              f"<td>{html.escape(entry.brief)}</td>",
              f"<td>{html.escape(entry.audience_label or entry.audience)}</td>",
