@@ -150,3 +150,34 @@ def test_an_unreachable_scheduler_is_a_clear_error_and_writes_nothing(make_proje
     assert result.stderr.startswith("briefgen: cannot reach the Dask scheduler at tcp://127.0.0.1:9 ("), result.stderr
     assert "dask scheduler" in result.stderr and "nothing was written" in result.stderr
     assert not (project / "output").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.pdf
+def test_jobs_in_flight_are_bounded_by_the_window(local_build: tuple[Path, Path], cluster: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from distributed import Client
+
+    project, local = local_build
+    in_flight, most = 0, 0
+    real_submit, real_outcome = Client.submit, dask_scheduler.outcome_of
+
+    def submit(self: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        return real_submit(self, *args, **kwargs)
+
+    def outcome_of(future: Any) -> Any:
+        nonlocal in_flight
+        in_flight -= 1
+        return real_outcome(future)
+
+    monkeypatch.setattr(Client, "submit", submit)
+    monkeypatch.setattr(dask_scheduler, "outcome_of", outcome_of)
+    monkeypatch.setattr(dask_scheduler, "window", lambda client: 1)
+    output = project.parent / "one-at-a-time"
+    result = run_cli(["build", *FORMATS, "-o", str(output), "--scheduler", cluster.scheduler_address], cwd=project)
+    assert result.exit_code == 0, result.output
+    assert most == 1 and in_flight == 0
+    assert built_files(output) == built_files(local)
