@@ -14,7 +14,6 @@ holds no edition).
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import os
@@ -22,7 +21,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from briefgen.build.outputs import write_all_atomic
 
@@ -133,6 +131,8 @@ def _files_of(output_dir: Path, name: str, recorded: Mapping[str, IndexedFile], 
         if known is not None and known.bytes == status.st_size and index_time is not None and status.st_mtime_ns < index_time:
             yield known
             continue
+        import hashlib  # only when a file is new or changed: a no-op build hashes nothing
+
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
@@ -199,6 +199,8 @@ def render_index_html(entries: list[IndexedEdition]) -> str:
 
 
 def _row(entry: IndexedEdition, has_places: bool) -> str:
+    from urllib.parse import quote
+
     searched = " ".join([entry.title, entry.brief, entry.audience, entry.audience_label, entry.place_id, entry.place_name,
                          entry.language]).lower()
     place = entry.place_name or entry.place_id
