@@ -19,6 +19,9 @@ retried) and the scheduler's own resilience (the jobs of a worker that dies are 
 another). At most :data:`IN_FLIGHT_PER_WORKER` jobs per worker are submitted and not yet
 written (``as_completed``, refilled as each finishes), so memory stays flat however many
 editions the build has. A worker process lays out one PDF at a time, whatever its threads.
+WeasyPrint keeps ~0.2 MB of each document's font set-up for the life of a process, so long-lived
+workers are best started with ``dask worker --lifetime 1h --lifetime-restart`` (the local PDF
+workers are replaced every 50 editions for the same reason).
 """
 
 from __future__ import annotations
