@@ -221,7 +221,14 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=100, help="words per synthetic section")
     parser.add_argument("--place-rows", type=int, default=0,
                         help="rows 7 (editions from rows, synthetic places; see bench_places.py): rows of the table (0: skip)")
+    parser.add_argument("--dask-briefs", type=int, default=20, help="briefs of the synthetic project for row 7 (Dask)")
+    parser.add_argument("--dask-runs", type=int, default=1, help="runs per cell for row 7 (Dask)")
+    parser.add_argument("--only-dask", action="store_true", help="measure row 7 only (needs pip install 'briefgen[dask]')")
     args = parser.parse_args()
+    if args.only_dask:
+        with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as scratch_name:
+            print_table(*dask_rows(args, Path(scratch_name)))
+        return
     pandoc = shutil.which("pandoc")
     try:
         import pypandoc
@@ -367,6 +374,10 @@ def main() -> None:
                             f"{r5['j2'].peak_mib:.0f} MiB", f"{r5['small'].peak_mib:.0f} MiB", growth,
                             "flat", growth <= 1.25))
 
+        dask_table, dask_notes = dask_rows(args, scratch)
+        rows += dask_table
+        notes += dask_notes
+
         # 6. startup
         r6 = interleave(args.runs * 2, {
             "help": lambda m: run([*BRIEFGEN, "--help"], example, m),
@@ -391,6 +402,41 @@ def main() -> None:
         notes.append(f"load average (1, 5, 15 min) before: {load_before}; after: {load_average()} "
                      "(other work on the machine slows both sides of a row, and parallel rows most).")
     print_table(rows, notes)
+
+
+def dask_rows(args: argparse.Namespace, scratch: Path) -> tuple[list[Row], list[str]]:
+    """7. The same editions made by a two-worker Dask ``LocalCluster`` (``build --scheduler``) and
+    by the local pool of two PDF workers (``-j 2``), both with --force after a first build that
+    warms them: the cost of going through Dask's scheduler on one machine."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        return [Row(7, "Dask LocalCluster / local pool: not measured (pip install 'briefgen[dask]')", "", "", 0.0, "",
+                    None)], []
+    audiences = min(args.audiences, 3)
+    project = make_synthetic(scratch / "dask", args.dask_briefs, args.sections, audiences, 200, args.words)
+    editions = args.dask_briefs * audiences
+    local_out, dask_out = scratch / "dask-local", scratch / "dask-cluster"
+    expect = f"{editions} edition(s) built"
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        on_cluster = ["--scheduler", cluster.scheduler_address]
+        run([*BRIEFGEN, "build", "-j", "2", "-o", str(local_out)], project, Measured(), expect=expect)
+        run([*BRIEFGEN, "build", *on_cluster, "-o", str(dask_out)], project, Measured(), expect=expect)
+        measured = interleave(args.dask_runs, {
+            "local": lambda m: run([*BRIEFGEN, "build", "--force", "-j", "2", "-o", str(local_out)], project, m,
+                                   expect=expect),
+            "dask": lambda m: run([*BRIEFGEN, "build", "--force", *on_cluster, "-o", str(dask_out)], project, m,
+                                  expect=expect),
+        })
+    same = all((dask_out / path.name).read_bytes() == path.read_bytes() for path in local_out.iterdir() if path.is_file())
+    ratio = measured["dask"].median / measured["local"].median
+    row = Row(7, f"{editions} editions HTML+PDF, --force: 2-worker Dask LocalCluster / local pool of 2 jobs "
+                 f"({'byte-identical files' if same else '**files differ**'})",
+              fmt(measured["dask"].median), fmt(measured["local"].median), ratio, "≤ 1.25", ratio <= 1.25 and same)
+    note = (f"row 7: {args.dask_briefs} synthetic briefs × {audiences} audiences, {args.dask_runs} run(s) per cell; the "
+            f"cluster's scheduler runs in this process and its two workers on the same CPUs as the local pool; "
+            f"{measured['dask'].median / editions:.2f} s an edition on the cluster")
+    return [row], [note]
 
 
 def _editions_using(project: Path, section_id: str) -> int:

@@ -52,6 +52,8 @@ pytest_plugins = ("hostile_project", "counting_server")
 
 TESTS_DIR = Path(__file__).resolve().parent
 FIXTURES_DIR = TESTS_DIR / "fixtures"
+OUTPUT_INDEX = ("index.html", "index.json")
+"""The index every build writes into the output folder, beside the editions."""
 REPO_ROOT = TESTS_DIR.parent
 """The repository root, which is also the example brief project."""
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import FIXTURE_BIB, CliResult, brief_yaml, run_cli, section_md
+from conftest import FIXTURE_BIB, OUTPUT_INDEX, CliResult, brief_yaml, run_cli, section_md
 
 MARKER = "BGSECRET-9f4c2e71d8"
 """Put in every file outside the project; it must never show up in anything briefgen writes."""
@@ -56,7 +56,8 @@ def line_of(text: str, needle: str) -> int:
 
 
 def output_files(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()} if folder.is_dir() else {}
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())
+            if path.is_file() and path.name not in OUTPUT_INDEX} if folder.is_dir() else {}
 
 
 def all_files(root: Path) -> dict[str, bytes]:

@@ -14,6 +14,7 @@ import briefgen
 from conftest import (
     BUILTIN_AUDIENCES,
     FIXTURES_DIR,
+    OUTPUT_INDEX,
     assert_clean_error,
     brief_yaml,
     run_cli,
@@ -38,7 +39,9 @@ def project(make_project: Callable[..., Path]) -> Path:
 
 
 def names(folder: Path) -> list[str]:
-    return sorted(path.name for path in folder.iterdir() if path.is_file()) if folder.exists() else []
+    if not folder.exists():
+        return []
+    return sorted(path.name for path in folder.iterdir() if path.is_file() and path.name not in OUTPUT_INDEX)
 
 
 # --- version and help -------------------------------------------------------------------------

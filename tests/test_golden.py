@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.render.html import theme_css
-from conftest import BUILTIN_AUDIENCES, FIXTURES_DIR, CliResult, run_cli
+from conftest import BUILTIN_AUDIENCES, FIXTURES_DIR, OUTPUT_INDEX, CliResult, run_cli
 from golden import assert_matches_golden
 
 BASIC = FIXTURES_DIR / "basic"
@@ -41,7 +41,7 @@ def without_font_data(html: str) -> str:
 
 
 def built_editions(output: Path) -> list[str]:
-    return sorted(path.name for path in output.iterdir() if path.name != ".briefgen-cache")
+    return sorted(path.name for path in output.iterdir() if path.name != ".briefgen-cache" and path.name not in OUTPUT_INDEX)
 
 
 def pdf_text(pdf: Path) -> str:

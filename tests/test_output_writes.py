@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_clean_error, section_md
+from conftest import OUTPUT_INDEX, assert_clean_error, section_md
 from hostile_project import BASE, all_files, build_html, output_files
 
 pytestmark = pytest.mark.usefixtures("no_font_subsetting")
@@ -25,9 +25,11 @@ def test_build_writes_only_inside_the_output_folder(make_project: Callable[..., 
     assert result.exit_code == 0, result.output
     after = all_files(tmp_path)
     changed = sorted(name for name in after if before.get(name) != after[name])
-    outputs = [name for name in changed if "/.briefgen-cache/" not in name]
+    outputs = [name for name in changed if "/.briefgen-cache/" not in name and name.rsplit("/", 1)[-1] not in OUTPUT_INDEX]
     assert outputs == [f"project/deep/new/out/b--{a}.html" for a in ("community-groups", "county-officials", "press")]
-    assert all(name.startswith("project/deep/new/out/.briefgen-cache/") for name in changed if name not in outputs)
+    assert all(name.startswith("project/deep/new/out/.briefgen-cache/") or name in {f"project/deep/new/out/{index}"
+                                                                                   for index in OUTPUT_INDEX}
+               for name in changed if name not in outputs)
 
 
 def test_a_symlink_in_the_output_folder_is_not_followed(make_project: Callable[..., Path], tmp_path: Path) -> None:

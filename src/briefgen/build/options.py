@@ -45,6 +45,9 @@ class BuildOptions:
     """Called with (editions done, editions to build) as the build goes."""
     where: tuple[tuple[str, str], ...] = ()
     """``--where COLUMN=VALUE``: only the rows of ``places:`` that match all of them."""
+    scheduler: str | None = None
+    """The address of a Dask scheduler (``tcp://HOST:8786``) whose workers make the PDFs; None:
+    this machine's PDF workers (see :mod:`briefgen.build.dask_scheduler`)."""
 
 
 def with_remote_images(options: BuildOptions) -> BuildOptions:
@@ -58,7 +61,7 @@ def with_remote_images(options: BuildOptions) -> BuildOptions:
 
 
 NOT_IN_EDITION_KEY = frozenset({"briefs", "audiences", "formats", "output_dir", "jobs", "force", "on_progress",
-                                 "remote_images", "where"})
+                                 "remote_images", "where", "scheduler"})
 """Options that choose *which* editions and files to build, not what an edition contains; every
 other option (present or future) is part of each edition's cache key."""
 

@@ -10,17 +10,22 @@ one that reads a file with errors is not built. A build with nothing to do never
 renderers. Every other edition is assembled, cited (:mod:`briefgen.citations.cite`), rendered
 to HTML (:mod:`briefgen.build.edition`), laid out as a PDF in a worker process
 (:mod:`briefgen.build.pdf_workers`) and written (:mod:`briefgen.build.write`); the scheduler
-(:mod:`briefgen.build.schedule`) runs those stages and decides which process runs each. A
-failed edition never stops the others.
+(:mod:`briefgen.build.schedule`) runs those stages and decides which process runs each (with
+``--scheduler``, the PDFs are made on a Dask cluster: :mod:`briefgen.build.dask_scheduler`). A
+failed edition never stops the others. Last, the output folder's index of editions is updated
+(:mod:`briefgen.build.index`).
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.build.assemble import MarkdownCache, check_audience_ids
 from briefgen.build.cache import BuildCache
+from briefgen.build.dask_scheduler import connect  # Dask itself is imported only when a scheduler is named
+from briefgen.build.index import update_index
 from briefgen.build.options import BuildOptions, BuildResult, with_remote_images
 from briefgen.build.outputs import output_folder, prepare_output_dir
 from briefgen.build.pdf_workers import PdfWorkers, start_pdf_workers
@@ -40,10 +45,12 @@ def build(project_dir: Path, options: BuildOptions, pdf_workers: PdfWorkers | No
     result, options = BuildResult(), with_remote_images(options)
     output_dir = output_folder(project_dir, options.output_dir)
     cache = BuildCache(output_dir, is_forced=options.force)
-    if pdf_workers is None:
-        pdf_workers = start_pdf_workers(output_dir, options.formats, options.jobs, options.force, options.briefs,
-                                        options.audiences)
-    with pdf_workers:
+    with contextlib.ExitStack() as stack:
+        cluster = stack.enter_context(connect(options.scheduler)) if options.scheduler else None
+        if pdf_workers is None:  # with a cluster, local PDF workers are never started
+            pdf_workers = start_pdf_workers(output_dir, () if cluster is not None else options.formats, options.jobs,
+                                            options.force, options.briefs, options.audiences)
+        stack.enter_context(pdf_workers)
         project = load_project(project_dir, result.diagnostics, cache.load_bibliography)  # load
         markdown = MarkdownCache(cache.recorded_audience_blocks())
         project = check_audience_ids(project, result.diagnostics, markdown)  # validate
@@ -66,10 +73,12 @@ def build(project_dir: Path, options: BuildOptions, pdf_workers: PdfWorkers | No
                       ) -> EditionOutcome:
                 return write_edition(planned, pages, pdf, output_dir, cache)  # after the PDF workers' render PDF
 
-            for planned, outcome in schedule_editions(stale, render, write, pdf_workers, options):
+            for planned, outcome in schedule_editions(stale, render, write, pdf_workers, options, cluster):
                 planned.outcome = outcome
+        update_index(output_dir, plan)
     for planned in plan:
         result.add(planned, options.formats)
     result.failed += [f"{brief_id} (its manifest has errors)" for brief_id in unreadable_briefs(project, options.briefs)]
     result.failed += failed_rows(project, options.briefs)
     return result
+

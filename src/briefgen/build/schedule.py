@@ -11,6 +11,8 @@ process); the PDF stage is the PDF workers' job. It decides nothing about an edi
   build has, and a worker that finishes finds its next job waiting.
 - A large HTML-only build is spread over forked HTML workers, each rendering and writing a
   chunk of editions.
+- With a Dask cluster (``--scheduler``), the cluster's workers take the PDF workers' place
+  (:mod:`briefgen.build.dask_scheduler`), with the same bound on what is in flight.
 - Anything else runs here, one edition after the other.
 
 Progress is reported as each edition is done.
@@ -22,7 +24,7 @@ import functools
 import gc
 from collections import deque
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefgen.build.edition import EditionPages
 from briefgen.build.options import BuildOptions
@@ -45,10 +47,16 @@ IN_FLIGHT_PER_WORKER = 2
 
 
 def schedule_editions(stale: list[PlannedEdition], render: Render, write: Write, pdf_workers: PdfWorkers,
-                      options: BuildOptions) -> Iterator[tuple[PlannedEdition, EditionOutcome]]:
-    """Every edition built and written, as each is done (in the order they finish)."""
+                      options: BuildOptions, cluster: Any = None) -> Iterator[tuple[PlannedEdition, EditionOutcome]]:
+    """Every edition built and written, as each is done (in the order they finish). ``cluster``:
+    a Dask client whose workers make the PDFs, or None."""
     progress = Progress(len(stale), options.on_progress)
-    if is_for_html_workers(stale, options):
+    if cluster is not None:
+        from briefgen.build.dask_scheduler import build_on_cluster
+
+        pdf_workers.terminate()
+        done = build_on_cluster(cluster, stale, render, write)
+    elif is_for_html_workers(stale, options):
         pdf_workers.terminate()
         if options.remote_images is not None:  # downloaded here, once, before the workers are forked
             fetch_remote_images(stale, options.remote_images)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from pathlib import Path
@@ -47,20 +48,29 @@ WhereOption = Annotated[Optional[list[str]], typer.Option(
     help="Only the rows of a brief's places: table whose COLUMN holds VALUE (repeatable: all must match).")]
 
 
+SchedulerOption = Annotated[Optional[str], typer.Option(
+    "--scheduler", metavar="tcp://HOST:8786", show_default=False,
+    help="Make the PDFs on the workers of this Dask scheduler (needs pip install 'briefgen[dask]'; "
+         "the workers need briefgen and the project at the same path).")]
+
+
 def build(briefs: BriefsArgument = None, audience: AudienceOption = None, output_format: FormatOption = None,
           output: OutputOption = None, citation_style: CitationStyleOption = None, allow_remote: AllowRemoteOption = False,
           pdf_variant: PdfVariantOption = "pdf/ua-1", jobs: JobsOption = None, force: ForceOption = False,
-          docx_template: DocxTemplateOption = None, project: ProjectOption = Path("."), quiet: QuietOption = False,
-          verbose: VerboseOption = False, where: WhereOption = None) -> None:
+          docx_template: DocxTemplateOption = None, scheduler: SchedulerOption = None, project: ProjectOption = Path("."),
+          quiet: QuietOption = False, verbose: VerboseOption = False, where: WhereOption = None) -> None:
     """Build editions: <output>/<brief-id>--<audience-id>.html, .pdf, .handout.pdf, .png and .docx.
 
     An edition whose inputs are unchanged since the last build is not rebuilt
-    (the cache is kept in <output>/.briefgen-cache/).
+    (the cache is kept in <output>/.briefgen-cache/). <output>/index.html and index.json
+    list every edition in the folder.
 
     Example: briefgen build 287g-police-ice -a county-officials -f pdf -f handout
     """
     if jobs is not None and jobs < 1:
         exit_usage(f"--jobs must be 1 or more, not {jobs}")
+    if scheduler is not None:
+        _check_scheduler(scheduler)
     from briefgen.build.outputs import output_folder
     from briefgen.build.pdf_workers import start_pdf_workers
     from briefgen.commands.progress import is_terminal, progress_bar
@@ -68,14 +78,14 @@ def build(briefs: BriefsArgument = None, audience: AudienceOption = None, output
 
     # Started before the rest of briefgen is imported: the workers load WeasyPrint meanwhile.
     pdf_workers = start_pdf_workers(output_folder(project, output), output_format or ("pdf",), jobs, force,
-                                    briefs or (), audience or ())
+                                    briefs or (), audience or ()) if scheduler is None else None
     started = time.perf_counter()
-    with pdf_workers, progress_bar(is_terminal() and not is_quiet()) as on_progress:
+    with pdf_workers or contextlib.nullcontext(), progress_bar(is_terminal() and not is_quiet()) as on_progress:
         def run_build() -> BuildResult:
             from briefgen.build.pipeline import build as build_project
 
             options = _options(briefs, audience, output_format, output, citation_style, allow_remote, pdf_variant,
-                               jobs, force, on_progress)
+                               jobs, force, on_progress, scheduler)
             if docx_template is not None:  # the Word template: checked before any edition is built
                 from briefgen.load.word_template import check_reference_doc
 
@@ -91,7 +101,7 @@ def build(briefs: BriefsArgument = None, audience: AudienceOption = None, output
 
 def _options(briefs: list[str] | None, audiences: list[str] | None, formats: list[str] | None, output: Path | None,
              citation_style: str | None, allow_remote: bool, pdf_variant: str, jobs: int | None, force: bool,
-             on_progress: Callable[[int, int], None] | None) -> BuildOptions:
+             on_progress: Callable[[int, int], None] | None, scheduler: str | None) -> BuildOptions:
     """The options, once each value is known to exist (exit 2 otherwise)."""
     from briefgen.build.options import BuildOptions
     from briefgen.model import CITATION_STYLES, DEFAULT_FORMATS, OUTPUT_FORMATS, PDF_VARIANTS
@@ -107,7 +117,22 @@ def _options(briefs: list[str] | None, audiences: list[str] | None, formats: lis
     return BuildOptions(briefs=tuple(briefs or ()), audiences=tuple(audiences or ()),
                         formats=cast("tuple[OutputFormat, ...]", chosen), output_dir=output,
                         citation_style=citation_style, allow_remote=allow_remote,
-                        pdf_variant=pdf_variant, jobs=jobs, force=force, on_progress=on_progress)
+                        pdf_variant=pdf_variant, jobs=jobs, force=force, on_progress=on_progress,
+                        scheduler=scheduler)
+
+
+def _check_scheduler(address: str) -> None:
+    """``--scheduler`` names a scheduler and Dask is installed (exit 2 otherwise)."""
+    from briefgen.build.dask_scheduler import check_dask_installed
+    from briefgen.commands.exits import exit_with_error
+    from briefgen.errors import UsageError
+
+    if not address.strip():
+        exit_usage("--scheduler needs an address such as tcp://HOST:8786")
+    try:
+        check_dask_installed()
+    except UsageError as error:
+        exit_with_error(error)
 
 
 def _where(conditions: list[str] | None) -> tuple[tuple[str, str], ...]:
