@@ -9,7 +9,16 @@ import pytest
 
 from briefgen.errors import Diagnostics
 from briefgen.load.briefs import load_brief
-from conftest import BUILTIN_AUDIENCES, EXAMPLE_BRIEFS, OUTPUT_INDEX, REPO_ROOT, first_appearances, main_text_numbers, run_cli, section_titles
+from conftest import (
+    BUILTIN_AUDIENCES,
+    EXAMPLE_BRIEFS,
+    OUTPUT_INDEX,
+    REPO_ROOT,
+    first_appearances,
+    main_text_numbers,
+    run_cli,
+    section_titles,
+)
 
 
 def test_the_example_has_briefs() -> None:

@@ -87,12 +87,11 @@ def facts_of(planned: PlannedEdition) -> EditionFacts:
 
 
 def place_of(planned: PlannedEdition) -> tuple[str, str]:
-    """The id and name of the edition's place, or empty strings for an edition without one.
-    Editions made from a table's rows carry ``place`` (with ``id`` and ``name``)."""
-    place = getattr(planned, "place", None)
-    if place is None:
+    """The id and name of the edition's place (a row of its brief's ``places:``), or empty strings
+    for an edition without one."""
+    if planned.place is None:
         return "", ""
-    return str(place.id), str(place.name)
+    return planned.place.id, planned.place.name
 
 
 def update_index(output_dir: Path, plan: Iterable[PlannedEdition]) -> None:
