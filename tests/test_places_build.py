@@ -33,7 +33,7 @@ def places_project(make_project: Callable[..., Path], rows: int = 3, bad: str = 
 
 
 def html_names(output: Path) -> list[str]:
-    return sorted(path.stem for path in output.glob("*.html"))
+    return sorted(path.stem for path in output.glob("*--*.html"))
 
 
 def test_one_edition_per_row_and_audience(make_project: Callable[..., Path], tmp_path: Path) -> None:
@@ -92,12 +92,12 @@ def test_one_row_changed_rebuilds_only_its_editions(make_project: Callable[..., 
     root = places_project(make_project, rows=4)
     output = tmp_path / "out"
     assert run_cli(["build", "-f", "html", "-o", str(output)], cwd=root).exit_code == 0
-    before = {path.name: path.stat().st_mtime_ns for path in output.glob("*.html")}
+    before = {path.name: path.stat().st_mtime_ns for path in output.glob("*--*.html")}
     csv = root / "briefs/data/towns.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("003,Town 3,1003", "003,Town 3,2003"), encoding="utf-8")
     result = run_cli(["build", "-f", "html", "-o", str(output)], cwd=root)
     assert result.exit_code == 0, result.output
-    after = {path.name: path.stat().st_mtime_ns for path in output.glob("*.html")}
+    after = {path.name: path.stat().st_mtime_ns for path in output.glob("*--*.html")}
     rewritten = sorted(name for name in after if after[name] != before[name])
     assert rewritten == ["b--county-officials--003.html", "b--press--003.html"]
     assert "2 edition(s) built, 6 up to date" in result.output
@@ -116,11 +116,11 @@ def test_an_interrupted_build_resumes_where_it_stopped(make_project: Callable[..
     command = [sys.executable, "-m", "briefgen", "build", "-a", "press", "-f", "html", "-j", "1", "-o", str(output)]
     process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while len(list(output.glob("*.html"))) < 10 and time.monotonic() < deadline and process.poll() is None:
+    while len(list(output.glob("*--*.html"))) < 10 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.01)
     process.send_signal(signal.SIGINT)
     _out, err = process.communicate(timeout=60)
-    done = len(list(output.glob("*.html")))
+    done = len(list(output.glob("*--*.html")))
     assert process.returncode != 0 and 10 <= done < rows, (process.returncode, done, err)
     assert not list(output.glob(".*.tmp")), "no partial file is left"
     result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300)
@@ -129,7 +129,7 @@ def test_an_interrupted_build_resumes_where_it_stopped(make_project: Callable[..
     assert found is not None, result.stdout[-500:]
     built, up_to_date = int(found.group(1)), int(found.group(2))
     assert built + up_to_date == rows and up_to_date >= done - 1, (built, up_to_date, done)
-    assert len(list(output.glob("*.html"))) == rows
+    assert len(list(output.glob("*--*.html"))) == rows
 
 
 def test_list_and_matrix_show_the_rows(make_project: Callable[..., Path]) -> None:
