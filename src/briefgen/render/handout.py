@@ -87,7 +87,8 @@ def handout_layouts(edition: Edition) -> list[HandoutLayout]:
     a large-print one (two sides, already at 18 pt) opens with the takeaways."""
     if edition.audience.theme == "large-print":
         return [HandoutLayout()]
-    leads: list[HandoutLead] = [lead for lead in ("summary", "intro") if _lead_text(edition, lead) is not None]
+    fullest: tuple[HandoutLead, ...] = ("summary", "intro")
+    leads = [lead for lead in fullest if _lead_text(edition, lead) is not None]
     return [HandoutLayout(lead, is_roomy) for lead in (*leads, "none") for is_roomy in (True, False)]
 
 
