@@ -13,9 +13,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen.citations.syntax import Citation, Paragraph
+
+if TYPE_CHECKING:
+    from briefgen.charts.spec import ChartSpec
 
 Env = MutableMapping[str, Any]
 """markdown-it's ``env`` (its ``EnvType``)."""
@@ -62,6 +65,8 @@ class RenderContext:
     """A citation's mark in the edition's style (None: the keys as written)."""
     resolve_image: Callable[[str, int], str | None] | None = None
     """An image's source and file line → the address to show it from (None: it cannot be shown)."""
+    render_chart: Callable[[ChartSpec], str] | None = None
+    """A chart (:mod:`briefgen.charts`) → its HTML (None: its alt text is shown)."""
 
 
 def new_env(context: ParseContext) -> Env:
