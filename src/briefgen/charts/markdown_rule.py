@@ -4,7 +4,7 @@ A core rule, run after the block parser (and the audience wall) and before inlin
 that the caption is parsed as Markdown with the text (its citations are cited like any other).
 Each chart fence becomes::
 
-    figure_open (id, class "chart"; meta float_kind "fig", float_id)
+    figure_open (id, class "chart" (and "side" for {.chart .side}); meta float_kind "fig", float_id)
       html_block  (meta "chart": the ChartSpec; drawn when the page is rendered)
       figcaption_open, inline (the caption), figcaption_close
     figure_close
@@ -29,6 +29,8 @@ from briefgen.markdown.context import Env, parse_context, render_context
 
 CHART_CLASS = "chart"
 CHART_META = "chart"
+SIDE_CLASS = "side"
+"""``{.chart .side #fig-x}``: on paper the chart sits beside the text that follows (half the column)."""
 _ID = re.compile(r"^fig-[A-Za-z0-9_-]+$")
 
 
@@ -83,13 +85,14 @@ def _charts(state: StateCore) -> None:
         spec, problems = read_chart_spec(token.content, chart_id, fence_line + 1, fence_line)
         context.problems.extend(problems)
         if spec is not None:
-            tokens.extend(_figure_tokens(spec, token))
+            tokens.extend(_figure_tokens(spec, token, is_beside_text=SIDE_CLASS in attributes.get("class", "").split()))
     state.tokens = tokens
 
 
-def _figure_tokens(spec: ChartSpec, fence: Token) -> list[Token]:
+def _figure_tokens(spec: ChartSpec, fence: Token, is_beside_text: bool) -> list[Token]:
     level, where = fence.level, list(fence.map) if fence.map else None
-    opening = Token("figure_open", "figure", 1, attrs={"id": spec.id, "class": CHART_CLASS}, map=where, level=level,
+    classes = f"{CHART_CLASS} {SIDE_CLASS}" if is_beside_text else CHART_CLASS
+    opening = Token("figure_open", "figure", 1, attrs={"id": spec.id, "class": classes}, map=where, level=level,
                     block=True, meta={"float_kind": "fig", "float_id": spec.id})
     chart = Token("html_block", "", 0, map=where, level=level + 1, block=True, meta={CHART_META: spec})
     caption_open = Token("figcaption_open", "figcaption", 1, level=level + 1, block=True, meta={"float_id": spec.id})

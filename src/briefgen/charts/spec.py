@@ -189,7 +189,6 @@ class _Reader:
 
     def spec(self, root: yaml.MappingNode, chart_id: str, fence_line: int) -> ChartSpec | None:
         keys = self.mapping(root, "the chart spec", TOP_KEYS)
-        count = len(self.problems)
         data = self.data(keys.get("data"), fence_line)
         mark, has_points = self.mark(keys.get("mark"), fence_line)
         channels = self.encoding(keys.get("encoding"), fence_line)
@@ -201,7 +200,7 @@ class _Reader:
         title = self.text(keys.get("title"), "title") if "title" in keys else None
         width = self.size(keys.get("width"), "width") if "width" in keys else None
         height = self.size(keys.get("height"), "height") if "height" in keys else None
-        if len(self.problems) > count or data is None or mark is None or caption is None or alt is None:
+        if self.problems or data is None or mark is None or caption is None or alt is None:
             return None
         return ChartSpec(chart_id, data, self.line(keys["data"]), mark, has_points, channels, title, caption,
                          self.line(keys["caption"]), alt, self.line(keys["alt"]) if "alt" in keys else fence_line,
