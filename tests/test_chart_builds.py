@@ -80,7 +80,7 @@ def test_the_html_edition_shows_the_chart_as_labelled_svg_and_its_data_as_a_tabl
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     assert f'role="img" aria-label="{ALT}"' in svg and f"<title>{ALT}</title>" in svg
     assert "<script" not in svg and "href" not in svg and "foreignObject" not in svg
-    assert 'font-family="Source Sans 3"' in svg  # the theme's heading face, embedded in the page
+    assert 'font-family="&quot;Source Sans 3&quot;"' in svg  # the theme's heading face (embedded in the page), quoted
     assert "#1d4e89" in svg  # the theme's accent colour draws the line
     texts = svg_texts(svg)
     assert "1,000" in texts and any(re.fullmatch(r"Jan 20\d\d", text) for text in texts), texts  # English formats
@@ -118,7 +118,7 @@ def test_the_large_print_theme_sets_the_chart_in_its_face_and_size(make_project)
     build(project, "-f", "html")
     big = svg_of((project / "output/b--big.html").read_text(encoding="utf-8"))
     standard = svg_of((project / "output/b--press.html").read_text(encoding="utf-8"))
-    assert 'font-family="Atkinson Hyperlegible"' in big
+    assert 'font-family="&quot;Atkinson Hyperlegible&quot;"' in big
     size = re.compile(r'font-size="(\d+)px"')
     assert min(map(int, size.findall(big))) > max(map(int, size.findall(standard)))
 

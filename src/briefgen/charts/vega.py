@@ -45,7 +45,7 @@ _REFERENCE = re.compile(r"url\(#([^)]+)\)")
 @dataclass(frozen=True, slots=True)
 class ChartTheme:
     font: str
-    """The family the chart is set in (the theme's heading face)."""
+    """The family the chart is set in (the theme's heading face), quoted as CSS wants it."""
     text: str
     muted: str
     accent: str
@@ -69,7 +69,7 @@ def chart_theme(theme: str) -> ChartTheme:
             for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
                 if declaration.type == "declaration" and declaration.name.startswith("--"):
                     values[declaration.name] = tinycss2.serialize(declaration.value).strip()
-    family = values["--font-head"].split(",")[0].strip().strip("\"'")
+    family = values["--font-head"].split(",")[0].strip()  # quoted as in the CSS: "Source Sans 3" is not a CSS name
     size = float(values["--size"].removesuffix("pt")) * 4 / 3
     return ChartTheme(family, values["--text"], values["--muted"], values["--accent"], values["--focus"],
                       values["--rule"], values["--paper"], size)
