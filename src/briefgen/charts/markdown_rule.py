@@ -30,7 +30,7 @@ from briefgen.markdown.context import Env, parse_context, render_context
 CHART_CLASS = "chart"
 CHART_META = "chart"
 SIDE_CLASS = "side"
-"""``{.chart .side #fig-x}``: on paper the chart sits beside the text that follows (half the column)."""
+"""``{.chart .side #fig-x}``: on paper the caption sits beside a narrow chart, not under it."""
 _ID = re.compile(r"^fig-[A-Za-z0-9_-]+$")
 
 
