@@ -46,7 +46,7 @@ from briefgen.model import Audience, Brief, Edition, Project, Reference
 
 KEY_SCHEMA = "briefgen-edition-2"
 OUTPUT_LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "pyphen", "bibtexparser", "pylatexenc",
-                    "yaml", "weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools")
+                    "yaml", "weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools", "vl_convert")
 """Libraries whose version can change an edition's bytes; an upgrade rebuilds everything."""
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 """Environment variables an edition reads: the date of a brief without ``checked:`` comes from it."""
