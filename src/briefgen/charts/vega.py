@@ -17,10 +17,12 @@ chart did not change never starts the renderer.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
 import re
+import shutil
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,7 +36,7 @@ from briefgen.charts.data import ChartData
 from briefgen.charts.spec import ChartSpec
 from briefgen.i18n import messages_for
 
-CHART_SCHEMA = "briefgen-chart-1"
+CHART_SCHEMA = "briefgen-chart-2"
 VEGA_LITE_VERSION = "6.4"
 """Pinned, so that a vl-convert upgrade that adds a newer Vega-Lite does not change charts unasked."""
 _SVG = "http://www.w3.org/2000/svg"
@@ -152,7 +154,7 @@ class ChartRenderer:
             return self._drawn[key]
         svg = self._read(key)
         if svg is None:
-            svg = safe_svg(draw_svg(vega, locale), spec)
+            svg = safe_svg(draw_svg(vega, locale, theme.font), spec, theme.font)
             self._write(key, svg)
         self._drawn[key] = svg
         return svg
@@ -212,35 +214,62 @@ def vl_convert_version() -> str:
         return "absent"
 
 
-@lru_cache(maxsize=1)
-def _register_fonts() -> None:
-    """Give vl-convert every face briefgen bundles (once per process)."""
-    import fontpkg
+_MEASURED = frozenset(chr(code) for code in (*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2010, 0x2030)))
+"""Letters whose widths vl-convert knows in the theme's face (others are measured in a fallback)."""
+
+
+@lru_cache(maxsize=4)
+def measuring_font(family: str) -> str:
+    """The name vl-convert finds ``family`` (a CSS family, quoted) by, once its file is registered.
+
+    vl-convert measures text with the fonts registered with it, but does not find the bundled
+    variable fonts (Source Sans 3) by their family name: each is given to it as a static face at
+    weight 400, cut by the same HarfBuzz subsetter that embeds the page's fonts (a few
+    milliseconds), and asked for by its PostScript name. The SVG then names the CSS family
+    (see :func:`safe_svg`)."""
+    import io
+    import tempfile
+
     import vl_convert
+    from fontTools.ttLib import TTFont
 
-    from briefgen.render.fonts import bundled_families
+    from briefgen.render.fonts import THEME_FACES, _face_bytes
 
-    folders = {os.path.dirname(str(file.path)) for name in sorted(bundled_families())
-               for file in fontpkg.family(name).files}
-    for folder in sorted(folders):
-        vl_convert.register_font_directory(folder)
+    name = family.strip().strip("\"'")
+    face = next(face for faces in THEME_FACES.values() for face in faces
+                if face.family == name and face.weight == 400 and face.style == "normal")
+    data = _face_bytes(face, _MEASURED, "truetype")
+    folder = Path(tempfile.mkdtemp(prefix="briefgen-chart-font-"))
+    atexit.register(shutil.rmtree, folder, True)
+    (folder / "regular.ttf").write_bytes(data)
+    vl_convert.register_font_directory(str(folder))
+    return str(TTFont(io.BytesIO(data))["name"].getDebugName(6) or name)
 
 
-def draw_svg(vega: dict[str, Any], locale: tuple[str, str]) -> str:
-    """vl-convert's SVG for ``vega``: no base URL is allowed, and the spec holds none.
+def _with_font(vega: dict[str, Any], font: str) -> dict[str, Any]:
+    config = vega["config"]
+    return {**vega, "config": {**config, "font": font,
+                               "axis": {**config["axis"], "labelFont": font, "titleFont": font},
+                               "legend": {**config["legend"], "labelFont": font, "titleFont": font},
+                               "title": {**config["title"], "font": font}}}
+
+
+def draw_svg(vega: dict[str, Any], locale: tuple[str, str], family: str = '"Source Sans 3"') -> str:
+    """vl-convert's SVG for ``vega``, its text measured in ``family``: no base URL is allowed,
+    and the spec holds none.
 
     ``locale``: the d3 locale of the edition's language and its thousands separator (Spanish
     groups with a no-break space, as the Spanish text does, not d3's point)."""
     import vl_convert
 
-    _register_fonts()
+    measured = _with_font(vega, measuring_font(family)) if "config" in vega else vega
     named: Any = locale[0]  # a d3 locale name from the catalogue (vl-convert types them as a closed list)
     numbers = dict(vl_convert.get_format_locale(named), thousands=locale[1])
-    return str(vl_convert.vegalite_to_svg(vega, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[],
+    return str(vl_convert.vegalite_to_svg(measured, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[],
                                           format_locale=numbers, time_format_locale=named))
 
 
-def safe_svg(svg: str, spec: ChartSpec) -> str:
+def safe_svg(svg: str, spec: ChartSpec, family: str) -> str:
     """vl-convert's SVG, cut down to drawing and labelled with the alt text (see the module's text)."""
     ElementTree.register_namespace("", _SVG)
     root = ElementTree.fromstring(svg)
@@ -256,6 +285,8 @@ def safe_svg(svg: str, spec: ChartSpec) -> str:
                 element.set(name, f"{spec.id}-{value}")
             elif name.endswith("href") and value.startswith("#"):
                 element.set(name, f"#{spec.id}-{value[1:]}")
+            elif name == "font-family":
+                element.set(name, family)  # the page's family, not the name vl-convert measured it by
             elif "url(#" in value:
                 element.set(name, _REFERENCE.sub(lambda match: f"url(#{spec.id}-{match.group(1)})", value))
     root.set("role", "img")
