@@ -228,12 +228,14 @@ def _read_record(path: Path) -> str:
 def _inputs_to_json(inputs: EditionInputs) -> dict[str, Any]:
     return {"files": [str(path) for path in inputs.files], "printed": [str(path) for path in inputs.printed],
             "images": [str(path) for path in inputs.text.images], "cited": list(inputs.text.cited),
+            "data": [str(path) for path in inputs.text.data],
             "linked": [[linked.id, str(linked.manifest), linked.title, linked.url] for linked in inputs.linked],
             "options": [list(option) for option in inputs.options]}
 
 
 def _inputs_from_json(name: str, key: str, data: dict[str, Any]) -> EditionInputs:
-    text = TextInputs(tuple(Path(path) for path in data["images"]), tuple(str(cited) for cited in data["cited"]))
+    text = TextInputs(tuple(Path(path) for path in data["images"]), tuple(str(cited) for cited in data["cited"]),
+                      tuple(Path(path) for path in data.get("data", ())))
     linked = tuple(LinkedBrief(str(brief_id), Path(manifest), None if title is None else str(title), str(url))
                    for brief_id, manifest, title, url in data["linked"])
     return EditionInputs(name, tuple(Path(path) for path in data["files"]), tuple(Path(path) for path in data["printed"]),

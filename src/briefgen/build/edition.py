@@ -18,6 +18,8 @@ from briefgen.build.assemble import MarkdownCache, assemble_edition
 from briefgen.build.options import BuildOptions, EditionReport
 from briefgen.build.pdf_workers import PdfJob, PdfOutcome, render_pdf_job
 from briefgen.build.workers import WorkerFailure
+from briefgen.charts.html import check_chart_alt_text
+from briefgen.charts.vega import chart_cache_folder
 from briefgen.citations.cite import cite_edition
 from briefgen.citations.resolve import CitationTable
 from briefgen.errors import Diagnostics
@@ -51,9 +53,11 @@ def render_pages(edition: Edition, table: CitationTable, project: Project, optio
     is made from; the handout's page. Nothing is made for paper once the edition has an error."""
     wants_pdf = "pdf" in formats or "png" in formats
     check_alt_text(edition, diagnostics, is_required=wants_pdf and options.pdf_variant == "pdf/ua-1")
+    check_chart_alt_text(edition, diagnostics, is_required=wants_pdf and options.pdf_variant == "pdf/ua-1")
     body = None
     if "html" in formats or ((wants_pdf or "docx" in formats) and not diagnostics.has_errors):
-        body = render_body(edition, table, project, diagnostics, remote_images=_remote_images(options))
+        body = render_body(edition, table, project, diagnostics, remote_images=_remote_images(options),
+                           chart_cache=chart_cache_folder(project.root, options.output_dir))
     html = render_page(body, embed_fonts=options.embed_fonts) if body is not None and "html" in formats else None
     pdf_page = render_page(body, is_for_pdf=True) if body is not None and wants_pdf and not diagnostics.has_errors else None
     page = html if html is not None else pdf_page

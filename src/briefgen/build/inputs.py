@@ -8,7 +8,8 @@ errors is not built (:func:`briefgen.build.plan.broken_inputs`):
   it with the translations it looks for, ``references.bib``, and the project settings file
   ``briefs/project.yaml`` with the logo and Word template it names;
 - the images its text shows, named by the one path resolver the renderer uses
-  (:func:`briefgen.load.project_files.referenced_path`, which decodes ``my%20chart.png``);
+  (:func:`briefgen.load.project_files.referenced_path`, which decodes ``my%20chart.png``), and
+  the data files its charts draw (:func:`briefgen.charts.data.data_path`);
 - the citation keys it cites (and ``nocite``), the briefs its further questions link to, and
   the build options and environment that shape it.
 
@@ -47,7 +48,7 @@ from briefgen.model import Audience, Brief, Edition, Place, Project, Reference, 
 
 KEY_SCHEMA = "briefgen-edition-2"
 OUTPUT_LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "pyphen", "bibtexparser", "pylatexenc",
-                    "yaml", "weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools", "docx")
+                    "yaml", "weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools", "docx", "vl_convert")
 """Libraries whose version can change an edition's bytes; an upgrade rebuilds everything."""
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 """Environment variables an edition reads: the date of a brief without ``checked:`` comes from it."""
@@ -64,6 +65,8 @@ class TextInputs:
     """Each image as its reference names it (decoded, relative to its file, links not resolved)."""
     cited: tuple[str, ...] = ()
     """Citation keys, sorted, without ``nocite`` (which the manifest holds)."""
+    data: tuple[Path, ...] = ()
+    """The data files its charts draw (named relative to ``briefs/``, links not resolved)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,7 @@ class EditionInputs:
     def paths(self) -> frozenset[Path]:
         """Every file whose change can change the edition, symlinks resolved (what ``watch`` watches)."""
         return frozenset({*self.files, *(image.resolve() for image in self.text.images),
-                          *(linked.manifest for linked in self.linked)})
+                          *(data.resolve() for data in self.text.data), *(linked.manifest for linked in self.linked)})
 
 
 def edition_files(project: Project, brief: Brief, audience: Audience) -> tuple[Path, ...]:
@@ -154,23 +157,31 @@ def key_options(options: Iterable[tuple[str, object]], brief: Brief) -> tuple[tu
 
 
 def read_text_inputs(edition: Edition) -> TextInputs:
-    """The images and citation keys of an assembled edition's text (all it reads, disclaimer included)."""
+    """The images, citation keys and chart data files of an assembled edition's text (all it
+    reads, disclaimer included)."""
+    from briefgen.charts.data import data_path
+    from briefgen.charts.markdown_rule import chart_of
     from briefgen.citations.resolve import iter_citations
     from briefgen.figures.markdown_rules import data_sources
     from briefgen.markdown.tokens import image_sources
 
     images: dict[Path, None] = {}
+    data: dict[Path, None] = {}
     cited: set[str] = set()
+    briefs_dir = edition.brief.location.path.parent  # manifests sit in briefs/, which chart data is named from
     for text in edition.texts():
         for source in image_sources(text.tokens):
             path = referenced_path(source, text.source.location.path) if source else None
             if path is not None:
                 images[path] = None
-        for data in data_sources(text.tokens):  # a data table's CSV, named relative to the briefs/ folder
-            if (path := referenced_path(data, edition.brief.location.path)) is not None:
-                images[path] = None
+        for table_csv in data_sources(text.tokens):  # a data table's CSV, named relative to the briefs/ folder
+            if (path := referenced_path(table_csv, edition.brief.location.path)) is not None:
+                data[path] = None
+        for token in text.tokens:
+            if (chart := chart_of(token)) is not None and (path := data_path(chart, briefs_dir)) is not None:
+                data[path] = None
         cited.update(item.key for citation in iter_citations(text.tokens) for item in citation.items)
-    return TextInputs(tuple(images), tuple(sorted(cited)))
+    return TextInputs(tuple(images), tuple(sorted(cited)), tuple(data))
 
 
 def edition_inputs(project: Project, brief: Brief, audience: Audience, options: Iterable[tuple[str, object]],
@@ -194,6 +205,7 @@ def edition_inputs(project: Project, brief: Brief, audience: Audience, options: 
     if "*" in brief.nocite:
         parts.append("nocite * " + hashes.file(project.bibliography.path.path))
     parts.extend(f"image {path} " + hashes.image(path) for path in text.images)
+    parts.extend(f"chart data {path} " + hashes.file(path) for path in text.data)
     parts.extend(f"word template {value} " + content_digest(value, None) for name, value in options
                  if name == "docx_template" and isinstance(value, Path))  # may sit outside the project
     if place is not None and brief.places is not None:

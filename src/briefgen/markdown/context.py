@@ -13,10 +13,13 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen.citations.syntax import Citation, Paragraph
 from briefgen.figures.model import FigureRendering
+
+if TYPE_CHECKING:
+    from briefgen.charts.spec import ChartSpec
 
 Env = MutableMapping[str, Any]
 """markdown-it's ``env`` (its ``EnvType``)."""
@@ -65,6 +68,8 @@ class RenderContext:
     """An image's source and file line → the address to show it from (None: it cannot be shown)."""
     figures: FigureRendering | None = None
     """The edition's float numbers and data tables (None: captions print unnumbered)."""
+    render_chart: Callable[[ChartSpec], str] | None = None
+    """A chart (:mod:`briefgen.charts`) → its HTML (None: its alt text is shown)."""
 
 
 def new_env(context: ParseContext) -> Env:

@@ -31,6 +31,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
+from briefgen.charts.markdown_rule import chart_plugin
 from briefgen.citations.markdown_rule import citation_plugin
 from briefgen.citations.syntax import Citation
 from briefgen.errors import Diagnostics
@@ -71,6 +72,7 @@ def markdown_parser(language: str = "en", typographer: bool = True) -> MarkdownI
     # pandoc's bracketed spans, classes only: [@a]{.class} is a span around a narrative citation
     md.use(attrs_plugin, after=(), spans=True, allowed=["class"])
     md.use(audience_wall_plugin)
+    md.use(chart_plugin)  # ```{.chart #fig-x} fences → figures (after the audience wall, before inline parsing)
     md.use(figures_plugin)
     md.use(placeholder_plugin)
     md.inline.ruler.at("link", _with_offset(link_rule, "link_open"))

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape, unescape
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from briefgen.charts.html import chart_drawer
 from briefgen.citations.cite import reading_order
 from briefgen.citations.resolve import CitationTable
 from briefgen.citations.styles import RenderedEntry, Style, make_style
@@ -79,12 +81,12 @@ class EditionBody:
 
 
 def render_body(edition: Edition, table: CitationTable, project: Project, diagnostics: Diagnostics,
-                remote_images: RemoteImages | None = None) -> EditionBody:
-    """Render the edition's Markdown, once for every page made from it."""
+                remote_images: RemoteImages | None = None, chart_cache: Path | None = None) -> EditionBody:
+    """Render the edition's Markdown, once for every page made from it (charts cached in ``chart_cache``)."""
     messages = messages_for(edition.language)
     style = make_style(edition.citation_style, table, messages)
     numbers = number_floats(edition, project, diagnostics)
-    fragment = fragment_renderer(edition, style, project, diagnostics, remote_images, numbers)
+    fragment = fragment_renderer(edition, style, project, diagnostics, remote_images, numbers, chart_cache)
     fragments = {key: fragment(text) for key, text, _place in reading_order(edition, messages)}
     return EditionBody(edition, project, fragments, tuple(style.entries()), tuple(style.notes), style.name, numbers)
 
@@ -224,14 +226,15 @@ def further_question_href(question: FurtherQuestion, edition: Edition, project: 
 
 
 def fragment_renderer(edition: Edition, style: Style, project: Project, diagnostics: Diagnostics,
-                      remote_images: RemoteImages | None = None, numbers: FloatNumbers | None = None
-                      ) -> Callable[[EditionText | None], Markup]:
-    """Markdown of the edition → HTML, with citations rendered by ``style`` and images embedded
-    (remote images only through ``remote_images``, the build's fetcher)."""
+                      remote_images: RemoteImages | None = None, numbers: FloatNumbers | None = None,
+                      chart_cache: Path | None = None) -> Callable[[EditionText | None], Markup]:
+    """Markdown of the edition → HTML, with citations rendered by ``style``, images embedded
+    (remote images only through ``remote_images``, the build's fetcher) and charts drawn."""
     md = markdown_parser(edition.language)
     policy = ResourcePolicy(project.root, remote_images)
     if numbers is None:
         numbers = number_floats(edition, project, diagnostics)
+    draw_chart = chart_drawer(project.root, edition.audience.theme, edition.language, chart_cache, diagnostics)
 
     def fragment(text: EditionText | None) -> Markup:
         if text is None:
@@ -239,7 +242,8 @@ def fragment_renderer(edition: Edition, style: Style, project: Project, diagnost
         env = render_env(text.env, RenderContext(
             render_citation=style.render_citation,
             resolve_image=lambda src, line: policy.load_image(src, text.source.location.at_line(line), diagnostics),
-            figures=figure_rendering(numbers, project.root, text.source.location, edition.language, diagnostics)))
+            figures=figure_rendering(numbers, project.root, text.source.location, edition.language, diagnostics),
+            render_chart=lambda spec: draw_chart(spec, text.source.location)))
         return Markup(style.finish_fragment(md.renderer.render(list(text.tokens), md.options, env)))
 
     return fragment

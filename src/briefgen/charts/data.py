@@ -1,0 +1,174 @@
+"""A chart's data: a CSV or JSON file of the project, read into typed rows, every problem at its line.
+
+The file is named relative to the project's ``briefs/`` folder and opened only through
+:func:`briefgen.load.project_files.read_file` (inside the project once symlinks are resolved,
+a regular file, within the 5 MiB limit of any text file). A CSV has a header row; a JSON file
+is a list of objects. The columns the encodings name must exist, and their values must be what
+the encoding says: numbers for ``quantitative``, ISO dates (``2025``, ``2025-09``,
+``2025-09-17``) for ``temporal``. A ragged row, a bad number or date, or bytes that are not
+UTF-8 are errors at the file's line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.charts.spec import ChartSpec
+from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.load.project_files import FileRefused, read_file, referenced_path
+from briefgen.load.text_files import MAX_FILE_BYTES
+from briefgen.load.yaml_fields import did_you_mean
+
+Value = float | str | None
+_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ChartData:
+    path: Path
+    raw: bytes
+    columns: tuple[str, ...]
+    """The columns the chart shows, in encoding order (x, y, colour)."""
+    rows: tuple[tuple[Value, ...], ...]
+    """Each row's values for :attr:`columns`: numbers as float, the rest as written."""
+    texts: tuple[tuple[str, ...], ...]
+    """The same values as written in the file (for the table of the data)."""
+
+
+def data_path(spec: ChartSpec, briefs_dir: Path) -> Path | None:
+    """The file the spec names, not yet checked; None when it is not a relative path."""
+    return referenced_path(spec.data, briefs_dir / "chart.yaml")  # relative to briefs/, like a manifest's paths
+
+
+def read_chart_data(spec: ChartSpec, briefs_dir: Path, root: Path, location: SourceLocation,
+                    diagnostics: Diagnostics) -> ChartData | None:
+    """The rows the chart draws, or None after errors (at ``location``, the spec's text, or at the data file's lines)."""
+    at_spec = location.at_line(location.line + spec.data_line) if location.line else location
+    path = data_path(spec, briefs_dir)
+    if path is None:
+        diagnostics.error(at_spec, f"data file '{spec.data}' is outside the project",
+                          "copy it into the project and name it relative to the briefs/ folder (data/<file>.csv)")
+        return None
+    try:
+        raw = read_file(path, root, MAX_FILE_BYTES)
+    except FileRefused as refused:
+        diagnostics.error(at_spec, f"data file '{spec.data}' {refused.reason}",
+                          "name it relative to the briefs/ folder (data/<file>.csv)" if "exist" in refused.reason
+                          else refused.hint)
+        return None
+    file = SourceLocation(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        diagnostics.error(file.at_line(line), "the data file is not UTF-8 text", "save it as CSV or JSON in UTF-8")
+        return None
+    records = _read_csv(text, file, diagnostics) if path.suffix.lower() == ".csv" else _read_json(text, file, diagnostics)
+    if records is None:
+        return None
+    header, lines = records
+    first = len(diagnostics.items)
+    for channel in spec.channels:
+        if channel.field not in header:
+            diagnostics.error(location.at_line(location.line + channel.line) if location.line else location,
+                              f"the data file '{spec.data}' has no column '{channel.field}'",
+                              did_you_mean(channel.field, header) or "its columns: " + ", ".join(header))
+    if len(diagnostics.items) > first:
+        return None
+    columns = tuple(channel.field for channel in spec.channels)
+    rows, texts = [], []
+    for line, record in lines:
+        values: list[Value] = []
+        for channel in spec.channels:
+            written = record.get(channel.field, "").strip()
+            values.append(_value(written, channel.type, channel.field, file.at_line(line), diagnostics))
+        rows.append(tuple(values))
+        texts.append(tuple(record.get(column, "").strip() for column in columns))
+    if len(diagnostics.items) > first:
+        return None
+    if not rows:
+        diagnostics.error(file, "the data file has no rows", "add a row of values under the header")
+        return None
+    return ChartData(path, raw, columns, tuple(rows), tuple(texts))
+
+
+def _value(written: str, kind: str, column: str, location: SourceLocation, diagnostics: Diagnostics) -> Value:
+    if written == "":
+        return None
+    if kind == "quantitative":
+        try:
+            number = float(written.replace("_", "x"))
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            diagnostics.error(location, f"'{written}' in column '{column}' is not a number",
+                              "write plain numbers (1001 or 1001.5), without thousands separators or units")
+            return None
+        return number
+    if kind == "temporal" and not _DATE.match(written):
+        diagnostics.error(location, f"'{written}' in column '{column}' is not a date",
+                          "write dates as YYYY, YYYY-MM or YYYY-MM-DD")
+        return None
+    return written
+
+
+def _read_csv(text: str, file: SourceLocation, diagnostics: Diagnostics
+              ) -> tuple[list[str], list[tuple[int, dict[str, str]]]] | None:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if not header or not any(cell.strip() for cell in header):
+            diagnostics.error(file.at_line(1), "the CSV file has no header row", "put the column names on its first line")
+            return None
+        header = [cell.strip() for cell in header]
+        rows: list[tuple[int, dict[str, str]]] = []
+        start = reader.line_num + 1
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                start = reader.line_num + 1
+                continue
+            if len(row) != len(header):
+                diagnostics.error(file.at_line(start), f"this row has {len(row)} values, the header {len(header)}",
+                                  "give every row one value per column (quote values that hold a comma)")
+                return None
+            rows.append((start, dict(zip(header, row, strict=True))))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        diagnostics.error(file.at_line(reader.line_num or 1), f"the CSV file cannot be read ({error})",
+                          "check the quotes on this line")
+        return None
+    return header, rows
+
+
+def _read_json(text: str, file: SourceLocation, diagnostics: Diagnostics
+               ) -> tuple[list[str], list[tuple[int, dict[str, str]]]] | None:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        diagnostics.error(file.at_line(error.lineno), f"the JSON file cannot be read ({error.msg})", "fix the JSON here")
+        return None
+    except RecursionError:
+        diagnostics.error(file, "the JSON file is nested too deeply", "write a list of flat objects")
+        return None
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        diagnostics.error(file.at_line(1), "the JSON file is not a list of objects",
+                          'write [{"column": value, ...}, ...], one object per row')
+        return None
+    header: dict[str, None] = {}
+    rows = []
+    for item in data:
+        record = {}
+        for key, value in item.items():
+            header.setdefault(str(key))
+            if isinstance(value, (dict, list)):
+                diagnostics.error(file, f"the value of '{key}' is not a number or a text", "write flat objects")
+                return None
+            record[str(key)] = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+        rows.append((0, record))
+    return list(header), rows
