@@ -112,6 +112,51 @@ def test_every_caption_is_tagged_caption(long_table_pdf: Path) -> None:
     assert "/Table" in roles and "/Figure" in roles
 
 
+def structure_roles_under(node: object) -> list[str]:
+    node = node.get_object() if isinstance(node, pypdf.generic.IndirectObject) else node
+    if isinstance(node, pypdf.generic.ArrayObject):
+        return [role for item in node for role in structure_roles_under(item)]
+    if not isinstance(node, pypdf.generic.DictionaryObject):
+        return []
+    own = [str(node["/S"])] if "/S" in node else []
+    return own + (structure_roles_under(node["/K"]) if "/K" in node else [])
+
+
+def caption_parents(pdf: Path) -> list[tuple[str, list[str]]]:
+    """(the role of each Caption's parent, the roles of that parent's element kids, then "under:"
+    and the roles of all its descendants)."""
+    found: list[tuple[str, list[str]]] = []
+
+    def roles_of(kids: object) -> list[str]:
+        kids = kids.get_object() if isinstance(kids, pypdf.generic.IndirectObject) else kids
+        items = kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids]
+        return [str(item.get_object()["/S"]) for item in items
+                if isinstance(item.get_object(), pypdf.generic.DictionaryObject) and "/S" in item.get_object()]
+
+    def walk(node: object) -> None:
+        node = node.get_object() if isinstance(node, pypdf.generic.IndirectObject) else node
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for item in node:
+                walk(item)
+        elif isinstance(node, pypdf.generic.DictionaryObject) and "/K" in node:
+            if "/S" in node and "/Caption" in roles_of(node["/K"]):
+                found.append((str(node["/S"]), roles_of(node["/K"]) + ["under:"] + structure_roles_under(node["/K"])))
+            walk(node["/K"])
+
+    walk(pypdf.PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def test_a_tables_caption_is_its_first_kid_and_a_figures_caption_shares_a_div(long_table_pdf: Path) -> None:
+    parents = caption_parents(long_table_pdf)
+    assert sorted(role for role, _kids in parents) == ["/Div", "/Table"], parents
+    table_kids = next(kids for role, kids in parents if role == "/Table")
+    assert table_kids[0] == "/Caption"  # a table's caption comes before it
+    figure_kids = next(kids for role, kids in parents if role == "/Div")
+    kids, descendants = figure_kids[:figure_kids.index("under:")], figure_kids[figure_kids.index("under:") + 1:]
+    assert kids[-1] == "/Caption" and "/Figure" in descendants, figure_kids  # a figure's caption follows it
+
+
 def test_the_example_table_prints_in_both_languages(tmp_path: Path, make_project: Callable[..., Path]) -> None:
     from conftest import REPO_ROOT
 

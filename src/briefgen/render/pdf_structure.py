@@ -87,6 +87,9 @@ def join_page_fragments(data: bytes, origins: Mapping[int, ElementOrigin]) -> by
         for root in roots:
             if isinstance(root, _Node):
                 _join(root, joined)
+        for root in roots:
+            if isinstance(root, _Node):
+                _group_captions(root)
         document_lang = str(pdf.Root.get("/Lang", ""))
         pages = [page.obj for page in pdf.pages]
         for root in roots:
@@ -223,6 +226,32 @@ def _fragment_before(kept: list[_Node | _Content], kid: _Node) -> _Node | None:
         if not isinstance(item, _Node) or item.last_page >= kid.first_page:
             return None
     return None
+
+
+def _group_captions(node: _Node) -> None:
+    """Tie each caption to what it describes. WeasyPrint tags an HTML ``<figure>`` as NonStruct
+    (no meaning), leaving its Caption a loose sibling: the figure becomes a Div, and a table's
+    caption becomes the Table's own first or last kid, as ISO 32000 places it."""
+    for kid in node.kids:
+        if isinstance(kid, _Node):
+            _group_captions(kid)
+    if node.origin is None or node.origin.tag != "figure" or str(node.obj.get("/S")) != "/NonStruct":
+        return
+    node.obj.S = pikepdf.Name.Div
+    elements = [kid for kid in node.kids if isinstance(kid, _Node)]
+    captions = [kid for kid in elements if str(kid.obj.get("/S")) == "/Caption"]
+    tables = [kid for kid in elements if str(kid.obj.get("/S")) == "/Table"]
+    if len(captions) != 1 or len(tables) != 1:
+        return
+    caption, table = captions[0], tables[0]
+    before = node.kids.index(caption) < node.kids.index(table)
+    node.kids.remove(caption)
+    if before:
+        table.kids.insert(0, caption)
+    else:
+        table.kids.append(caption)
+    table.first_page = min(table.first_page, caption.first_page)
+    table.last_page = max(table.last_page, caption.last_page)
 
 
 def _write(node: _Node, pages: Sequence[pikepdf.Object], inherited_lang: str) -> None:
