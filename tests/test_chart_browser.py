@@ -48,7 +48,7 @@ def test_the_chart_is_named_fits_and_its_data_table_is_accessible(chromium, char
         visit.page.click("figure.chart details summary")
         rows = visit.page.evaluate("""() => Array.from(document.querySelectorAll('figure.chart details tbody tr'))
             .filter(row => row.getBoundingClientRect().height > 0).map(row => row.innerText.split('\\t'))""")
-        assert rows == [["2011", "72"], ["2017-01", "35"], ["2025-09-17", "1001"]]
+        assert rows == [["2011", "72"], ["2017-01", "35"], ["2025-09-17", "1,001"]]
         visit.page.add_script_tag(path=str(AXE))
         violations = visit.page.evaluate("""async () => {
             const results = await axe.run(document, {resultTypes: ['violations']});

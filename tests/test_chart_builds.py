@@ -92,7 +92,7 @@ def test_the_html_edition_shows_the_chart_as_labelled_svg_and_its_data_as_a_tabl
     table = details.group(1)
     assert re.findall(r'<th scope="col">([^<]*)</th>', table) == ["As of", "Agreements"]
     assert re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td></tr>", table) == [
-        ("2011", "72"), ("2017-01", "35"), ("2025-09-17", "1001")]
+        ("2011", "72"), ("2017-01", "35"), ("2025-09-17", "1,001")]  # numbers as the text writes them
 
 
 def test_a_spanish_edition_formats_numbers_and_dates_in_spanish(make_project) -> None:  # type: ignore[no-untyped-def]
@@ -108,6 +108,7 @@ def test_a_spanish_edition_formats_numbers_and_dates_in_spanish(make_project) ->
     assert any(re.fullmatch(r"ene 20\d\d", text) for text in texts), texts  # es-ES month names
     assert "1,000" not in texts and not any(text.startswith("Jan ") for text in texts)
     assert "<summary>Datos del gráfico</summary>" in html
+    assert "<td>1001</td>" in html  # four digits take no separator in Spanish (RAE), as in the data tables
 
 
 def test_the_large_print_theme_sets_the_chart_in_its_face_and_size(make_project) -> None:  # type: ignore[no-untyped-def]
@@ -151,7 +152,7 @@ def test_changing_the_data_rebuilds_the_edition_and_the_chart(make_project) -> N
     third = build(project, "-f", "html", "-a", "press")
     assert "1 edition(s) built" in third.output
     html = (project / "output/b--press.html").read_text(encoding="utf-8")
-    assert "<td>1372</td>" in html and "<td>1001</td>" not in html
+    assert "<td>1,372</td>" in html and "<td>1,001</td>" not in html
     assert len(list((project / "output/.briefgen-cache/charts").glob("*.svg"))) == 2
 
 

@@ -17,6 +17,7 @@ from briefgen.charts.markdown_rule import chart_of
 from briefgen.charts.spec import ChartSpec
 from briefgen.charts.vega import chart_renderer
 from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.figures.numbers import format_number
 from briefgen.i18n import messages_for
 from briefgen.load.project import BRIEFS_DIR
 from briefgen.model import Edition
@@ -27,7 +28,17 @@ def chart_drawer(root: Path, theme: str, language: str, cache: Path | None, diag
                  ) -> Callable[[ChartSpec, SourceLocation], str]:
     """A function drawing a chart of a text at ``location`` (its first line) as HTML; drawings
     are kept in ``cache`` (a folder of the build cache)."""
-    summary = messages_for(language)["chart_data"]
+    messages = messages_for(language)
+    summary = messages["chart_data"]
+
+    def cell(value: str, channel_type: str) -> str:
+        """A value of the data table; numbers written as the edition's language writes them."""
+        if channel_type == "quantitative":
+            try:
+                value = format_number(value, messages)
+            except ValueError:  # the chart reads it as it is; so does the table
+                pass
+        return f"<td>{escape(value)}</td>"
 
     def draw(spec: ChartSpec, location: SourceLocation) -> str:
         data = read_chart_data(spec, root / BRIEFS_DIR, root, location, diagnostics)
@@ -40,7 +51,8 @@ def chart_drawer(root: Path, theme: str, language: str, cache: Path | None, diag
                               "please report this with the chart's spec")
             return ""
         headings = "".join(f'<th scope="col">{escape(channel.title or channel.field)}</th>' for channel in spec.channels)
-        rows = "".join("<tr>" + "".join(f"<td>{escape(value)}</td>" for value in row) + "</tr>\n" for row in data.texts)
+        rows = "".join("<tr>" + "".join(cell(value, channel.type) for value, channel in zip(row, spec.channels, strict=False))
+                       + "</tr>\n" for row in data.texts)
         return (f'<div class="chart-image">{svg}</div>\n'
                 f'<details class="chart-data"><summary>{escape(summary)}</summary>\n'
                 f"<table>\n<thead><tr>{headings}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n</details>\n")
