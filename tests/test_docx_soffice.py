@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO_ROOT, run_cli
+from conftest import EXAMPLE_BRIEFS, REPO_ROOT, run_cli
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")]
@@ -37,7 +37,7 @@ def pdf_text(path: Path) -> str:
 
 
 def test_every_example_word_edition_opens_and_paginates_in_libreoffice(tmp_path: Path) -> None:
-    result = run_cli(["build", "-f", "docx", "-o", str(tmp_path / "out")], cwd=REPO_ROOT)
+    result = run_cli(["build", "-f", "docx", "-o", str(tmp_path / "out"), *EXAMPLE_BRIEFS], cwd=REPO_ROOT)
     assert result.exit_code == 0, result.output
     files = sorted((tmp_path / "out").glob("*.docx"))
     assert len(files) == EXAMPLE_EDITIONS

@@ -28,14 +28,15 @@ from briefgen.errors import Diagnostic, Diagnostics
 from briefgen.load.project import load_project
 from briefgen.render.html import render_html
 from briefgen.watch.rebuild import LiveEditions, WatchOptions
-from conftest import FIXTURES_DIR, brief_yaml, run_cli, section_md
+from conftest import FIXTURES_DIR, OUTPUT_INDEX, brief_yaml, run_cli, section_md
 
 BASIC = FIXTURES_DIR / "basic"
 OFFICIALS = "basic--county-officials"  # the basic fixture's edition with a call to action: it has a handout
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
+    """The edition files in ``folder`` (not the index every build writes beside them)."""
+    return {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file() and path.name not in OUTPUT_INDEX}
 
 
 def located(diagnostics: list[Diagnostic]) -> set[tuple[str, int, str, str]]:

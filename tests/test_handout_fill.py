@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO_ROOT
+from conftest import EXAMPLE_BRIEFS, REPO_ROOT
 from pdf_lines import _PAGE_NUMBER, Page, read_pages
 
 pytestmark = [pytest.mark.pdf, pytest.mark.slow,
@@ -46,7 +46,7 @@ def text_area_used(page: Page, top_margin: float, bottom_margin: float) -> float
 @pytest.fixture(scope="module")
 def handouts(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     output = tmp_path_factory.mktemp("handouts")
-    result = subprocess.run([sys.executable, "-m", "briefgen", "build", "-f", "handout", "-o", str(output), "-q"],
+    result = subprocess.run([sys.executable, "-m", "briefgen", "build", "-f", "handout", "-o", str(output), "-q", *EXAMPLE_BRIEFS],
                             cwd=REPO_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     found = sorted(output.glob("*.handout.pdf"))

@@ -19,8 +19,8 @@ def test_init_then_build_makes_a_pdf_and_html_with_no_edits(tmp_path: Path) -> N
     assert created.exit_code == 0, created.output
     project = tmp_path / "my-briefs"
     assert sorted(str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()) == [
-        ".gitignore", "briefs/audiences/general-public.yaml", "briefs/first-brief.yaml", "briefs/sections/background.md",
-        "references.bib"]
+        ".gitignore", "briefs/audiences/general-public.yaml", "briefs/first-brief.yaml", "briefs/project.yaml",
+        "briefs/sections/background.md", "references.bib"]
     assert "next: cd my-briefs && briefgen build" in created.stdout
     built = run_cli(["build"], cwd=project)
     assert built.exit_code == 0, built.output

@@ -32,7 +32,7 @@ class CommandEntry:
 
 COMMANDS: dict[str, CommandEntry] = {
     "build": CommandEntry("briefgen.commands.build", "build",
-                          "Build editions: <output>/<brief-id>--<audience-id>.html, .pdf, .handout.pdf and .png."),
+                          "Build editions: <output>/<brief-id>--<audience-id>.html, .pdf, .handout.pdf, .png and .docx."),
     "list": CommandEntry("briefgen.commands.project", "list_project",
                          "List the project's briefs, sections and audiences, with their titles."),
     "matrix": CommandEntry("briefgen.commands.reports", "matrix",
