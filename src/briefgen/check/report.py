@@ -45,8 +45,10 @@ def summarise(findings: list[Diagnostic]) -> list[Diagnostic]:
 def summary_line(result: CheckResult, is_strict: bool) -> str:
     counts = [_plural(result.count(Severity.ERROR), "error"), _plural(result.count(Severity.WARNING), "warning"),
               f"{result.count(Severity.INFO)} info"]
-    editions = len(result.editions)
+    editions = len(result.editions) + result.rows
     scope = f"{_plural(editions, 'edition')} of {_plural(result.briefs, 'brief')}"
+    if result.rows:
+        scope += f" ({result.rows} of them further rows of places, checked for their values)"
     text = f"checked {scope}: {', '.join(counts)}"
     if result.unreadable:
         names = ", ".join(f"briefs/{brief_id}.yaml" for brief_id in result.unreadable)

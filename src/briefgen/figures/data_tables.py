@@ -41,29 +41,11 @@ def render_data_table(spec: DataTableSpec, root: Path, where: SourceLocation, me
                       diagnostics: Diagnostics, place: Place | None = None) -> str:
     """The table as HTML, or "" after an error. ``where``: the section file (its ``data:`` line);
     ``place``: the edition's row of its brief's ``places:``."""
+    read = read_table(spec, root, where, diagnostics)
+    if read is None:
+        return ""
+    csv_at, header, body = read
     at = where.at_line(spec.line)
-    path = data_path(spec, root)
-    if path is None:
-        diagnostics.error(at, f"data '{spec.data}' is not a file in the project", _OUTSIDE_HINT)
-        return ""
-    try:
-        resolve_inside(path, root)
-        data = read_file(path, root, MAX_FILE_BYTES)
-    except FileRefused as refused:
-        diagnostics.error(at, f"data '{spec.data}' {refused.reason}", refused.hint)
-        return ""
-    csv_at = SourceLocation(path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        diagnostics.error(csv_at.at_line(line), f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
-                          "save the CSV as UTF-8 (in a spreadsheet: CSV UTF-8)")
-        return ""
-    rows = _read_rows(text, csv_at, diagnostics)
-    if rows is None:
-        return ""
-    header, body = rows
     columns = spec.columns or tuple(ColumnSpec(name, name) for name in header)
     index: list[int] = []
     for column in columns:
@@ -74,7 +56,7 @@ def render_data_table(spec: DataTableSpec, root: Path, where: SourceLocation, me
         index.append(header.index(column.name))
     marked = [False] * len(body)
     if spec.place_column is not None:
-        picked = _place_rows(spec, header, body, root, where, place, diagnostics)
+        picked = place_rows(spec, header, body, root, where, place, diagnostics)
         if picked is None:
             return ""
         marked = picked
@@ -97,9 +79,38 @@ def render_data_table(spec: DataTableSpec, root: Path, where: SourceLocation, me
     return _table_html(columns, cells, marked if not spec.is_filter else None)
 
 
-def _place_rows(spec: DataTableSpec, header: list[str], body: list[tuple[int, list[str]]], root: Path,
-                where: SourceLocation, place: Place | None, diagnostics: Diagnostics) -> list[bool] | None:
-    """Which rows are the place's (by ``highlight:`` or ``filter:``); None after an error."""
+def read_table(spec: DataTableSpec, root: Path, where: SourceLocation, diagnostics: Diagnostics
+               ) -> tuple[SourceLocation, list[str], list[tuple[int, list[str]]]] | None:
+    """The CSV a spec names: its location, header and rows (each with its line); None after an error."""
+    at = where.at_line(spec.line)
+    path = data_path(spec, root)
+    if path is None:
+        diagnostics.error(at, f"data '{spec.data}' is not a file in the project", _OUTSIDE_HINT)
+        return None
+    try:
+        resolve_inside(path, root)
+        data = read_file(path, root, MAX_FILE_BYTES)
+    except FileRefused as refused:
+        diagnostics.error(at, f"data '{spec.data}' {refused.reason}", refused.hint)
+        return None
+    csv_at = SourceLocation(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        diagnostics.error(csv_at.at_line(line), f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
+                          "save the CSV as UTF-8 (in a spreadsheet: CSV UTF-8)")
+        return None
+    rows = _read_rows(text, csv_at, diagnostics)
+    if rows is None:
+        return None
+    header, body = rows
+    return csv_at, header, body
+
+
+def place_rows(spec: DataTableSpec, header: list[str], body: list[tuple[int, list[str]]], root: Path,
+               where: SourceLocation, place: Place | None, diagnostics: Diagnostics) -> list[bool] | None:
+    """Which rows (of :func:`read_table`) are the place's, by ``highlight:`` or ``filter:``; None after an error."""
     column = spec.place_column
     assert column is not None
     key = "filter" if spec.is_filter else "highlight"

@@ -140,7 +140,7 @@ def _data_table(state: StateCore, fence: Token, rest: str) -> list[Token]:
         place_key = "filter" if kept else "highlight"
         if data:
             file_line = parse_context(state.env).file_line
-            spec = DataTableSpec(data, columns, file_line(reader.line_of("data").line), kept or highlight,
+            spec = DataTableSpec(data, columns, file_line(reader.line_of("data").line), kept or highlight or None,
                                  bool(kept), file_line(reader.line_of(place_key).line))
     elif node is None and not found.has_errors:
         found.error(where, f"table '{identifier}' is empty", "write 'data: data/file.csv' and 'caption: ...' in it")
