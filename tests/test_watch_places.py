@@ -103,3 +103,13 @@ def test_preview_shows_the_first_row_and_says_so(make_project: Callable[..., Pat
     assert live.rebuild().rebuilt == ("b--press--001",)
     picked = LiveEditions(root, WatchOptions(is_first_row_only=True, where=(("fips", "002"),)))
     assert picked.check_selection() == [] and picked.rebuild().rebuilt == ("b--press--002",)
+
+
+def test_a_round_of_many_rows_is_summed_up_not_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    from briefgen.commands.watch import print_round
+    from briefgen.watch.rebuild import RebuildReport
+
+    names = tuple(f"b--press--{n:03}" for n in range(1, 255))
+    print_round(RebuildReport(2, rebuilt=names, seconds=7.5))
+    assert capsys.readouterr().out.strip() == ("rebuilt 254 editions (b--press--001, b--press--002, b--press--003, "
+                                               "b--press--004, b--press--005 and 249 more) in 7.50 s")

@@ -129,13 +129,24 @@ def print_round(report: RebuildReport) -> None:
         say(f"built {len(report.rebuilt)} edition(s)" + (f", {len(report.failed)} with errors" if report.failed else "")
             + f" in {report.seconds:.2f} s")
     elif report.rebuilt or report.removed:
-        say(f"rebuilt {', '.join(report.rebuilt) or 'nothing'} in {report.seconds:.2f} s"
-            + (f"; removed {', '.join(report.removed)}" if report.removed else ""))
+        say(f"rebuilt {_names(report.rebuilt) or 'nothing'} in {report.seconds:.2f} s"
+            + (f"; removed {_names(report.removed)}" if report.removed else ""))
     for name in report.failed:
         typer.echo(f"{name} has errors; " + ("the last good version stays in place" if report.round > 1
                                              else "fix them and save"), err=True)
     if report.round > 1 and report.unchanged:
-        detail(f"unchanged: {', '.join(report.unchanged)}")
+        detail(f"unchanged: {_names(report.unchanged)}")
+
+
+NAMED = 6
+"""Editions named in a round's summary; a brief with places has hundreds."""
+
+
+def _names(names: tuple[str, ...]) -> str:
+    """``a, b, c``; past :data:`NAMED` names, the first ones and how many more."""
+    if len(names) <= NAMED:
+        return ", ".join(names)
+    return f"{len(names)} editions ({', '.join(names[:NAMED - 1])} and {len(names) - NAMED + 1} more)"
 
 
 def _say_ready(url: str | None, open_browser: bool) -> None:
