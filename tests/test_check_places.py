@@ -62,6 +62,9 @@ def test_a_clean_table_passes_and_the_summary_counts_every_row(make_project: Cal
     result = run_cli(["check"], cwd=root)
     assert result.exit_code == 0, result.output
     assert "checked 3 editions of 1 brief (2 of them further rows of places" in result.output
+    report = json.loads(run_cli(["check", "--format", "json"], cwd=root).stdout)
+    assert (report["summary"]["editions"], report["summary"]["place_rows"]) == (1, 2)
+    assert [edition["name"] for edition in report["editions"]] == ["b--press--001"]
 
 
 def test_where_checks_only_the_rows_asked_for(make_project: Callable[..., Path]) -> None:

@@ -85,7 +85,8 @@ def to_json(result: CheckResult, root: Path, is_strict: bool) -> str:
         "pages_target": c.edition.audience.max_pages,
     } for c in result.editions]
     summary = {"errors": result.count(Severity.ERROR), "warnings": result.count(Severity.WARNING),
-               "info": result.count(Severity.INFO), "editions": len(result.editions), "briefs": result.briefs,
+               "info": result.count(Severity.INFO), "editions": len(result.editions), "place_rows": result.rows,
+               "briefs": result.briefs,
                "unreadable_briefs": result.unreadable, "strict": is_strict, "exit_code": exit_code(result, is_strict)}
     document = {"schema": JSON_SCHEMA, "summary": summary, "editions": editions, "findings": findings}
     return json.dumps(document, indent=2, ensure_ascii=False)
