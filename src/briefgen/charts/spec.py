@@ -7,6 +7,11 @@ with the key's likely intended name for a misspelt one. Any URL is refused where
 written (``url:``, ``href:``, an ``image`` mark, a value such as ``https://…``): a chart is
 drawn from the project's own files and never loads anything. ``caption`` and ``alt`` are text
 for readers, never given to the renderer, so they are not searched for URLs.
+
+For a brief with places (an edition per row of a table), ``highlight: COLUMN`` draws the rows
+of the data whose COLUMN holds the edition's place's value in the accent colour and the others
+fainter (bar and point marks), ``filter: COLUMN`` draws only those rows, and ``top: N`` keeps
+the N rows with the largest quantitative value, largest first (and the highlighted row).
 """
 
 from __future__ import annotations
