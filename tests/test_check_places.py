@@ -8,6 +8,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import brief_yaml, run_cli, section_md
 
 PLACES = "audiences: [press]\nplaces:\n  data: data/towns.csv\n  id: fips\n  name: town\n"
@@ -82,3 +84,16 @@ def test_the_rows_a_table_picks_are_checked_for_every_row(make_project: Callable
     assert code == 1
     assert errors == [("briefs/data/towns.csv", 3, "row '002': no row of data/peers.csv has fips '002', so "
                        "'filter: fips' at briefs/sections/one.md:6 has nothing to show")]
+
+
+@pytest.mark.slow
+def test_the_rows_a_chart_highlights_are_checked_for_every_row(make_project: Callable[..., Path]) -> None:
+    chart = ("```{.chart #fig-peers}\ndata: data/peers.csv\nmark: bar\nhighlight: fips\ntop: 1\nencoding:\n"
+             "  x: {field: fips, type: nominal}\n  y: {field: share, type: quantitative}\ncaption: Peers.\nalt: Peers.\n```\n")
+    root = project_with(make_project, towns("001,Alpha,1500", "002,Beta,800", "003,Gamma,3100", "004,Delta,9"),
+                        body=chart, extra={"briefs/data/peers.csv": "fips,share\n001,0.5\n003,0.2\n"})
+    code, errors = findings(root)
+    assert code == 1
+    assert [(line, message.split(",")[0]) for _path, line, message in errors] == [
+        (3, "row '002': no row of data/peers.csv has fips '002'"), (5, "row '004': no row of data/peers.csv has fips '004'")]
+    assert "'highlight: fips' at briefs/sections/one.md:7 has nothing to highlight" in errors[0][2]
