@@ -48,7 +48,7 @@ def test_json_is_stable_and_complete() -> None:
     report = json.loads(run_cli(["check", "--format", "json"], cwd=FINDINGS).stdout)
     assert list(report) == ["schema", "summary", "editions", "findings"]
     assert report["schema"] == "briefgen-check/1"
-    assert report["summary"] == {"errors": 4, "warnings": 6, "info": 1, "editions": 3, "briefs": 1,
+    assert report["summary"] == {"errors": 4, "warnings": 6, "info": 1, "editions": 3, "place_rows": 0, "briefs": 1,
                                  "unreadable_briefs": [], "strict": False, "exit_code": 1}
     assert all(list(f) == ["path", "line", "severity", "rule", "message", "hint"] for f in report["findings"])
     assert list(report["editions"][0]) == ["name", "brief", "audience", "built", "words", "grade", "grade_target",

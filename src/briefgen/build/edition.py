@@ -24,7 +24,7 @@ from briefgen.citations.cite import cite_edition
 from briefgen.citations.resolve import CitationTable
 from briefgen.errors import Diagnostics
 from briefgen.measure.readability import Readability, measure_edition
-from briefgen.model import Audience, Brief, Edition, Project
+from briefgen.model import Audience, Brief, Edition, Place, Project
 from briefgen.render import time_limit
 from briefgen.render.accessibility import check_alt_text
 from briefgen.render.anchors import check_page
@@ -163,11 +163,11 @@ class EditionBuild:
 
 
 def build_edition(project: Project, brief: Brief, audience: Audience, cache: MarkdownCache,
-                  options: BuildOptions) -> EditionBuild:
-    """One edition, from assembly to the bytes of each output file, every stage in this process
-    (nothing is written here)."""
+                  options: BuildOptions, place: Place | None = None) -> EditionBuild:
+    """One edition (of ``place``, a row of the brief's ``places:``), from assembly to the bytes of
+    each output file, every stage in this process (nothing is written here)."""
     diagnostics = Diagnostics()
-    edition = assemble_edition(project, brief, audience, cache, diagnostics, options.citation_style)
+    edition = assemble_edition(project, brief, audience, cache, diagnostics, options.citation_style, place)
     table = cite_edition(edition, project, diagnostics)
     pages = render_pages(edition, table, project, options, options.formats, diagnostics)
     pdf = render_pdf_job(pages.job) if pages.job is not None else None

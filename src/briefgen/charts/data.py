@@ -39,6 +39,8 @@ class ChartData:
     """Each row's values for :attr:`columns`: numbers as float, the rest as written."""
     texts: tuple[tuple[str, ...], ...]
     """The same values as written in the file (for the table of the data)."""
+    keys: tuple[str, ...] = ()
+    """Each row's value of the spec's place column (``highlight:``/``filter:``), as written; empty without one."""
 
 
 def data_path(spec: ChartSpec, briefs_dir: Path) -> Path | None:
@@ -79,6 +81,11 @@ def read_chart_data(spec: ChartSpec, briefs_dir: Path, root: Path, location: Sou
             diagnostics.error(location.at_line(location.line + channel.line) if location.line else location,
                               f"the data file '{spec.data}' has no column '{channel.field}'",
                               did_you_mean(channel.field, header) or "its columns: " + ", ".join(header))
+    if spec.place_column is not None and spec.place_column not in header:
+        key = "filter" if spec.is_filter else "highlight"
+        diagnostics.error(location.at_line(location.line + spec.place_line) if location.line else location,
+                          f"'{key}: {spec.place_column}': the data file '{spec.data}' has no column '{spec.place_column}'",
+                          did_you_mean(spec.place_column, header) or "its columns: " + ", ".join(header))
     if len(diagnostics.items) > first:
         return None
     columns = tuple(channel.field for channel in spec.channels)
@@ -95,7 +102,31 @@ def read_chart_data(spec: ChartSpec, briefs_dir: Path, root: Path, location: Sou
     if not rows:
         diagnostics.error(file, "the data file has no rows", "add a row of values under the header")
         return None
-    return ChartData(path, raw, columns, tuple(rows), tuple(texts))
+    keys = tuple(record.get(spec.place_column, "").strip() for _line, record in lines) if spec.place_column else ()
+    return ChartData(path, raw, columns, tuple(rows), tuple(texts), keys)
+
+
+def rows_for_place(spec: ChartSpec, data: ChartData, value: str | None) -> ChartData:
+    """The rows the chart draws for the place whose column holds ``value``: only its rows with
+    ``filter:``; with ``top: N`` the N largest (and the place's row), largest first."""
+    chosen = list(range(len(data.rows)))
+    if spec.is_filter and value is not None:
+        chosen = [index for index in chosen if data.keys[index] == value]
+    if spec.top is not None:
+        measure = next(index for index, channel in enumerate(spec.channels)
+                       if channel.type == "quantitative" and channel.name != "color")
+
+        def size(index: int) -> float:
+            number = data.rows[index][measure]
+            return number if isinstance(number, float) else -math.inf
+
+        ranked = sorted(chosen, key=lambda index: (-size(index), index))
+        kept = set(ranked[:spec.top])
+        if value is not None and spec.place_column is not None:
+            kept.update(index for index in ranked if data.keys[index] == value)
+        chosen = [index for index in ranked if index in kept]
+    return ChartData(data.path, data.raw, data.columns, tuple(data.rows[i] for i in chosen),
+                     tuple(data.texts[i] for i in chosen), tuple(data.keys[i] for i in chosen) if data.keys else ())
 
 
 def _value(written: str, kind: str, column: str, location: SourceLocation, diagnostics: Diagnostics) -> Value:

@@ -7,6 +7,11 @@ with the key's likely intended name for a misspelt one. Any URL is refused where
 written (``url:``, ``href:``, an ``image`` mark, a value such as ``https://…``): a chart is
 drawn from the project's own files and never loads anything. ``caption`` and ``alt`` are text
 for readers, never given to the renderer, so they are not searched for URLs.
+
+For a brief with places (an edition per row of a table), ``highlight: COLUMN`` draws the rows
+of the data whose COLUMN holds the edition's place's value in the accent colour and the others
+fainter (bar and point marks), ``filter: COLUMN`` draws only those rows, and ``top: N`` keeps
+the N rows with the largest quantitative value, largest first (and the highlighted row).
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ FieldType = Literal["quantitative", "temporal", "nominal", "ordinal"]
 MARKS: tuple[MarkType, ...] = ("bar", "line", "point", "area")
 FIELD_TYPES: tuple[FieldType, ...] = ("quantitative", "temporal", "nominal", "ordinal")
 CHANNELS = ("x", "y", "color")
-TOP_KEYS = ("data", "mark", "encoding", "title", "caption", "alt", "width", "height")
+TOP_KEYS = ("data", "mark", "encoding", "title", "caption", "alt", "width", "height", "highlight", "filter", "top")
+PLACE_MARKS: tuple[MarkType, ...] = ("bar", "point")
+"""Marks ``highlight:`` colours one of (a line or an area is one shape for every row)."""
 MARK_KEYS = ("type", "point")
 CHANNEL_KEYS = ("field", "type", "title", "axis")
 AXIS_KEYS = ("format", "title")
@@ -76,6 +83,16 @@ class ChartSpec:
     """0-based line of ``alt:`` (of the fence when it is missing)."""
     width: int | None = None
     height: int | None = None
+    place_column: str | None = None
+    """``highlight: COLUMN`` or ``filter: COLUMN``: the data's column holding the edition's place
+    (its value of the same column of the brief's ``places:`` table)."""
+    is_filter: bool = False
+    """True: only the rows of the edition's place are drawn; False: they are highlighted."""
+    place_line: int = 0
+    """0-based line of the ``highlight:`` or ``filter:`` key."""
+    top: int | None = None
+    """``top: N``: the N rows with the largest value of the quantitative field, largest first
+    (and the highlighted row, when it is not among them)."""
 
     def channel(self, name: str) -> Channel | None:
         return next((channel for channel in self.channels if channel.name == name), None)
@@ -200,11 +217,52 @@ class _Reader:
         title = self.text(keys.get("title"), "title") if "title" in keys else None
         width = self.size(keys.get("width"), "width") if "width" in keys else None
         height = self.size(keys.get("height"), "height") if "height" in keys else None
+        place_column, is_filter, place_line = self.place(keys, mark, channels)
+        top = self.top(keys.get("top"), channels, is_filter) if "top" in keys else None
         if self.problems or data is None or mark is None or caption is None or alt is None:
             return None
         return ChartSpec(chart_id, data, self.line(keys["data"]), mark, has_points, channels, title, caption,
                          self.line(keys["caption"]), alt, self.line(keys["alt"]) if "alt" in keys else fence_line,
-                         width, height)
+                         width, height, place_column, is_filter, place_line, top)
+
+    def place(self, keys: dict[str, yaml.Node], mark: str | None, channels: tuple[Channel, ...]
+              ) -> tuple[str | None, bool, int]:
+        """``highlight: COLUMN`` or ``filter: COLUMN`` (at most one of them)."""
+        if "highlight" in keys and "filter" in keys:
+            self.problem(keys["filter"], "a chart may highlight its place's row or filter to it, not both",
+                         "keep highlight: (the place among its peers) or filter: (the place alone)")
+            return None, False, 0
+        key = "highlight" if "highlight" in keys else "filter" if "filter" in keys else None
+        if key is None:
+            return None, False, 0
+        node = keys[key]
+        column = self.text(node, key)
+        if column is None:
+            return None, False, 0
+        if key == "highlight" and mark is not None and mark not in PLACE_MARKS:
+            self.problem(node, f"highlight: colours one {mark} of many, but a {mark} chart draws one shape",
+                         "use mark: bar or mark: point, or filter: to draw the place alone")
+        if key == "highlight" and any(channel.name == "color" for channel in channels):
+            self.problem(node, "highlight: sets the colours, so the chart cannot also have encoding.color",
+                         "remove encoding.color, or remove highlight:")
+        return column, key == "filter", self.line(node)
+
+    def top(self, node: yaml.Node | None, channels: tuple[Channel, ...], is_filter: bool) -> int | None:
+        value = self.text(node, "top")
+        if value is None or node is None:
+            return None
+        if not value.isdigit() or not 1 <= int(value) <= 100:
+            self.problem(node, "top must be a whole number from 1 to 100", "for example top: 10")
+            return None
+        if is_filter:
+            self.problem(node, "top: and filter: cannot be used together (filter: keeps the place's rows only)",
+                         "remove one of them")
+            return None
+        if not any(channel.type == "quantitative" and channel.name != "color" for channel in channels):
+            self.problem(node, "top: keeps the rows with the largest values, but the chart has no quantitative x or y",
+                         "give x or y type: quantitative, or remove top:")
+            return None
+        return int(value)
 
     def data(self, node: yaml.Node | None, fence_line: int) -> str | None:
         if node is None:

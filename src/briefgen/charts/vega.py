@@ -57,6 +57,28 @@ class ChartTheme:
     size_px: float
     """The theme's text size in CSS pixels."""
 
+    @property
+    def peers(self) -> str:
+        """The colour of the rows a chart's ``highlight:`` does not pick: ``--muted`` faded 40 % towards
+        ``--paper`` (still 3:1 against white paper, as graphics need, and clearly apart from ``--accent``)."""
+        return _mix(self.muted, self.paper, 0.6)
+
+
+def _mix(colour: str, other: str, share: float) -> str:
+    """``share`` of ``colour`` and the rest of ``other`` (hex colours; ``colour`` itself for any other form)."""
+    def channels(hex_colour: str) -> list[int] | None:
+        digits = hex_colour.strip().lstrip("#")
+        if len(digits) == 3:
+            digits = "".join(d * 2 for d in digits)
+        if len(digits) != 6 or any(d not in "0123456789abcdefABCDEF" for d in digits):
+            return None
+        return [int(digits[i:i + 2], 16) for i in (0, 2, 4)]
+
+    a, b = channels(colour), channels(other)
+    if a is None or b is None:
+        return colour
+    return "#" + "".join(f"{round(x * share + y * (1 - share)):02x}" for x, y in zip(a, b, strict=True))
+
 
 @lru_cache(maxsize=8)
 def chart_theme(theme: str) -> ChartTheme:
@@ -77,13 +99,25 @@ def chart_theme(theme: str) -> ChartTheme:
                       values["--rule"], values["--paper"], size)
 
 
-def vega_lite_spec(spec: ChartSpec, data: ChartData, theme: ChartTheme) -> dict[str, Any]:
-    """The Vega-Lite spec vl-convert draws: data inline, never a URL."""
+PLACE_FIELD = "place"
+"""The inline data's field holding each row's place column (the others are ``c0``, ``c1``…)."""
+
+
+def vega_lite_spec(spec: ChartSpec, data: ChartData, theme: ChartTheme, highlight: str | None = None) -> dict[str, Any]:
+    """The Vega-Lite spec vl-convert draws: data inline, never a URL.
+
+    ``highlight``: the edition's place's value of the spec's ``highlight:`` column; the rows
+    holding it are drawn in the accent colour, the others in a fainter one. The value goes into
+    a field predicate (``{"field": …, "equal": value}``), never into an expression."""
     label = round(theme.size_px * 0.8)
     heading = round(theme.size_px * 0.9)
     width = spec.width or int(min(36 * theme.size_px, 640) - 90)
     height = spec.height or int(width * 0.3)
     values = [{_key(index): value for index, value in enumerate(row)} for row in data.rows]
+    is_highlighted = highlight is not None and spec.place_column is not None and not spec.is_filter
+    if is_highlighted:
+        for row, key in zip(values, data.keys, strict=True):
+            row[PLACE_FIELD] = key
     encoding: dict[str, Any] = {}
     for index, channel in enumerate(spec.channels):
         entry: dict[str, Any] = {"field": _key(index), "type": channel.type, "title": channel.title or channel.field}
@@ -98,6 +132,8 @@ def vega_lite_spec(spec: ChartSpec, data: ChartData, theme: ChartTheme) -> dict[
             if channel.type == "quantitative" and channel.axis.format is None:
                 axis["format"] = ",~r"  # grouped thousands, in the edition's locale
             entry["axis"] = axis
+            if spec.top is not None and channel.type in ("nominal", "ordinal"):
+                entry["sort"] = None  # the rows' order: largest first
         encoding[channel.name] = entry
     mark: dict[str, Any] = {"type": spec.mark, "color": theme.accent}
     if spec.mark in ("line", "area") and spec.has_points:
@@ -106,6 +142,10 @@ def vega_lite_spec(spec: ChartSpec, data: ChartData, theme: ChartTheme) -> dict[
         mark["strokeWidth"] = 2
     if spec.channel("color") is not None:
         del mark["color"]
+    if is_highlighted:
+        del mark["color"]
+        encoding["color"] = {"condition": {"test": {"field": PLACE_FIELD, "equal": highlight}, "value": theme.accent},
+                             "value": theme.peers}
     axis_style = {"labelColor": theme.muted, "titleColor": theme.text, "gridColor": theme.rule, "domainColor": theme.muted,
                   "tickColor": theme.muted, "labelFontSize": label, "titleFontSize": label, "titleFontWeight": 600,
                   "labelFont": theme.font, "titleFont": theme.font}
@@ -144,9 +184,10 @@ class ChartRenderer:
         self.folder = folder
         self._drawn: dict[str, str] = {}
 
-    def svg(self, spec: ChartSpec, data: ChartData, theme_name: str, language: str) -> str:
+    def svg(self, spec: ChartSpec, data: ChartData, theme_name: str, language: str, highlight: str | None = None) -> str:
+        """``highlight``: see :func:`vega_lite_spec` (it is part of the spec, so of the drawing's cache key)."""
         theme = chart_theme(theme_name)
-        vega = vega_lite_spec(spec, data, theme)
+        vega = vega_lite_spec(spec, data, theme, highlight)
         messages = messages_for(language)
         locale = (messages["chart_locale"], messages["chart_thousands"])
         key = _content_key(vega, data, "\0".join(locale), theme_name, spec)

@@ -13,7 +13,7 @@ from briefgen.build.plan import broken_inputs
 from briefgen.citations.resolve import CitationTable
 from briefgen.errors import Diagnostics
 from briefgen.measure.readability import Readability
-from briefgen.model import Audience, Brief, Edition, EditionText, Project
+from briefgen.model import Audience, Brief, Edition, EditionText, Place, Project
 from briefgen.render.anchors import BROKEN_LINK
 
 
@@ -35,11 +35,12 @@ class CheckedEdition:
 
 
 def check_edition(project: Project, brief: Brief, audience: Audience, cache: MarkdownCache, count_pages: bool,
-                  diagnostics: Diagnostics) -> CheckedEdition:
-    """The edition built exactly as ``briefgen build`` builds it, in memory (no fonts embedded
-    in the page, since nothing is written; with ``count_pages`` the PDF is laid out too)."""
+                  diagnostics: Diagnostics, place: Place | None = None) -> CheckedEdition:
+    """The edition (of ``place``, a row of the brief's ``places:``) built exactly as ``briefgen
+    build`` builds it, in memory (no fonts embedded in the page, since nothing is written; with
+    ``count_pages`` the PDF is laid out too)."""
     options = BuildOptions(formats=("html", "pdf") if count_pages else ("html",), embed_fonts=False)
-    built = build_edition(project, brief, audience, cache, options)
+    built = build_edition(project, brief, audience, cache, options, place)
     # links that lead nowhere are reported by check_structure, once for all the editions they fail in
     diagnostics.extend([d for d in built.diagnostics.items if d.rule != BROKEN_LINK])
     pages = built.report.pages if built.report else None

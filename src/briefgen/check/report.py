@@ -45,8 +45,10 @@ def summarise(findings: list[Diagnostic]) -> list[Diagnostic]:
 def summary_line(result: CheckResult, is_strict: bool) -> str:
     counts = [_plural(result.count(Severity.ERROR), "error"), _plural(result.count(Severity.WARNING), "warning"),
               f"{result.count(Severity.INFO)} info"]
-    editions = len(result.editions)
+    editions = len(result.editions) + result.rows
     scope = f"{_plural(editions, 'edition')} of {_plural(result.briefs, 'brief')}"
+    if result.rows:
+        scope += f" ({result.rows} of them further rows of places, checked for their values)"
     text = f"checked {scope}: {', '.join(counts)}"
     if result.unreadable:
         names = ", ".join(f"briefs/{brief_id}.yaml" for brief_id in result.unreadable)
@@ -83,7 +85,8 @@ def to_json(result: CheckResult, root: Path, is_strict: bool) -> str:
         "pages_target": c.edition.audience.max_pages,
     } for c in result.editions]
     summary = {"errors": result.count(Severity.ERROR), "warnings": result.count(Severity.WARNING),
-               "info": result.count(Severity.INFO), "editions": len(result.editions), "briefs": result.briefs,
+               "info": result.count(Severity.INFO), "editions": len(result.editions), "place_rows": result.rows,
+               "briefs": result.briefs,
                "unreadable_briefs": result.unreadable, "strict": is_strict, "exit_code": exit_code(result, is_strict)}
     document = {"schema": JSON_SCHEMA, "summary": summary, "editions": editions, "findings": findings}
     return json.dumps(document, indent=2, ensure_ascii=False)

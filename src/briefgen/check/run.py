@@ -12,13 +12,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.build.assemble import MarkdownCache, check_audience_ids
-from briefgen.build.select import select_audiences, select_briefs, unreadable_briefs
+from briefgen.build.select import select_audiences, select_briefs, select_places, unreadable_briefs
 from briefgen.check.absolute_claims import check_absolute_claims
 from briefgen.check.audience_fit import check_audience_fit
 from briefgen.check.citations import check_citations
 from briefgen.check.edition_conflicts import check_edition_conflicts
 from briefgen.check.editions import CheckedEdition, check_edition
 from briefgen.check.evidence import check_evidence
+from briefgen.check.place_rows import FloatData, check_place_rows, once_per_row
 from briefgen.check.rules import BUILD, rules_matching
 from briefgen.check.structure import check_structure
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, UsageError
@@ -38,6 +39,8 @@ class CheckOptions:
     recheck_after_days: int = DEFAULT_RECHECK_AFTER_DAYS
     ignore: tuple[str, ...] = ()
     """Rule ids or families whose warnings and infos are left out (errors are always reported)."""
+    where: tuple[tuple[str, str], ...] = ()
+    """``--where COLUMN=VALUE``: only these rows of briefs with ``places:`` (default: every row)."""
 
     @property
     def is_whole_project(self) -> bool:
@@ -49,6 +52,8 @@ class CheckResult:
     findings: list[Diagnostic] = field(default_factory=list)
     editions: list[CheckedEdition] = field(default_factory=list)
     briefs: int = 0
+    rows: int = 0
+    """Editions of further rows of briefs with ``places:`` whose values were checked (beyond ``editions``)."""
     unreadable: list[str] = field(default_factory=list)
     """Briefs whose manifest exists but has errors, so none of their editions could be checked."""
 
@@ -73,9 +78,19 @@ def check_project(project_dir: Path, options: CheckOptions) -> CheckResult:
     briefs = select_briefs(project, options.briefs)
     result.briefs = len(briefs)
     result.unreadable = unreadable_briefs(project, options.briefs)
+    rows = select_places(project, briefs, options.where)
+    data = FloatData(project.root)
     for brief in briefs:
+        if not rows[brief.id]:
+            continue
+        first, *others = rows[brief.id]
         for audience in select_audiences(project, brief, options.audiences):
-            result.editions.append(check_edition(project, brief, audience, cache, options.count_pages, diagnostics))
+            # the first row's edition is built in full; every other row's values are checked on their own
+            found = Diagnostics()
+            result.editions.append(check_edition(project, brief, audience, cache, options.count_pages, found, first))
+            diagnostics.extend(once_per_row(found.items))
+            check_place_rows(project, brief, audience, cache, [p for p in others if p is not None], data, diagnostics)
+            result.rows += len(others)
     # "cited by no brief" and "listed in no brief" need every brief: not when some are left out or unreadable
     is_whole = options.is_whole_project and not project.broken_briefs
     check_citations(project, result.editions, is_whole, options.recheck_after_days, diagnostics)

@@ -12,7 +12,15 @@ import typer
 
 from briefgen.commands.completion import complete_briefs, complete_build_formats, complete_citation_styles, complete_pdf_variants
 from briefgen.commands.exits import exit_usage, run_or_exit
-from briefgen.commands.parameters import AudienceOption, OutputOption, ProjectOption, QuietOption, VerboseOption
+from briefgen.commands.parameters import (
+    AudienceOption,
+    OutputOption,
+    ProjectOption,
+    QuietOption,
+    VerboseOption,
+    WhereOption,
+    where_pairs,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -41,11 +49,6 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Rebuild every editio
 DocxTemplateOption = Annotated[Optional[Path], typer.Option(
     "--docx-template", metavar="FILE", show_default=False,
     help="A reference .docx whose styles, page size, margins, headers and footers the Word editions use.")]
-
-
-WhereOption = Annotated[Optional[list[str]], typer.Option(
-    "--where", metavar="COLUMN=VALUE", show_default=False,
-    help="Only the rows of a brief's places: table whose COLUMN holds VALUE (repeatable: all must match).")]
 
 
 SchedulerOption = Annotated[Optional[str], typer.Option(
@@ -91,7 +94,7 @@ def build(briefs: BriefsArgument = None, audience: AudienceOption = None, output
 
                 check_reference_doc(docx_template)
                 options = dataclasses.replace(options, docx_template=docx_template.absolute())
-            return build_project(project, dataclasses.replace(options, where=_where(where)), pdf_workers)
+            return build_project(project, dataclasses.replace(options, where=where_pairs(where)), pdf_workers)
 
         result = run_or_exit(run_build)  # Ctrl-C while importing is handled like Ctrl-C while building
     _print_result(result)
@@ -133,17 +136,6 @@ def _check_scheduler(address: str) -> None:
         check_dask_installed()
     except UsageError as error:
         exit_with_error(error)
-
-
-def _where(conditions: list[str] | None) -> tuple[tuple[str, str], ...]:
-    """``--where COLUMN=VALUE`` as pairs (exit 2 for one without ``=``)."""
-    pairs = []
-    for condition in conditions or ():
-        column, equals, value = condition.partition("=")
-        if not equals or not column.strip():
-            exit_usage(f"--where '{condition}' must be COLUMN=VALUE (for example --where fips=48201)")
-        pairs.append((column.strip(), value))
-    return tuple(pairs)
 
 
 def _print_result(result: BuildResult) -> None:

@@ -12,7 +12,14 @@ import typer
 
 from briefgen.commands.completion import choices, complete_briefs, complete_rules
 from briefgen.commands.exits import exit_usage, run_or_exit
-from briefgen.commands.parameters import AudienceOption, ProjectOption, QuietOption, VerboseOption
+from briefgen.commands.parameters import (
+    AudienceOption,
+    ProjectOption,
+    QuietOption,
+    VerboseOption,
+    WhereOption,
+    where_pairs,
+)
 
 if TYPE_CHECKING:
     from briefgen.check.run import CheckResult
@@ -38,11 +45,13 @@ ListRulesOption = Annotated[bool, typer.Option("--list-rules", help="List every 
 def check(briefs: BriefsArgument = None, audience: AudienceOption = None, strict: StrictOption = False,
           output_format: FormatOption = "text", pages: PagesOption = False, recheck_after: RecheckOption = 365,
           ignore: IgnoreOption = None, list_rules: ListRulesOption = False, project: ProjectOption = Path("."),
-          quiet: QuietOption = False, verbose: VerboseOption = False) -> None:
+          quiet: QuietOption = False, verbose: VerboseOption = False, where: WhereOption = None) -> None:
     """Check every brief × audience edition without writing anything; exit 1 when there are errors.
 
     Each finding reads 'path:line: severity: message; hint [rule-id]', then a summary line.
-    Plain check never loads the PDF renderer; --pages does.
+    Plain check never loads the PDF renderer; --pages does. A brief with places: has every row
+    checked: the first row's editions in full, every row's values (placeholders, when blocks,
+    the rows its charts and tables pick), each bad value at its CSV line and column.
 
     Example: briefgen check --strict --format github
     """
@@ -55,7 +64,7 @@ def check(briefs: BriefsArgument = None, audience: AudienceOption = None, strict
     if output_format not in ("text", "json", "github"):
         exit_usage(f"unknown format '{output_format}'; choose from text, json, github")
     options = CheckOptions(briefs=tuple(briefs or ()), audiences=tuple(audience or ()), count_pages=pages,
-                           recheck_after_days=recheck_after, ignore=tuple(ignore or ()))
+                           recheck_after_days=recheck_after, ignore=tuple(ignore or ()), where=where_pairs(where))
     started = time.perf_counter()
     result = run_or_exit(lambda: check_project(project, options))
     if output_format == "json":

@@ -42,3 +42,21 @@ OutputOption = Annotated[Optional[Path], typer.Option("-o", "--output", metavar=
 PortOption = Annotated[int, typer.Option("--port", metavar="N", min=0, max=65535,
                                          help="Port on 127.0.0.1 (0 picks a free one).")]
 OpenOption = Annotated[bool, typer.Option("--open", help="Open the preview in a web browser.")]
+
+
+WhereOption = Annotated[Optional[list[str]], typer.Option(
+    "--where", metavar="COLUMN=VALUE", show_default=False,
+    help="Only the rows of a brief's places: table whose COLUMN holds VALUE (repeatable: all must match).")]
+
+
+def where_pairs(conditions: list[str] | None) -> tuple[tuple[str, str], ...]:
+    """``--where COLUMN=VALUE`` as pairs (exit 2 for one without ``=``)."""
+    from briefgen.commands.exits import exit_usage
+
+    pairs = []
+    for condition in conditions or ():
+        column, equals, value = condition.partition("=")
+        if not equals or not column.strip():
+            exit_usage(f"--where '{condition}' must be COLUMN=VALUE (for example --where fips=48201)")
+        pairs.append((column.strip(), value))
+    return tuple(pairs)

@@ -9,7 +9,7 @@ import typer
 
 from briefgen.commands.completion import choices, complete_citation_styles, complete_keys
 from briefgen.commands.exits import exit_for, exit_usage, load_or_exit, print_problems_of, run_or_exit
-from briefgen.commands.parameters import ProjectOption
+from briefgen.commands.parameters import ProjectOption, WhereOption, where_pairs
 
 if TYPE_CHECKING:
     from briefgen.errors import Diagnostics
@@ -21,12 +21,17 @@ MatrixFormatOption = Annotated[str, typer.Option("--format", metavar="text|csv|h
 
 
 def matrix(brief_id: Annotated[Optional[str], typer.Argument(metavar="[BRIEF]", help="Brief id (default: every brief).")]
-           = None, output_format: MatrixFormatOption = "text", project: ProjectOption = Path(".")) -> None:
+           = None, output_format: MatrixFormatOption = "text", project: ProjectOption = Path("."),
+           where: WhereOption = None) -> None:
     """Show which sections each audience's edition gets, and its word count.
+
+    A brief with places: is shown for its first row, or the first row --where picks (said above
+    the table; on standard error for csv).
 
     Example: briefgen matrix 287g-police-ice --format csv > matrix.csv
     """
-    from briefgen.build.select import select_audiences, select_briefs
+    from briefgen.build.select import select_audiences, select_briefs, select_places
+    from briefgen.reports.editions import place_note
     from briefgen.reports.matrix import build_matrix, matrix_csv, matrix_html, matrix_text
 
     renderers = {"text": matrix_text, "csv": matrix_csv, "html": matrix_html}
@@ -34,8 +39,16 @@ def matrix(brief_id: Annotated[Optional[str], typer.Argument(metavar="[BRIEF]", 
         exit_usage(f"unknown format '{output_format}'; choose from text, html, csv")
     loaded, diagnostics = load_or_exit(project)
     briefs = run_or_exit(lambda: select_briefs(loaded, (brief_id,) if brief_id else ()), diagnostics)
-    outputs = [renderers[output_format](build_matrix(loaded, brief, select_audiences(loaded, brief, ()), diagnostics))
-               for brief in briefs]
+    conditions = where_pairs(where)
+    rows = run_or_exit(lambda: select_places(loaded, briefs, conditions), diagnostics)
+    outputs = []
+    for brief in (brief for brief in briefs if rows[brief.id]):
+        place = rows[brief.id][0]
+        note = place_note(brief, place, conditions)
+        if note and output_format == "csv":
+            typer.echo(f"{brief.id}: sections and words {note}", err=True)
+        outputs.append(renderers[output_format](build_matrix(loaded, brief, select_audiences(loaded, brief, ()),
+                                                             diagnostics, place, note)))
     print_problems_of(diagnostics)
     if outputs:  # none when the brief asked for has errors (printed above)
         typer.echo(("\n\n" if output_format == "text" else "").join(outputs).rstrip("\n"))
@@ -45,13 +58,16 @@ def matrix(brief_id: Annotated[Optional[str], typer.Argument(metavar="[BRIEF]", 
 def diff(brief_id: Annotated[str, typer.Argument(metavar="BRIEF", help="Brief id.")],
          audience_a: Annotated[str, typer.Argument(metavar="A", help="Audience id.")],
          audience_b: Annotated[str, typer.Argument(metavar="B", help="Audience id.")],
-         project: ProjectOption = Path(".")) -> None:
+         project: ProjectOption = Path("."), where: WhereOption = None) -> None:
     """Show, section by section, what audience A reads that B does not (and the reverse).
+
+    A brief with places: is compared for its first row, or the first row --where picks.
 
     Example: briefgen diff 287g-police-ice county-officials community-groups
     """
-    from briefgen.build.select import select_briefs
+    from briefgen.build.select import select_briefs, select_places
     from briefgen.reports.diff import diff_editions
+    from briefgen.reports.editions import place_note
 
     loaded, diagnostics = load_or_exit(project)
     chosen = run_or_exit(lambda: select_briefs(loaded, (brief_id,)), diagnostics)
@@ -60,9 +76,14 @@ def diff(brief_id: Annotated[str, typer.Argument(metavar="BRIEF", help="Brief id
         raise typer.Exit(1)
     (brief,) = chosen
     a, b = (_edition_audience(loaded, brief, x, diagnostics) for x in (audience_a, audience_b))
-    result = diff_editions(loaded, brief, a, b, diagnostics)
+    conditions = where_pairs(where)
+    rows = run_or_exit(lambda: select_places(loaded, [brief], conditions), diagnostics)[brief.id]
+    if not rows:  # --where for a brief without places
+        exit_usage(f"--where chooses rows of a brief's 'places:', but brief '{brief.id}' has none")
+    result = diff_editions(loaded, brief, a, b, diagnostics, rows[0])
     print_problems_of(diagnostics)
-    typer.echo(f"{brief.id}: what {a.id} (A) reads that {b.id} (B) does not")
+    note = place_note(brief, rows[0], conditions)
+    typer.echo(f"{brief.id}: what {a.id} (A) reads that {b.id} (B) does not" + (f", {note}" if note else ""))
     for entry in result:
         _print_section_diff(entry, a.id, b.id)
     exit_for(diagnostics)

@@ -3,6 +3,9 @@ row by row, and written as an HTML table in the edition's language.
 
 A malformed CSV is an error at the CSV's own line: a row with more or fewer cells than the
 header, a cell that is not a number in a numeric column, text that is not UTF-8.
+
+For a brief with places, ``highlight: COLUMN`` sets the edition's place's rows in bold and
+``filter: COLUMN`` shows only them (:mod:`briefgen.figures.place_rows`).
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from markdown_it.common.utils import escapeHtml as escape_html
 from briefgen.errors import Diagnostics, SourceLocation
 from briefgen.figures.model import ColumnSpec, DataTableSpec
 from briefgen.figures.numbers import format_value, is_numeric
+from briefgen.figures.place_rows import check_match, place_value
 from briefgen.i18n import Messages
 from briefgen.load.project import BRIEFS_DIR
 from briefgen.load.project_files import FileRefused, read_file, referenced_path, resolve_inside
 from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.load.yaml_fields import did_you_mean
+from briefgen.model import Place
 
 MAX_TABLE_ROWS = 1000
 """Most rows a data table prints (about 25 pages); a brief's table is a few dozen."""
@@ -33,31 +38,14 @@ def data_path(spec: DataTableSpec, root: Path) -> Path | None:
 
 
 def render_data_table(spec: DataTableSpec, root: Path, where: SourceLocation, messages: Messages,
-                      diagnostics: Diagnostics) -> str:
-    """The table as HTML, or "" after an error. ``where``: the section file (its ``data:`` line)."""
+                      diagnostics: Diagnostics, place: Place | None = None) -> str:
+    """The table as HTML, or "" after an error. ``where``: the section file (its ``data:`` line);
+    ``place``: the edition's row of its brief's ``places:``."""
+    read = read_table(spec, root, where, diagnostics)
+    if read is None:
+        return ""
+    csv_at, header, body = read
     at = where.at_line(spec.line)
-    path = data_path(spec, root)
-    if path is None:
-        diagnostics.error(at, f"data '{spec.data}' is not a file in the project", _OUTSIDE_HINT)
-        return ""
-    try:
-        resolve_inside(path, root)
-        data = read_file(path, root, MAX_FILE_BYTES)
-    except FileRefused as refused:
-        diagnostics.error(at, f"data '{spec.data}' {refused.reason}", refused.hint)
-        return ""
-    csv_at = SourceLocation(path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        diagnostics.error(csv_at.at_line(line), f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
-                          "save the CSV as UTF-8 (in a spreadsheet: CSV UTF-8)")
-        return ""
-    rows = _read_rows(text, csv_at, diagnostics)
-    if rows is None:
-        return ""
-    header, body = rows
     columns = spec.columns or tuple(ColumnSpec(name, name) for name in header)
     index: list[int] = []
     for column in columns:
@@ -66,6 +54,15 @@ def render_data_table(spec: DataTableSpec, root: Path, where: SourceLocation, me
                               did_you_mean(column.name, header) or "its columns are: " + ", ".join(header))
             return ""
         index.append(header.index(column.name))
+    marked = [False] * len(body)
+    if spec.place_column is not None:
+        picked = place_rows(spec, header, body, root, where, place, diagnostics)
+        if picked is None:
+            return ""
+        marked = picked
+        if spec.is_filter:
+            body = [row for row, is_place in zip(body, marked, strict=True) if is_place]
+            marked = [True] * len(body)
     cells: list[list[str]] = []
     problems = len(diagnostics.errors)
     for line, row in body:
@@ -79,7 +76,57 @@ def render_data_table(spec: DataTableSpec, root: Path, where: SourceLocation, me
         cells.append(formatted)
     if len(diagnostics.errors) > problems:
         return ""
-    return _table_html(columns, cells)
+    return _table_html(columns, cells, marked if not spec.is_filter else None)
+
+
+def read_table(spec: DataTableSpec, root: Path, where: SourceLocation, diagnostics: Diagnostics
+               ) -> tuple[SourceLocation, list[str], list[tuple[int, list[str]]]] | None:
+    """The CSV a spec names: its location, header and rows (each with its line); None after an error."""
+    at = where.at_line(spec.line)
+    path = data_path(spec, root)
+    if path is None:
+        diagnostics.error(at, f"data '{spec.data}' is not a file in the project", _OUTSIDE_HINT)
+        return None
+    try:
+        resolve_inside(path, root)
+        data = read_file(path, root, MAX_FILE_BYTES)
+    except FileRefused as refused:
+        diagnostics.error(at, f"data '{spec.data}' {refused.reason}", refused.hint)
+        return None
+    csv_at = SourceLocation(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        diagnostics.error(csv_at.at_line(line), f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
+                          "save the CSV as UTF-8 (in a spreadsheet: CSV UTF-8)")
+        return None
+    rows = _read_rows(text, csv_at, diagnostics)
+    if rows is None:
+        return None
+    header, body = rows
+    return csv_at, header, body
+
+
+def place_rows(spec: DataTableSpec, header: list[str], body: list[tuple[int, list[str]]], root: Path,
+               where: SourceLocation, place: Place | None, diagnostics: Diagnostics) -> list[bool] | None:
+    """Which rows (of :func:`read_table`) are the place's, by ``highlight:`` or ``filter:``; None after an error."""
+    column = spec.place_column
+    assert column is not None
+    key = "filter" if spec.is_filter else "highlight"
+    at = where.at_line(spec.place_line)
+    if column not in header:
+        diagnostics.error(at, f"'{key}: {column}': {spec.data} has no column '{column}'",
+                          did_you_mean(column, header) or "its columns are: " + ", ".join(header))
+        return None
+    value = place_value(key, column, place, at, root, diagnostics)
+    if value is None or place is None:
+        return None
+    position = header.index(column)
+    keys = [row[position].strip() for _line, row in body]
+    if not check_match(key, column, spec.data, value, keys, place, at, root, diagnostics):
+        return None
+    return [written == value for written in keys]
 
 
 def _read_rows(text: str, at: SourceLocation, diagnostics: Diagnostics) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
@@ -111,12 +158,16 @@ def _read_rows(text: str, at: SourceLocation, diagnostics: Diagnostics) -> tuple
     return header, body
 
 
-def _table_html(columns: tuple[ColumnSpec, ...], cells: list[list[str]]) -> str:
+def _table_html(columns: tuple[ColumnSpec, ...], cells: list[list[str]], marked: list[bool] | None = None) -> str:
+    """``marked``: the rows set in bold (the edition's place's, for ``highlight:``)."""
     aligns = [column.align or ("right" if is_numeric(column.format) else None) for column in columns]
     # the alignments are a closed set (ColumnSpec.align), so they may go into style as written
     styles = [f' style="text-align:{align}"' if align else "" for align in aligns]
     head = "".join(f'<th scope="col"{style}>{escape_html(column.heading)}</th>'
                    for column, style in zip(columns, styles, strict=True))
-    rows = "".join("<tr>" + "".join(f"<td{style}>{escape_html(cell)}</td>" for cell, style in zip(row, styles, strict=True))
-                   + "</tr>\n" for row in cells)
+    places = marked or [False] * len(cells)
+    rows = "".join(('<tr class="place-row">' if is_place else "<tr>")
+                   + "".join(f"<td{style}><strong>{escape_html(cell)}</strong></td>" if is_place
+                             else f"<td{style}>{escape_html(cell)}</td>" for cell, style in zip(row, styles, strict=True))
+                   + "</tr>\n" for row, is_place in zip(cells, places, strict=True))
     return f'<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n{rows}</tbody>\n</table>\n'

@@ -34,7 +34,7 @@ _FENCE_ID = re.compile(r"#(\S+)")
 _TABLE_CAPTION = re.compile(r"^:\s+(?P<caption>.*?)\s*\{#(?P<id>[^\s{}]+)\}\s*$", re.S)
 _FORMATS: tuple[ColumnFormat, ...] = ("text", "number", "percent", "currency", "date")
 _ALIGNS: tuple[Align, ...] = ("left", "center", "right")
-_SPEC_KEYS = ("data", "caption", "source", "columns")
+_SPEC_KEYS = ("data", "caption", "source", "columns", "highlight", "filter")
 _COLUMN_KEYS = ("name", "heading", "format", "align")
 
 
@@ -132,9 +132,16 @@ def _data_table(state: StateCore, fence: Token, rest: str) -> list[Token]:
         source = reader.markdown("source")
         columns = tuple(column for item in reader.sequence("columns", "name the columns to show") or []
                         if (column := _column(item, where, found)) is not None)
+        highlight, kept = reader.text("highlight"), reader.text("filter")
+        if highlight and kept:
+            found.error(reader.line_of("filter"), "a table may show its place's row in bold or filter to it, not both",
+                        "keep highlight: (the place among the others) or filter: (the place alone)")
         reader.finish()
+        place_key = "filter" if kept else "highlight"
         if data:
-            spec = DataTableSpec(data, columns, parse_context(state.env).file_line(reader.line_of("data").line))
+            file_line = parse_context(state.env).file_line
+            spec = DataTableSpec(data, columns, file_line(reader.line_of("data").line), kept or highlight or None,
+                                 bool(kept), file_line(reader.line_of(place_key).line))
     elif node is None and not found.has_errors:
         found.error(where, f"table '{identifier}' is empty", "write 'data: data/file.csv' and 'caption: ...' in it")
     for diagnostic in found.items:

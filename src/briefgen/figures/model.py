@@ -43,6 +43,12 @@ class DataTableSpec:
     """Empty: every column as text with its CSV header."""
     line: int
     """The file line of the ``data:`` key (errors about the file point there)."""
+    place_column: str | None = None
+    """``highlight: COLUMN`` or ``filter: COLUMN``: the CSV's column holding the edition's place."""
+    is_filter: bool = False
+    """True: only the place's rows are shown; False: they are shown in bold among the others."""
+    place_line: int = 0
+    """The file line of the ``highlight:`` or ``filter:`` key."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from briefgen.figures.data_tables import render_data_table
 from briefgen.figures.model import DataTableSpec, FigureRendering, FloatNumbers
 from briefgen.i18n import messages_for
 from briefgen.markdown.context import Env, render_context
+from briefgen.model import Place
 
 
 def add_figure_renderers(md: MarkdownIt) -> None:
@@ -74,12 +75,13 @@ def _render_data_table(self: RendererProtocol, tokens: Sequence[Token], idx: int
 
 
 def figure_rendering(numbers: FloatNumbers, root: Path, where: SourceLocation, language: str,
-                     diagnostics: Diagnostics) -> FigureRendering:
-    """What one text of an edition (written in the file ``where``) renders its floats with."""
+                     diagnostics: Diagnostics, place: Place | None = None) -> FigureRendering:
+    """What one text of an edition (written in the file ``where``) renders its floats with
+    (``place``: the edition's row of its brief's ``places:``, for a table's ``highlight:`` or ``filter:``)."""
     messages = messages_for(language)
 
     def render_table(spec: DataTableSpec) -> str:
-        return render_data_table(spec, root, where, messages, diagnostics)
+        return render_data_table(spec, root, where, messages, diagnostics, place)
 
     return FigureRendering(numbers, render_table)
 

@@ -234,7 +234,8 @@ def fragment_renderer(edition: Edition, style: Style, project: Project, diagnost
     policy = ResourcePolicy(project.root, remote_images)
     if numbers is None:
         numbers = number_floats(edition, project, diagnostics)
-    draw_chart = chart_drawer(project.root, edition.audience.theme, edition.language, chart_cache, diagnostics)
+    draw_chart = chart_drawer(project.root, edition.audience.theme, edition.language, chart_cache, diagnostics,
+                              edition.place)
 
     def fragment(text: EditionText | None) -> Markup:
         if text is None:
@@ -242,7 +243,8 @@ def fragment_renderer(edition: Edition, style: Style, project: Project, diagnost
         env = render_env(text.env, RenderContext(
             render_citation=style.render_citation,
             resolve_image=lambda src, line: policy.load_image(src, text.source.location.at_line(line), diagnostics),
-            figures=figure_rendering(numbers, project.root, text.source.location, edition.language, diagnostics),
+            figures=figure_rendering(numbers, project.root, text.source.location, edition.language, diagnostics,
+                                     edition.place),
             render_chart=lambda spec: draw_chart(spec, text.source.location)))
         return Markup(style.finish_fragment(md.renderer.render(list(text.tokens), md.options, env)))
 

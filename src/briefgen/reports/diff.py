@@ -11,7 +11,7 @@ from markdown_it.token import Token
 
 from briefgen.errors import Diagnostics
 from briefgen.markdown.plain import MEASURED, plain_text
-from briefgen.model import Audience, Brief, Project
+from briefgen.model import Audience, Brief, Place, Project
 from briefgen.reports.editions import assemble_editions
 
 
@@ -25,8 +25,10 @@ class SectionDiff:
     b_only: tuple[str, ...] = ()
 
 
-def diff_editions(project: Project, brief: Brief, a: Audience, b: Audience, diagnostics: Diagnostics) -> list[SectionDiff]:
-    edition_a, edition_b = assemble_editions(project, brief, [a, b], diagnostics)
+def diff_editions(project: Project, brief: Brief, a: Audience, b: Audience, diagnostics: Diagnostics,
+                  place: Place | None = None) -> list[SectionDiff]:
+    """``place``: the row of the brief's places whose two editions are compared."""
+    edition_a, edition_b = assemble_editions(project, brief, [a, b], diagnostics, place)
     sections_a = {s.section.id: s for s in edition_a.sections}
     sections_b = {s.section.id: s for s in edition_b.sections}
     order = list(sections_a) + [s for s in sections_b if s not in sections_a]

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from briefgen.errors import Diagnostics
 from briefgen.measure.readability import measure_edition
-from briefgen.model import Audience, Brief, Project
+from briefgen.model import Audience, Brief, Place, Project
 from briefgen.reports.editions import assemble_editions
 from briefgen.reports.places import describe_places
 
@@ -32,10 +32,14 @@ class Matrix:
     words: tuple[int, ...]
     root: Path = Path()
     """The project folder (a brief with places: names its table relative to it)."""
+    note: str = ""
+    """Which row of the brief's places the sections and words are for ("" without places)."""
 
 
-def build_matrix(project: Project, brief: Brief, audiences: list[Audience], diagnostics: Diagnostics) -> Matrix:
-    editions = assemble_editions(project, brief, audiences, diagnostics)
+def build_matrix(project: Project, brief: Brief, audiences: list[Audience], diagnostics: Diagnostics,
+                 place: Place | None = None, note: str = "") -> Matrix:
+    """``place``: the row of the brief's places whose editions are shown (``note`` says which)."""
+    editions = assemble_editions(project, brief, audiences, diagnostics, place)
     order: dict[str, str] = {}
     for edition in editions:
         for section in edition.sections:
@@ -44,14 +48,14 @@ def build_matrix(project: Project, brief: Brief, audiences: list[Audience], diag
         MatrixRow(section_id, title, tuple(any(s.section.id == section_id for s in e.sections) for e in editions))
         for section_id, title in order.items()
     )
-    return Matrix(brief, tuple(audiences), rows, tuple(measure_edition(e).words for e in editions), project.root)
+    return Matrix(brief, tuple(audiences), rows, tuple(measure_edition(e).words for e in editions), project.root, note)
 
 
 def matrix_text(matrix: Matrix) -> str:
     width = max([len(row.section_id) for row in matrix.rows] + [len("words")])
     columns = [audience.id for audience in matrix.audiences]
     lines = [f"{matrix.brief.id}: {matrix.brief.title}", *describe_places(matrix.brief, matrix.root),
-             " " * width + "  " + "  ".join(columns)]
+             *([f"sections and words {matrix.note}"] if matrix.note else []), " " * width + "  " + "  ".join(columns)]
     for row in matrix.rows:
         cells = ["✓".center(len(c)) if inc else "·".center(len(c)) for c, inc in zip(columns, row.included, strict=True)]
         lines.append(f"{row.section_id:<{width}}  " + "  ".join(cells))
@@ -90,6 +94,8 @@ def matrix_html(matrix: Matrix) -> str:
     return str(Markup(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{} — sections by audience</title>"
         "<style>body{{font-family:sans-serif}}table{{border-collapse:collapse}}th,td{{border:1px solid #999;padding:.3em .6em}}"
-        "td{{text-align:center}}td.no{{color:#767676}}</style></head><body><h1>{}</h1><table><thead><tr><th>Section</th>"
-    ).format(matrix.brief.title, matrix.brief.title) + Markup(head) + Markup("</tr></thead><tbody>") + Markup("").join(body)
+        "td{{text-align:center}}td.no{{color:#767676}}</style></head><body><h1>{}</h1>"
+    ).format(matrix.brief.title, matrix.brief.title)
+        + (Markup("<p>Sections and words {}</p>").format(matrix.note) if matrix.note else Markup(""))
+        + Markup("<table><thead><tr><th>Section</th>") + Markup(head) + Markup("</tr></thead><tbody>") + Markup("").join(body)
         + Markup("<tr><th scope=\"row\">Words</th>" + words + "</tr></tbody></table></body></html>\n"))

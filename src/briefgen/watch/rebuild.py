@@ -28,11 +28,11 @@ from briefgen.build.inputs import REFUSED, InputHashes, content_digest, edition_
 from briefgen.build.options import BuildOptions
 from briefgen.build.outputs import prepare_output_dir, write_all_atomic
 from briefgen.build.plan import edition_settings
-from briefgen.build.select import select_audiences, select_briefs
+from briefgen.build.select import select_audiences, select_briefs, select_places
 from briefgen.errors import BriefgenError, Diagnostic, Diagnostics, Severity, SourceLocation
 from briefgen.load.project import BIBLIOGRAPHY, BRIEFS_DIR, load_project
 from briefgen.load.settings import SETTINGS_FILE
-from briefgen.model import Audience, Brief, OutputFormat, Project
+from briefgen.model import Audience, Brief, OutputFormat, Place, Project, edition_name
 
 OUTPUT_SUFFIXES = (".html", ".pdf", ".handout.pdf", ".png")
 """The files an edition can have in the output folder (see ``briefgen build -f``)."""
@@ -48,6 +48,10 @@ class WatchOptions:
     formats: tuple[OutputFormat, ...] = ("html",)
     output_dir: Path | None = None
     """Where editions are written; None keeps them in memory only (``briefgen preview``)."""
+    where: tuple[tuple[str, str], ...] = ()
+    """``--where COLUMN=VALUE``: only these rows of briefs with ``places:`` (default: every row)."""
+    is_first_row_only: bool = False
+    """Without ``where``, only the first row of a brief's places (``briefgen preview``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,10 @@ class EditionState:
     problems: tuple[Diagnostic, ...]
     """What the last rebuild found; with an error, ``html`` is the previous good page."""
     dependencies: frozenset[Path]
+    place_values: tuple[tuple[str, str], ...] = ()
+    """The row of the brief's ``places:`` it was built from (a change to another row of the CSV leaves it alone)."""
+    reads_whole_table: bool = False
+    """Whether a chart or data table of it reads the places CSV as data (then every row of it counts)."""
 
     @property
     def has_errors(self) -> bool:
@@ -192,11 +200,29 @@ class LiveEditions:
             if resolved not in self._digests:
                 self._digests[resolved] = _digest(resolved)
 
-    def check_selection(self) -> None:
-        """Raise :class:`UsageError` when the briefs or audiences asked for do not exist (before watching starts)."""
+    def check_selection(self) -> list[str]:
+        """Raise :class:`UsageError` when the briefs, audiences or rows asked for do not exist (before
+        watching starts); else notes on the rows watched (a preview of the first row only)."""
         project = load_project(self.root, Diagnostics())
-        for brief in select_briefs(project, self.options.briefs):
+        briefs = select_briefs(project, self.options.briefs)
+        for brief in briefs:
             select_audiences(project, brief, self.options.audiences)
+        rows = select_places(project, briefs, self.options.where)
+        notes = []
+        for brief in briefs:
+            table = brief.places
+            if table is None or not rows[brief.id]:
+                continue
+            chosen = self._rows(rows[brief.id])
+            if len(chosen) < len(table.rows) and not self.options.where:
+                first = chosen[0]
+                assert first is not None
+                notes.append(f"{brief.id}: showing the first of its {len(table.rows)} places, {first.name} "
+                             f"({table.id_column} {first.id}); add --where {table.id_column}=VALUE for another")
+        return notes
+
+    def _rows(self, rows: list[Place | None]) -> list[Place | None]:
+        return rows[:1] if self.options.is_first_row_only and not self.options.where else rows
 
     def _run(self, work: _Round) -> None:
         loading = Diagnostics()
@@ -206,15 +232,17 @@ class LiveEditions:
         cache = MarkdownCache()
         hashes = InputHashes(project)
         planned: set[str] = set()
-        for brief in self._briefs(project, work):
+        briefs = self._briefs(project, work)
+        rows = select_places(project, briefs, self.options.where)
+        for brief in briefs:
             for audience in select_audiences(project, brief, self.options.audiences):
-                name = f"{brief.id}--{audience.id}"
-                planned.add(name)
-                old = work.states.get(name)
                 static = known_paths(project, brief, audience)
-                touched = work.changed is None or old is None or bool(work.changed & (old.dependencies | static))
-                if touched:
-                    self._build(project, brief, audience, old, static, loading, cache, hashes, work)
+                for place in self._rows(rows[brief.id]):
+                    name = edition_name(brief.id, audience.id, place)
+                    planned.add(name)
+                    old = work.states.get(name)
+                    if _is_touched(work.changed, old, static, brief, place):
+                        self._build(project, brief, audience, place, old, static, loading, cache, hashes, work)
         for name, state in list(work.states.items()):
             if name in planned:
                 continue
@@ -247,30 +275,34 @@ class LiveEditions:
             if work.changed is None or path is None or path in work.changed:
                 work.problems.items.append(problem)
 
-    def _build(self, project: Project, brief: Brief, audience: Audience, old: EditionState | None,
-               static: frozenset[Path], loading: Diagnostics, cache: MarkdownCache, hashes: InputHashes,
-               work: _Round) -> None:
+    def _build(self, project: Project, brief: Brief, audience: Audience, place: Place | None,
+               old: EditionState | None, static: frozenset[Path], loading: Diagnostics, cache: MarkdownCache,
+               hashes: InputHashes, work: _Round) -> None:
         found = Diagnostics()
         found.extend([p for p in loading.items if p.location and p.location.path.resolve() in static])
         options = BuildOptions(formats=self.options.formats)
-        built = build_edition(project, brief, audience, cache, options)
+        built = build_edition(project, brief, audience, cache, options, place)
         found.extend(built.diagnostics)
         edition = built.edition
         html = built.html or ""
         pdf = built.files.get(f"{edition.name}.pdf")
         if not found.has_errors and self.options.output_dir is not None:
             self._write(edition.name, built.files, found, work)
-        dependencies = static | edition_inputs(project, brief, audience, edition_settings(options),
-                                               read_text_inputs(edition), hashes).paths
+        text = read_text_inputs(edition)
+        dependencies = static | edition_inputs(project, brief, audience, edition_settings(options), text, hashes,
+                                               place).paths
         problems = tuple(dict.fromkeys(found.items))
+        values = _row(place)
+        table = brief.places.location.path.resolve() if brief.places is not None else None
+        whole = table is not None and table in {path.resolve() for path in text.data}
         if found.has_errors:
             work.states[edition.name] = EditionState(edition.name, brief.id, audience.id, work.number,
                                                      old.html if old else None, old.pdf if old else None,
-                                                     problems, dependencies)
+                                                     problems, dependencies, values, whole)
             work.failed.append(edition.name)
         else:
             work.states[edition.name] = EditionState(edition.name, brief.id, audience.id, work.number, html, pdf,
-                                                     problems, dependencies)
+                                                     problems, dependencies, values, whole)
             work.rebuilt.append(edition.name)
         work.problems.extend([p for p in problems if self._is_news(p, work)])
 
@@ -311,6 +343,24 @@ class LiveEditions:
 
 
 _LARGEST_HASHED_FILE = 64 * 1024 * 1024
+
+
+def _row(place: Place | None) -> tuple[tuple[str, str], ...]:
+    return tuple(place.values.items()) if place is not None else ()
+
+
+def _is_touched(changed: set[Path] | None, old: EditionState | None, static: frozenset[Path], brief: Brief,
+                place: Place | None) -> bool:
+    """Whether an edition must be rebuilt: every edition in a full round, a new one, one that reads a
+    changed file; but not a place's edition when only the places CSV changed, its own row did not, and
+    none of its charts or tables reads the CSV as data."""
+    if changed is None or old is None:
+        return True
+    touching = changed & (old.dependencies | static)
+    if not touching:
+        return False
+    table = brief.places.location.path.resolve() if brief.places is not None else None
+    return not (touching == {table} and old.place_values == _row(place) and not old.reads_whole_table)
 
 
 def _digest(path: Path) -> str | None:

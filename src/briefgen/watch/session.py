@@ -21,10 +21,13 @@ class ServeOptions:
 
 def run_session(root: Path, options: WatchOptions, serve: ServeOptions, stop: threading.Event,
                 on_report: Callable[[RebuildReport], None], on_ready: Callable[[str | None], None],
-                format_problem: Callable[[Diagnostic], str]) -> None:
-    """Runs until ``stop`` is set (or Ctrl-C). ``on_ready`` gets the preview URL (None when not serving)."""
+                format_problem: Callable[[Diagnostic], str], on_note: Callable[[str], None] | None = None) -> None:
+    """Runs until ``stop`` is set (or Ctrl-C). ``on_ready`` gets the preview URL (None when not serving);
+    ``on_note`` what is worth saying about the editions watched (a preview of a brief's first place)."""
     live = LiveEditions(root, options)
-    live.check_selection()
+    for note in live.check_selection():
+        if on_note is not None:
+            on_note(note)
     feed = ChangeFeed(live.is_own_output, stop)
     server = None
     try:
