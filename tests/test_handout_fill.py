@@ -46,7 +46,8 @@ def text_area_used(page: Page, top_margin: float, bottom_margin: float) -> float
 @pytest.fixture(scope="module")
 def handouts(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     output = tmp_path_factory.mktemp("handouts")
-    result = subprocess.run([sys.executable, "-m", "briefgen", "build", "-f", "handout", "-o", str(output), "-q", *EXAMPLE_BRIEFS],
+    command = [sys.executable, "-m", "briefgen", "build", "-f", "handout", "-o", str(output), "-q", *EXAMPLE_BRIEFS]
+    result = subprocess.run(command,
                             cwd=REPO_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     found = sorted(output.glob("*.handout.pdf"))
