@@ -142,3 +142,17 @@ def test_html_workers_journals_are_folded_in(make_project) -> None:  # type: ign
     assert len(data["editions"]) == 20
     assert journals(root) == []
     assert "0 edition(s) built, 20 up to date" in build(root, "-j", "2").output
+
+
+def test_the_pdf_workers_know_an_output_folder_with_records(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An incremental build starts its PDF workers only when a PDF is needed: it must see the records."""
+    from briefgen.build.pdf_workers import has_recorded_editions
+
+    output = project / "output"
+    assert not has_recorded_editions(output)
+    stop_before_folding(monkeypatch)
+    build(project)
+    assert has_recorded_editions(output), "a journal left by a stopped build counts"
+    monkeypatch.undo()
+    build(project)
+    assert journals(project) == [] and has_recorded_editions(output)

@@ -193,7 +193,7 @@ def edition_inputs(project: Project, brief: Brief, audience: Audience, options: 
     row's figures rebuilds only that row's editions."""
     options = list(options)
     printed, linked, files = hashes.shared_inputs(project, brief, audience)
-    settings = key_options(options, brief)
+    settings = hashes.shared(key_options(options, brief))
     shared = hashes.shared_digest(project, brief, audience, settings, options)
     parts: list[str] = [shared]
     for key in [*text.cited, *sorted(k for k in brief.nocite if k != "*")]:
@@ -235,6 +235,7 @@ class InputHashes:
         self._shared: dict[tuple[str, str], tuple[tuple[Path, ...], tuple[LinkedBrief, ...], tuple[Path, ...]]] = {}
         self._digests: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}
         self._resolved: dict[Path, Path] = {}
+        self._settings: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
 
     def shared_inputs(self, project: Project, brief: Brief, audience: Audience) -> tuple[
             tuple[Path, ...], tuple[LinkedBrief, ...], tuple[Path, ...]]:
@@ -267,6 +268,10 @@ class InputHashes:
                          if name == "docx_template" and isinstance(value, Path))  # may sit outside the project
             self._digests[key] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
         return self._digests[key]
+
+    def shared(self, settings: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        """One tuple for every edition with the same options (thousands of place editions keep one)."""
+        return self._settings.setdefault(settings, settings)
 
     def resolved(self, path: Path) -> Path:
         """``path.resolve()``, once per run."""
