@@ -54,3 +54,17 @@ def test_a_deleted_index_page_is_written_again(project: Path) -> None:
     assert "b--press" in (output / "index.html").read_text(encoding="utf-8")
     assert [entry["name"] for entry in json.loads((output / "index.json").read_text(encoding="utf-8"))["editions"]] == [
         "b--community-groups", "b--county-officials", "b--press"]
+
+
+def test_a_place_edition_is_listed_with_its_title_as_printed(make_project) -> None:  # type: ignore[no-untyped-def]
+    root = make_project({
+        "briefs/b.yaml": brief_yaml(["one"], title="'A note for {{< data town >}}'",
+                                    extra="audiences: [press]\nplaces:\n  data: data/t.csv\n  id: fips\n  name: town\n"),
+        "briefs/data/t.csv": "fips,town\n001,Alpha\n002,Beta\n",
+        "briefs/sections/one.md": section_md("One", "In {{< data town >}}.\n"),
+    })
+    build(root)
+    entries = json.loads((root / "output/index.json").read_text(encoding="utf-8"))["editions"]
+    assert [(entry["name"], entry["title"]) for entry in entries] == [
+        ("b--press--001", "A note for Alpha"), ("b--press--002", "A note for Beta")]
+    assert "A note for Beta" in (root / "output/index.html").read_text(encoding="utf-8")

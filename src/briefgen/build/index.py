@@ -79,6 +79,11 @@ def facts_of(planned: PlannedEdition) -> EditionFacts:
     brief, audience = planned.brief, planned.audience
     overrides = brief.editions.get(audience.id)
     title = (overrides.title if overrides is not None and overrides.title else "") or brief.title
+    if planned.place is not None and "{{<" in title:  # as the edition prints it (problems are the edition's to report)
+        from briefgen.i18n import DEFAULT_LANGUAGE
+        from briefgen.markdown.placeholders import fill_plain
+
+        title = fill_plain(title, dict(planned.place.values), audience.language or DEFAULT_LANGUAGE)[0]
     place_id, place_name = place_of(planned)
     pages = planned.outcome.pages if planned.outcome is not None and not planned.outcome.is_failed else None
     if pages is None and planned.previous is not None:
