@@ -163,7 +163,7 @@ def _cache_project(tmp_path: Path) -> Path:
 
 def test_a_cache_record_that_cannot_replace_its_file_leaves_no_temporary_file(tmp_path: Path) -> None:
     root = _cache_project(tmp_path)
-    (root / "output" / ".briefgen-cache" / "editions" / "b--press.json").mkdir(parents=True)  # a folder in the way
+    (root / "output" / ".briefgen-cache" / "editions.json").mkdir(parents=True)  # a folder in the way
     (root / "output" / ".briefgen-cache" / "references.json").mkdir(parents=True)
     result = run_cli(["build", "-f", "html"], cwd=root)
     assert result.exit_code == 0, result.output

@@ -276,10 +276,10 @@ def test_a_deleted_output_of_an_unchanged_edition_is_written_again(reading: Path
 def test_an_edition_whose_record_does_not_say_what_it_read_is_assembled_to_compare_keys(
         reading: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(reading, "-a", "press")
-    record = reading / "output/.briefgen-cache/editions/b--press.json"
-    data = json.loads(record.read_text())
-    del data["inputs"]
-    record.write_text(json.dumps(data))
+    records = reading / "output/.briefgen-cache/editions.json"
+    data = json.loads(records.read_text())
+    del data["editions"]["b--press"]["inputs"]
+    records.write_text(json.dumps(data))
     assembled: list[str] = []
 
     def assemble(project, brief, audience, *args):  # type: ignore[no-untyped-def]

@@ -130,10 +130,11 @@ def test_an_output_deleted_or_edited_by_hand_is_rebuilt(project: Path) -> None:
 
 def test_a_build_of_other_options_is_not_taken_for_this_one(project: Path) -> None:
     build(project, "-o", "out")
-    cache = project / "out" / ".briefgen-cache" / "editions" / "b--press.json"
-    key = json.loads(cache.read_text())["key"]
+    cache = project / "out" / ".briefgen-cache" / "editions.json"
+    key = json.loads(cache.read_text())["editions"]["b--press"]["key"]
     build(project, "-o", "out", "--citation-style", "numeric")
-    assert json.loads(cache.read_text())["key"] != key, "an option that shapes the content is part of the key"
+    assert json.loads(cache.read_text())["editions"]["b--press"]["key"] != key, \
+        "an option that shapes the content is part of the key"
 
 
 def test_a_failed_edition_is_not_cached_and_its_errors_come_back(make_project) -> None:  # type: ignore[no-untyped-def]
@@ -188,7 +189,8 @@ def test_the_basic_fixture_is_the_same_built_cold_or_incrementally(tmp_path: Pat
 
 
 def test_the_cached_bibliography_is_the_parsed_one(tmp_path: Path) -> None:
-    from briefgen.build.cache import _bibliography_from_json, _bibliography_to_json
+    from briefgen.build.cache_json import bibliography_from_json as _bibliography_from_json
+    from briefgen.build.cache_json import bibliography_to_json as _bibliography_to_json
     from briefgen.errors import Diagnostics
     from briefgen.load.bibliography import load_bibliography
 

@@ -80,7 +80,8 @@ def test_font_subsetting_is_deterministic() -> None:
     from briefgen.render import fonts
 
     first = font_faces_css("standard", "Same text.", "woff")
-    for cached in (fonts._face_bytes, getattr(fonts, "_subset", None)):  # subset again, not from the cache
+    # subset again, not from the cache
+    for cached in (fonts._face_bytes, getattr(fonts, "_face_rule", None), getattr(fonts, "_subset", None)):
         if cached is not None and hasattr(cached, "cache_clear"):
             cached.cache_clear()
     assert first == font_faces_css("standard", "Same text.", "woff")

@@ -489,9 +489,10 @@ def test_a_hostile_build_cache_in_a_shared_project_is_a_cache_miss(make_project:
     read, and the build goes on as if there were no cache."""
     project = make_project(BASE)
     cache = project / "output/.briefgen-cache"
-    (cache / "editions").mkdir(parents=True)
+    (cache / "journal").mkdir(parents=True)
     os.mkfifo(cache / "references.json")
-    (cache / "editions/b--press.json").symlink_to("/dev/zero")
+    (cache / "editions.json").symlink_to("/dev/zero")
+    (cache / "journal/1-a-1.jsonl").symlink_to("/dev/zero")
     result = run_process(BUILD_HTML, project)
     assert result.exit_code == 0, result.output
     assert (project / "output/b--press.html").is_file()

@@ -1,10 +1,19 @@
 """The build cache, kept in ``<output>/.briefgen-cache/``.
 
-``editions/<edition>.json`` records, for each edition built, what it read and the content
-hash of it all (:class:`briefgen.build.inputs.EditionInputs`), the files written (size and
-modification time, to notice one deleted or edited by hand), its reading level and page
-count, and its diagnostics, so an unchanged edition is reported, warnings included, without
-being rebuilt, or even assembled.
+``editions.json`` records, for each edition built, what it read and the content hash of it
+all (:class:`briefgen.build.inputs.EditionInputs`), the files written (size and modification
+time, to notice one deleted or edited by hand), its reading level and page count, and its
+diagnostics, so an unchanged edition is reported, warnings included, without being rebuilt,
+or even assembled. It is one file for the whole output folder, read once per build: a folder
+of 6,000 editions costs one read, not 6,000.
+
+Each edition's record is first appended, as one JSON line, to a journal of the process that
+wrote the edition (``journal/<build>-<pid>.jsonl``; HTML workers write their own), the moment
+its files are written; at the end of the build the journals are folded into ``editions.json``
+(written atomically) and removed. A build stopped half-way (Ctrl-C, a crash) leaves its
+journals, and the next build reads them: it resumes where that one stopped. Every record
+carries the time it was made, so the newest record of an edition wins however the journals and
+the file were left; a line cut short is skipped.
 
 ``references.json`` holds the parsed ``references.bib``, keyed by the file's content hash:
 a 5,000-entry bibliography is parsed once, not on every run. ``audience-blocks.json`` holds
@@ -17,25 +26,39 @@ A missing, unreadable or outdated cache file is simply a cache miss.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import secrets
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefgen.build.assemble import AudienceBlocks, MarkdownCache
+from briefgen.build.cache_json import (
+    bibliography_from_json,
+    bibliography_to_json,
+    diagnostic_from_json,
+    diagnostic_to_json,
+    inputs_to_json,
+)
 from briefgen.build.inputs import EditionInputs, LinkedBrief, TextInputs, code_fingerprint
 from briefgen.build.outputs import CACHE_DIR
-from briefgen.errors import Diagnostic, Diagnostics, Severity, SourceLocation
+from briefgen.errors import Diagnostic, Diagnostics
 from briefgen.load.project_files import FileRefused, read_file
 from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.measure.readability import Readability
-from briefgen.model import Bibliography, DateParts, Name, Reference
+from briefgen.model import Bibliography
 
-_EDITIONS = "editions"
+_EDITIONS = "editions.json"
+_JOURNALS = "journal"
+_LEGACY_EDITIONS = "editions"
+"""Where records were kept one file per edition before ``editions.json``; removed when it is written."""
+_RECORDS_VERSION = 1
 _REFERENCES = "references.json"
 _AUDIENCE_BLOCKS = "audience-blocks.json"
 
@@ -77,6 +100,16 @@ class BuildCache:
         self.is_forced = is_forced
         self._pending_references: str | None = None
         self._recorded_blocks: dict[str, AudienceBlocks] = {}
+        self._records: dict[str, dict[str, Any]] | None = None
+        """Edition name → its newest record (as read from JSON), once read."""
+        self._journals_read: list[Path] = []
+        self._build = f"{int(time.time())}-{secrets.token_hex(4)}"
+        """Names this build's journals (those of its HTML workers too)."""
+        self._journal: tuple[int, int] | None = None
+        """(process id, file descriptor) of this process's journal, once opened."""
+        self._stored: dict[str, dict[str, Any]] = {}
+        """The records this process made in this build."""
+        self._paths: dict[str, Path] = {}
 
     # --- editions -------------------------------------------------------------------
 
@@ -84,17 +117,19 @@ class BuildCache:
         """The record of the last build of ``name``, or None (``--force`` ignores every record)."""
         if self.is_forced:
             return None
+        data = self._read_records().get(name)
+        if data is None:
+            return None
         try:
-            data = json.loads(_read_record(self.folder / _EDITIONS / f"{name}.json"))
             return CachedEdition(
                 key=data["key"],
-                inputs=_inputs_from_json(name, data["key"], data["inputs"]) if "inputs" in data else None,
+                inputs=self._inputs_from_json(name, data["key"], data["inputs"]) if "inputs" in data else None,
                 outputs={fmt: OutputStamp(*stamp) for fmt, stamp in data["outputs"].items()},
                 reading=Readability(*data["reading"]),
                 pages=data["pages"],
-                diagnostics=tuple(_diagnostic_from_json(item) for item in data["diagnostics"]),
+                diagnostics=tuple(diagnostic_from_json(item) for item in data["diagnostics"]),
             )
-        except (FileRefused, OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def missing_formats(self, name: str, entry: CachedEdition | None, key: str, formats: Iterable[str]) -> list[str]:
@@ -108,7 +143,8 @@ class BuildCache:
     def store(self, inputs: EditionInputs, previous: CachedEdition | None, written: Mapping[str, Path],
               reading: Readability, pages: int | None, diagnostics: Iterable[Diagnostic]) -> None:
         """Record a build of the edition that read ``inputs`` (``written``: format → file); formats
-        not rebuilt this time stay recorded if still current."""
+        not rebuilt this time stay recorded if still current. The record goes to this process's
+        journal at once (a build stopped after this edition still knows it was built)."""
         name, key = inputs.name, inputs.key
         outputs = dict(previous.outputs) if previous is not None and previous.key == key else {}
         for fmt, path in written.items():
@@ -117,11 +153,94 @@ class BuildCache:
                 outputs[fmt] = stamp
         if pages is None and previous is not None and previous.key == key:
             pages = previous.pages
-        data = {"key": key, "inputs": _inputs_to_json(inputs),
+        data = {"name": name, "at": time.time_ns(), "key": key, "inputs": inputs_to_json(inputs),
                 "outputs": {fmt: [s.file, s.size, s.mtime_ns] for fmt, s in sorted(outputs.items())},
                 "reading": [reading.words, reading.sentences, reading.syllables, reading.language], "pages": pages,
-                "diagnostics": [_diagnostic_to_json(d) for d in diagnostics]}
-        self._write(self.folder / _EDITIONS / f"{name}.json", json.dumps(data, ensure_ascii=False))
+                "diagnostics": [diagnostic_to_json(d) for d in diagnostics]}
+        self._append_journal(json.dumps(data, ensure_ascii=False) + "\n")
+        self._stored[name] = data
+
+    def save(self) -> None:
+        """Fold the journals of this build (and of a build stopped before it) into ``editions.json``,
+        then remove them; nothing is written when no edition was built and no journal was left."""
+        own = self._journal_path()
+        if self._journal is not None and self._journal[0] == os.getpid():
+            os.close(self._journal[1])
+            self._journal = None
+        journals = self._journals()
+        if not self._stored and not journals:
+            return
+        records = dict(self._read_records())
+        others = [journal for journal in journals if journal not in self._journals_read and journal != own]
+        _replay(records, others)  # the HTML workers' journals
+        _replay(records, [], self._stored.values())
+        text = json.dumps({"version": _RECORDS_VERSION, "code": code_fingerprint(),
+                           "editions": dict(sorted(records.items()))}, ensure_ascii=False)
+        if not self._write(self.folder / _EDITIONS, text):
+            return  # the journals stay: the next build reads them
+        for journal in {*self._journals_read, *others, own}:
+            with contextlib.suppress(OSError):
+                journal.unlink(missing_ok=True)
+        self._records, self._journals_read, self._stored = records, [], {}
+        legacy = self.folder / _LEGACY_EDITIONS
+        if legacy.is_dir() and not legacy.is_symlink():
+            import shutil
+
+            shutil.rmtree(legacy, ignore_errors=True)
+
+    def _journals(self) -> list[Path]:
+        try:
+            return sorted(path for path in (self.folder / _JOURNALS).glob("*.jsonl") if path.is_file())
+        except OSError:
+            return []
+
+    def _append_journal(self, line: str) -> None:
+        """One line, in one write, to this process's journal (opened on first use; a forked worker
+        opens its own). A journal that cannot be written is only a slower next build."""
+        try:
+            if self._journal is None or self._journal[0] != os.getpid():
+                path = self._journal_path()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+                self._journal = (os.getpid(), descriptor)
+            os.write(self._journal[1], line.encode("utf-8"))
+        except (OSError, ValueError):
+            return
+
+    def _read_records(self) -> dict[str, dict[str, Any]]:
+        """Every edition's newest record: ``editions.json``, then the journals left beside it."""
+        if self._records is not None:
+            return self._records
+        records: dict[str, dict[str, Any]] = {}
+        try:
+            data = json.loads(_read_record(self.folder / _EDITIONS))
+            if data.get("version") == _RECORDS_VERSION and data.get("code") == code_fingerprint():
+                records = {str(name): record for name, record in data["editions"].items() if isinstance(record, dict)}
+        except (FileRefused, OSError, ValueError, KeyError, TypeError, AttributeError):
+            records = {}
+        self._journals_read = self._journals()
+        _replay(records, self._journals_read)
+        self._records = records
+        return records
+
+    def _journal_path(self) -> Path:
+        return self.folder / _JOURNALS / f"{self._build}-{os.getpid()}.jsonl"
+
+    def _path(self, text: str) -> Path:
+        """``Path(text)``, made once per distinct text: thousands of records name the same files."""
+        path = self._paths.get(text)
+        if path is None:
+            path = self._paths[text] = Path(text)
+        return path
+
+    def _inputs_from_json(self, name: str, key: str, data: dict[str, Any]) -> EditionInputs:
+        path = self._path
+        text = TextInputs(tuple(path(item) for item in data["images"]), tuple(str(cited) for cited in data["cited"]),
+                          tuple(path(item) for item in data.get("data", ())))
+        linked = tuple(LinkedBrief(str(brief_id), path(manifest), None if title is None else str(title), str(url))
+                       for brief_id, manifest, title, url in data["linked"])
+        return EditionInputs(name, tuple(path(item) for item in data["files"]), tuple(path(item) for item in data["printed"]),
+                             text, linked, tuple((str(option), str(value)) for option, value in data["options"]), str(key))
 
     # --- the parsed bibliography ----------------------------------------------------------
 
@@ -150,8 +269,8 @@ class BuildCache:
         bibliography = load_bibliography(path, found)
         diagnostics.extend(found)
         if key is not None and bibliography.is_readable:
-            self._pending_references = json.dumps({"key": key, "bibliography": _bibliography_to_json(bibliography),
-                                                   "diagnostics": [_diagnostic_to_json(d) for d in found.items]},
+            self._pending_references = json.dumps({"key": key, "bibliography": bibliography_to_json(bibliography),
+                                                   "diagnostics": [diagnostic_to_json(d) for d in found.items]},
                                                   ensure_ascii=False)
         return bibliography
 
@@ -166,8 +285,8 @@ class BuildCache:
             data = json.loads(_read_record(self.folder / _REFERENCES))
             if data.get("key") != key:
                 return None
-            return (_bibliography_from_json(data["bibliography"]),
-                    [_diagnostic_from_json(item) for item in data["diagnostics"]])
+            return (bibliography_from_json(data["bibliography"]),
+                    [diagnostic_from_json(item) for item in data["diagnostics"]])
         except (FileRefused, OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -193,7 +312,7 @@ class BuildCache:
             self._write(self.folder / _AUDIENCE_BLOCKS, json.dumps({"code": code_fingerprint(), "blocks": blocks}))
             self._recorded_blocks = dict(markdown.blocks_read)
 
-    def _write(self, target: Path, text: str) -> None:
+    def _write(self, target: Path, text: str) -> bool:
         """Atomically, like the editions; a cache that cannot be written is only a slower next build,
         and a write that fails half-way (a full disk, a folder in the way) leaves no temporary file."""
         temporary = None
@@ -206,10 +325,38 @@ class BuildCache:
             os.replace(temporary, target)
             temporary = None
         except (OSError, ValueError):
-            return
+            return False
         finally:
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
+        return True
+
+
+def _replay(records: dict[str, dict[str, Any]], journals: Iterable[Path], made: Iterable[dict[str, Any]] = ()) -> None:
+    """Put into ``records`` each record of the ``journals`` (and ``made``) newer than the one there."""
+    def newest(record: dict[str, Any]) -> None:
+        try:
+            name, at = str(record["name"]), int(record["at"])
+        except (KeyError, TypeError, ValueError):
+            return
+        known = records.get(name)
+        if known is None or not isinstance(known.get("at"), int) or known["at"] <= at:
+            records[name] = record
+
+    for record in made:
+        newest(record)
+    for journal in journals:
+        try:
+            lines = _read_record(journal).splitlines()
+        except (FileRefused, OSError, ValueError):
+            continue
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by a stopped build
+            if isinstance(record, dict):
+                newest(record)
 
 
 _MAX_RECORD_BYTES = 64 * 1024 * 1024
@@ -220,84 +367,3 @@ def _read_record(path: Path) -> str:
     """A cache file's text. The output folder may come with a shared project, so it is read
     like any untrusted file: a regular file, bounded, never blocking (a FIFO is a cache miss)."""
     return read_file(path, None, _MAX_RECORD_BYTES).decode("utf-8")
-
-
-# --- JSON forms ------------------------------------------------------------------------------
-
-
-def _inputs_to_json(inputs: EditionInputs) -> dict[str, Any]:
-    return {"files": [str(path) for path in inputs.files], "printed": [str(path) for path in inputs.printed],
-            "images": [str(path) for path in inputs.text.images], "cited": list(inputs.text.cited),
-            "data": [str(path) for path in inputs.text.data],
-            "linked": [[linked.id, str(linked.manifest), linked.title, linked.url] for linked in inputs.linked],
-            "options": [list(option) for option in inputs.options]}
-
-
-def _inputs_from_json(name: str, key: str, data: dict[str, Any]) -> EditionInputs:
-    text = TextInputs(tuple(Path(path) for path in data["images"]), tuple(str(cited) for cited in data["cited"]),
-                      tuple(Path(path) for path in data.get("data", ())))
-    linked = tuple(LinkedBrief(str(brief_id), Path(manifest), None if title is None else str(title), str(url))
-                   for brief_id, manifest, title, url in data["linked"])
-    return EditionInputs(name, tuple(Path(path) for path in data["files"]), tuple(Path(path) for path in data["printed"]),
-                         text, linked, tuple((str(option), str(value)) for option, value in data["options"]), str(key))
-
-
-def _diagnostic_to_json(diagnostic: Diagnostic) -> list[Any]:
-    location = diagnostic.location
-    return [diagnostic.severity.value, str(location.path) if location else None, location.line if location else 0,
-            diagnostic.message, diagnostic.hint, diagnostic.rule]
-
-
-def _diagnostic_from_json(item: list[Any]) -> Diagnostic:
-    severity, path, line, message, hint, rule = item
-    return Diagnostic(Severity(severity), SourceLocation(Path(path), line) if path is not None else None, message, hint, rule)
-
-
-_NAME_FIELDS = tuple(f.name for f in fields(Name))
-_DATE_FIELDS = tuple(f.name for f in fields(DateParts))
-_REFERENCE_FIELDS = tuple(f.name for f in fields(Reference))
-
-
-def _bibliography_to_json(bibliography: Bibliography) -> dict[str, Any]:
-    def reference(ref: Reference) -> list[Any]:
-        values: list[Any] = []
-        for name in _REFERENCE_FIELDS:
-            value = getattr(ref, name)
-            if isinstance(value, SourceLocation):
-                value = value.line
-            elif isinstance(value, DateParts):
-                value = [getattr(value, f) for f in _DATE_FIELDS]
-            elif isinstance(value, tuple):
-                value = [[getattr(person, f) for f in _NAME_FIELDS] for person in value]
-            values.append(value)
-        return values
-
-    return {"path": str(bibliography.path.path), "fields": _REFERENCE_FIELDS,
-            "references": [reference(ref) for ref in bibliography.references.values()]}
-
-
-def _bibliography_from_json(data: dict[str, Any]) -> Bibliography:
-    if tuple(data["fields"]) != _REFERENCE_FIELDS:
-        raise ValueError("the cache was written for another Reference model")
-    path = Path(data["path"])
-    convert = [_FROM_JSON.get(name) for name in _REFERENCE_FIELDS]
-    location = _REFERENCE_FIELDS.index("location")
-    references: dict[str, Reference] = {}
-    for values in data["references"]:
-        values = [value if how is None else how(value) for how, value in zip(convert, values, strict=True)]
-        values[location] = SourceLocation(path, values[location])
-        reference = Reference(*values)
-        references[reference.id] = reference
-    return Bibliography(SourceLocation(path), references)
-
-
-def _names_from_json(value: list[list[Any]]) -> tuple[Name, ...]:
-    return tuple(Name(*person) for person in value)
-
-
-def _date_from_json(value: list[Any]) -> DateParts:
-    return DateParts(*value)
-
-
-_FROM_JSON = {"author": _names_from_json, "editor": _names_from_json, "translator": _names_from_json, "issued": _date_from_json,
-              "accessed": _date_from_json}

@@ -14,6 +14,7 @@ holds no edition).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -78,6 +79,11 @@ def facts_of(planned: PlannedEdition) -> EditionFacts:
     brief, audience = planned.brief, planned.audience
     overrides = brief.editions.get(audience.id)
     title = (overrides.title if overrides is not None and overrides.title else "") or brief.title
+    if planned.place is not None and "{{<" in title:  # as the edition prints it (problems are the edition's to report)
+        from briefgen.i18n import DEFAULT_LANGUAGE
+        from briefgen.markdown.placeholders import fill_plain
+
+        title = fill_plain(title, dict(planned.place.values), audience.language or DEFAULT_LANGUAGE)[0]
     place_id, place_name = place_of(planned)
     pages = planned.outcome.pages if planned.outcome is not None and not planned.outcome.is_failed else None
     if pages is None and planned.previous is not None:
@@ -103,15 +109,22 @@ def update_index(output_dir: Path, plan: Iterable[PlannedEdition]) -> None:
              for entry in previous.values()}
     facts.update({item.name: item for item in map(facts_of, plan)})
     entries = []
+    present = _edition_files_present(output_dir)
+    hashed: list[str] = []
     for name in sorted(facts):
         recorded = {file.name: file for file in previous[name].files} if name in previous else {}
-        files = tuple(_files_of(output_dir, name, recorded, index_time))
+        files = tuple(_files_of(output_dir, name, recorded, index_time, present, hashed))
         if files:
             item = facts[name]
             entries.append(IndexedEdition(item.name, item.brief, item.audience, item.audience_label, item.place_id,
                                           item.place_name, item.title, item.language, item.pages, files))
     if not entries and not previous and not (output_dir / INDEX_JSON).exists():
         return  # nothing built yet: no empty index
+    if entries == list(previous.values()) and (output_dir / INDEX_HTML).is_file():
+        if hashed:  # files rewritten with the same bytes: the index is true of them as of now
+            with contextlib.suppress(OSError):
+                os.utime(output_dir / INDEX_JSON)
+        return  # what the index says is still true: a no-op build renders neither page
     documents = {INDEX_JSON: render_index_json(entries).encode("utf-8"),
                  INDEX_HTML: render_index_html(entries).encode("utf-8")}
     changed = {name: data for name, data in documents.items() if _read_bytes(output_dir / name) != data}
@@ -119,8 +132,23 @@ def update_index(output_dir: Path, plan: Iterable[PlannedEdition]) -> None:
         write_all_atomic(output_dir, changed)
 
 
-def _files_of(output_dir: Path, name: str, recorded: Mapping[str, IndexedFile], index_time: int | None) -> Iterable[IndexedFile]:
+def _edition_files_present(output_dir: Path) -> frozenset[str]:
+    """The names in the output folder that may be an edition's file (one listing, not a stat per
+    name and format: a folder of 6,000 editions has 30,000 names to try)."""
+    try:
+        with os.scandir(output_dir) as listing:
+            return frozenset(entry.name for entry in listing if entry.name.endswith(EDITION_SUFFIXES))
+    except OSError:
+        return frozenset()
+
+
+def _files_of(output_dir: Path, name: str, recorded: Mapping[str, IndexedFile], index_time: int | None,
+              present: frozenset[str], hashed: list[str]) -> Iterable[IndexedFile]:
+    """The edition's files (those in ``present``), with their hash: the recorded one if the file is
+    unchanged since the index was written, else hashed now (and named in ``hashed``)."""
     for suffix in EDITION_SUFFIXES:
+        if f"{name}{suffix}" not in present:
+            continue
         path = output_dir / f"{name}{suffix}"
         try:
             status = path.stat()
@@ -136,6 +164,7 @@ def _files_of(output_dir: Path, name: str, recorded: Mapping[str, IndexedFile], 
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
             continue
+        hashed.append(path.name)
         yield IndexedFile(path.name, suffix.removesuffix(".pdf").strip(".") or "pdf", status.st_size, digest)
 
 
@@ -180,6 +209,7 @@ def render_index_json(entries: Iterable[IndexedEdition]) -> str:
                  "title": entry.title, "language": entry.language, "pages": entry.pages,
                  "files": [asdict(file) for file in entry.files]} for entry in entries]
     return json.dumps({"version": INDEX_VERSION, "editions": editions}, indent=2, ensure_ascii=False) + "\n"
+
 
 
 def render_index_html(entries: list[IndexedEdition]) -> str:

@@ -46,7 +46,7 @@ from briefgen.load.settings import MAX_TEMPLATE_BYTES
 from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.model import Audience, Brief, Edition, Place, Project, Reference, edition_name
 
-KEY_SCHEMA = "briefgen-edition-2"
+KEY_SCHEMA = "briefgen-edition-3"
 OUTPUT_LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "pyphen", "bibtexparser", "pylatexenc",
                     "yaml", "weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools", "docx", "vl_convert")
 """Libraries whose version can change an edition's bytes; an upgrade rebuilds everything."""
@@ -191,26 +191,18 @@ def edition_inputs(project: Project, brief: Brief, audience: Audience, options: 
 
     A place's edition counts the CSV's header and its own row, never the other rows: changing one
     row's figures rebuilds only that row's editions."""
+    options = list(options)
     printed, linked, files = hashes.shared_inputs(project, brief, audience)
-    settings = key_options(options, brief)
-    parts: list[str] = [code_fingerprint(), str(project.root), repr(settings)]
-    parts.append("manifest " + hashes.file(brief.location.path))
-    parts.extend(f"settings {path} " + hashes.file(path, MAX_TEMPLATE_BYTES) for path in settings_files(project))
-    parts.append("audience " + repr(_audience_values(audience)))
-    parts.extend(f"section {path} " + hashes.file(path) for path in printed)
-    parts.append("links " + repr([(b.id, b.title, b.url) for b in linked]))
-    parts.append(f"bibliography readable={project.bibliography.is_readable}")
+    settings = hashes.shared(key_options(options, brief))
+    shared = hashes.shared_digest(project, brief, audience, settings, options)
+    parts: list[str] = [shared]
     for key in [*text.cited, *sorted(k for k in brief.nocite if k != "*")]:
         parts.append(f"cites {key} {hashes.reference(key)}")
-    if "*" in brief.nocite:
-        parts.append("nocite * " + hashes.file(project.bibliography.path.path))
     parts.extend(f"image {path} " + hashes.image(path) for path in text.images)
     parts.extend(f"chart data {path} " + hashes.file(path) for path in text.data)
-    parts.extend(f"word template {value} " + content_digest(value, None) for name, value in options
-                 if name == "docx_template" and isinstance(value, Path))  # may sit outside the project
     if place is not None and brief.places is not None:
         parts.append("place " + repr((brief.places.columns, sorted(place.values.items()))))
-        files = (*files, brief.places.location.path.resolve())
+        files = (*files, hashes.resolved(brief.places.location.path))
     key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return EditionInputs(edition_name(brief.id, audience.id, place), files, printed, text, linked, settings, key)
 
@@ -241,6 +233,9 @@ class InputHashes:
         self._files: dict[tuple[Path, int], str] = {}
         self._references: dict[str, str] = {}
         self._shared: dict[tuple[str, str], tuple[tuple[Path, ...], tuple[LinkedBrief, ...], tuple[Path, ...]]] = {}
+        self._digests: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}
+        self._resolved: dict[Path, Path] = {}
+        self._settings: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
 
     def shared_inputs(self, project: Project, brief: Brief, audience: Audience) -> tuple[
             tuple[Path, ...], tuple[LinkedBrief, ...], tuple[Path, ...]]:
@@ -251,6 +246,38 @@ class InputHashes:
             printed = tuple(section.location.path for section in select_sections(project, brief, audience, Diagnostics()))
             self._shared[key] = (printed, linked_briefs(project, brief, audience), edition_files(project, brief, audience))
         return self._shared[key]
+
+    def shared_digest(self, project: Project, brief: Brief, audience: Audience, settings: tuple[tuple[str, str], ...],
+                      options: Iterable[tuple[str, object]]) -> str:
+        """The hash of what every edition of ``brief`` for ``audience`` reads alike (code, options,
+        manifest, settings, profile, sections, links, ``nocite *``, a Word template), worked out
+        once per run: a brief of 3,000 places hashes it once per audience, not per row."""
+        key = (brief.id, audience.id, settings)
+        if key not in self._digests:
+            printed, linked, _files = self.shared_inputs(project, brief, audience)
+            parts: list[str] = [code_fingerprint(), str(project.root), repr(settings)]
+            parts.append("manifest " + self.file(brief.location.path))
+            parts.extend(f"settings {path} " + self.file(path, MAX_TEMPLATE_BYTES) for path in settings_files(project))
+            parts.append("audience " + repr(_audience_values(audience)))
+            parts.extend(f"section {path} " + self.file(path) for path in printed)
+            parts.append("links " + repr([(b.id, b.title, b.url) for b in linked]))
+            parts.append(f"bibliography readable={project.bibliography.is_readable}")
+            if "*" in brief.nocite:
+                parts.append("nocite * " + self.file(project.bibliography.path.path))
+            parts.extend(f"word template {value} " + content_digest(value, None) for name, value in options
+                         if name == "docx_template" and isinstance(value, Path))  # may sit outside the project
+            self._digests[key] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return self._digests[key]
+
+    def shared(self, settings: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        """One tuple for every edition with the same options (thousands of place editions keep one)."""
+        return self._settings.setdefault(settings, settings)
+
+    def resolved(self, path: Path) -> Path:
+        """``path.resolve()``, once per run."""
+        if path not in self._resolved:
+            self._resolved[path] = path.resolve()
+        return self._resolved[path]
 
     def file(self, path: Path, limit: int = MAX_FILE_BYTES) -> str:
         if (path, limit) not in self._files:

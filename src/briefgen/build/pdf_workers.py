@@ -120,8 +120,9 @@ def start_pdf_workers(output_dir: Path, formats: Sequence[str], jobs: int | None
 
 
 def has_recorded_editions(output_dir: Path) -> bool:
+    cache = output_dir / CACHE_DIR  # the build cache's record of editions, or journals of a build stopped half-way
     try:
-        return any((output_dir / CACHE_DIR / "editions").iterdir())
+        return (cache / "editions.json").is_file() or any((cache / "journal").iterdir())
     except OSError:
         return False
 

@@ -75,6 +75,8 @@ def build(project_dir: Path, options: BuildOptions, pdf_workers: PdfWorkers | No
 
             for planned, outcome in schedule_editions(stale, render, write, pdf_workers, options, cluster):
                 planned.outcome = outcome
+                planned.assembled = None  # its text is no longer needed: memory stays flat as the build goes on
+        cache.save()  # the records of this build's editions, in one file (left as journals if stopped)
         update_index(output_dir, plan)
     for planned in plan:
         result.add(planned, options.formats)

@@ -148,12 +148,20 @@ def font_faces_css(theme: str, text: str, font_format: FontFormat, choices: Font
     for face in theme_faces(theme, choices):
         if face in _MONO_FACES and not sets_code:  # a page without code does not carry the mono face
             continue
-        data = _face_bytes(face, characters, font_format)
-        media_type = "font/woff" if font_format == "woff" else "font/ttf"
-        uri = f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
-        rules.append(f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; '
-                     f'font-weight: {face.weight}; src: url({uri}) format("{font_format}"); }}')
+        rules.append(_face_rule(face, characters, font_format))
     return "\n".join(rules)
+
+
+@lru_cache(maxsize=32)  # a few editions' faces in both formats; each rule is up to ~100 KB
+def _face_rule(face: Face, characters: frozenset[str], font_format: FontFormat) -> str:
+    """The ``@font-face`` rule with the subset font as a data URI, made once per process for the
+    same face and characters: the editions of a brief's places mostly share their characters,
+    so the subset, its WOFF form and its base64 text are made once, not once an edition."""
+    data = _face_bytes(face, characters, font_format)
+    media_type = "font/woff" if font_format == "woff" else "font/ttf"
+    uri = f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+    return (f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; '
+            f'font-weight: {face.weight}; src: url({uri}) format("{font_format}"); }}')
 
 
 @lru_cache(maxsize=256)
