@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import docx
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.styles import BabelFish
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -49,6 +50,7 @@ def _default_template() -> Document:
 def add_missing_styles(document: Document) -> None:
     """Every style the writer uses, in ``document``: its own when it has it, else a copy."""
     styles = document.styles.element
+    _name_built_in_styles_as_word_does(styles)
     for name, xml in _WRITTEN_OUT.items():
         if _find(styles, "w:name", name) is None:
             styles.append(parse_xml(xml.format(ns=nsdecls("w"))))
@@ -58,6 +60,17 @@ def add_missing_styles(document: Document) -> None:
             original = _find(source.styles.element, "w:name", name)
             if original is not None:
                 _copy_style(document, source, original)
+
+
+def _name_built_in_styles_as_word_does(styles: BaseOxmlElement) -> None:
+    """Word stores built-in style names in lower case ("caption", "heading 1") and matches them
+    in any case; some templates (pandoc's reference.docx) write "Caption". python-docx looks names
+    up exactly, so such a style is renamed to Word's own spelling of it."""
+    for style in styles.findall(qn("w:style")):
+        name = style.find(qn("w:name"))
+        written = name.get(qn("w:val")) if name is not None else None
+        if written and BabelFish.ui2internal(written) != written:
+            name.set(qn("w:val"), BabelFish.ui2internal(written))
 
 
 def _find(styles: BaseOxmlElement, attribute: str, value: str) -> Any:
