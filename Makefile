@@ -17,7 +17,7 @@ test: $(STAMP) $(AXE_STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-# The unit tier, in under 30 s: everything but the tests marked pdf (WeasyPrint),
+# The unit tier, in about 40 s on two CPUs: everything but the tests marked pdf (WeasyPrint),
 # browser (Chromium) and slow. A run that leaves out the pdf or browser tests fails any test
 # that imports WeasyPrint or Playwright unmarked (see docs/development.md).
 FAST_TIER := not pdf and not browser and not slow
