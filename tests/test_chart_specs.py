@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.charts.data import read_chart_data
+from briefgen.charts.data import read_chart_data, rows_for_place
 from briefgen.charts.markdown_rule import chart_of
 from briefgen.charts.spec import ChartSpec
 from briefgen.errors import Diagnostics, SourceLocation
@@ -156,7 +156,10 @@ def read_data(tmp_path: Path, files: dict[str, bytes], spec: ChartSpec | None = 
     (root / "briefs").mkdir(parents=True, exist_ok=True)
     diagnostics = Diagnostics()
     location = SourceLocation(root / "briefs/sections/growth.md", FIRST_LINE)
-    data = read_chart_data(spec or spec_of(), root / "briefs", root, location, diagnostics)
+    spec = spec or spec_of()
+    data = read_chart_data(spec, root / "briefs", root, location, diagnostics)
+    if data is not None:  # the rows a chart without a place draws: all of them, their values checked
+        data = rows_for_place(spec, data, None, diagnostics)
     shown = [f"{d.location.display(root)}: {d.message}" for d in diagnostics.items if d.location]
     return shown, data
 

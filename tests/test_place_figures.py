@@ -17,6 +17,7 @@ import briefgen.charts.vega
 from briefgen.charts.data import ChartData, rows_for_place
 from briefgen.charts.spec import read_chart_spec
 from briefgen.charts.vega import chart_theme, vega_lite_spec
+from briefgen.errors import Diagnostics
 from conftest import assert_clean_error, brief_yaml, run_cli, section_md
 
 PLACES = "places:\n  data: data/towns.csv\n  id: fips\n  name: town\n"
@@ -127,8 +128,9 @@ def test_top_keeps_the_largest_rows_and_the_place_largest_first() -> None:
     rows = (("Alpha", 1500.0), ("Beta", 800.0), ("Gamma", 3100.0), ("Delta", 200.0))
     data = ChartData(Path("t.csv"), b"", ("town", "population"), rows, tuple((r[0], str(r[1])) for r in rows),
                      ("001", "002", "003", "004"))
-    assert [row[0] for row in rows_for_place(spec, data, "004").rows] == ["Gamma", "Alpha", "Delta"]
-    assert [row[0] for row in rows_for_place(spec, data, "003").rows] == ["Gamma", "Alpha"]
+    for place, drawn in (("004", ["Gamma", "Alpha", "Delta"]), ("003", ["Gamma", "Alpha"])):
+        chosen = rows_for_place(spec, data, place, Diagnostics())
+        assert chosen is not None and [row[0] for row in chosen.rows] == drawn
     assert vega_lite_spec(spec, data, chart_theme("standard"), "003")["encoding"]["y"]["sort"] is None
 
 

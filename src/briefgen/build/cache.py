@@ -46,6 +46,7 @@ from briefgen.build.cache_json import (
     diagnostic_to_json,
     inputs_to_json,
 )
+from briefgen.build.data_rows import RowsRead
 from briefgen.build.inputs import EditionInputs, LinkedBrief, TextInputs, code_fingerprint
 from briefgen.build.outputs import CACHE_DIR
 from briefgen.errors import Diagnostic, Diagnostics
@@ -236,7 +237,8 @@ class BuildCache:
     def _inputs_from_json(self, name: str, key: str, data: dict[str, Any]) -> EditionInputs:
         path = self._path
         text = TextInputs(tuple(path(item) for item in data["images"]), tuple(str(cited) for cited in data["cited"]),
-                          tuple(path(item) for item in data.get("data", ())))
+                          tuple(path(item) for item in data.get("data", ())),
+                          tuple(RowsRead.from_json(item) for item in data.get("rows", ())))
         linked = tuple(LinkedBrief(str(brief_id), path(manifest), None if title is None else str(title), str(url))
                        for brief_id, manifest, title, url in data["linked"])
         return EditionInputs(name, tuple(path(item) for item in data["files"]), tuple(path(item) for item in data["printed"]),

@@ -16,7 +16,7 @@ from briefgen.model import Bibliography, DateParts, Name, Reference
 def inputs_to_json(inputs: EditionInputs) -> dict[str, Any]:
     return {"files": [str(path) for path in inputs.files], "printed": [str(path) for path in inputs.printed],
             "images": [str(path) for path in inputs.text.images], "cited": list(inputs.text.cited),
-            "data": [str(path) for path in inputs.text.data],
+            "data": [str(path) for path in inputs.text.data], "rows": [read.to_json() for read in inputs.text.rows],
             "linked": [[linked.id, str(linked.manifest), linked.title, linked.url] for linked in inputs.linked],
             "options": [list(option) for option in inputs.options]}
 

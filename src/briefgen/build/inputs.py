@@ -9,7 +9,8 @@ errors is not built (:func:`briefgen.build.plan.broken_inputs`):
   ``briefs/project.yaml`` with the logo and Word template it names;
 - the images its text shows, named by the one path resolver the renderer uses
   (:func:`briefgen.load.project_files.referenced_path`, which decodes ``my%20chart.png``), and
-  the data files its charts draw (:func:`briefgen.charts.data.data_path`);
+  the data files its charts and tables draw (:func:`briefgen.charts.data.data_path`), or only
+  the rows of them a place's edition draws (:mod:`briefgen.build.data_rows`);
 - the citation keys it cites (and ``nocite``), the briefs its further questions link to, and
   the build options and environment that shape it.
 
@@ -35,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen import __version__
 from briefgen.build.assemble import edition_further_questions, listed_sections, select_sections, translation_tags
@@ -46,7 +48,10 @@ from briefgen.load.settings import MAX_TEMPLATE_BYTES
 from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.model import Audience, Brief, Edition, Place, Project, Reference, edition_name
 
-KEY_SCHEMA = "briefgen-edition-3"
+if TYPE_CHECKING:
+    from briefgen.build.data_rows import RowDigests, RowsRead
+
+KEY_SCHEMA = "briefgen-edition-4"
 OUTPUT_LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "pyphen", "bibtexparser", "pylatexenc",
                     "yaml", "weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools", "docx", "vl_convert")
 """Libraries whose version can change an edition's bytes; an upgrade rebuilds everything."""
@@ -66,7 +71,9 @@ class TextInputs:
     cited: tuple[str, ...] = ()
     """Citation keys, sorted, without ``nocite`` (which the manifest holds)."""
     data: tuple[Path, ...] = ()
-    """The data files its charts draw (named relative to ``briefs/``, links not resolved)."""
+    """The data files its charts and tables draw whole (named relative to ``briefs/``, links not resolved)."""
+    rows: tuple[RowsRead, ...] = ()
+    """The rows of the other data files its charts and tables draw for its place."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +107,8 @@ class EditionInputs:
     def paths(self) -> frozenset[Path]:
         """Every file whose change can change the edition, symlinks resolved (what ``watch`` watches)."""
         return frozenset({*self.files, *(image.resolve() for image in self.text.images),
-                          *(data.resolve() for data in self.text.data), *(linked.manifest for linked in self.linked)})
+                          *(data.resolve() for data in self.text.data), *(read.path.resolve() for read in self.text.rows),
+                          *(linked.manifest for linked in self.linked)})
 
 
 def edition_files(project: Project, brief: Brief, audience: Audience) -> tuple[Path, ...]:
@@ -157,31 +165,22 @@ def key_options(options: Iterable[tuple[str, object]], brief: Brief) -> tuple[tu
 
 
 def read_text_inputs(edition: Edition) -> TextInputs:
-    """The images, citation keys and chart data files of an assembled edition's text (all it
-    reads, disclaimer included)."""
-    from briefgen.charts.data import data_path
-    from briefgen.charts.markdown_rule import chart_of
+    """The images, citation keys and data files (or rows of them) of an assembled edition's text
+    (all it reads, disclaimer included)."""
+    from briefgen.build.data_rows import data_reads
     from briefgen.citations.resolve import iter_citations
-    from briefgen.figures.markdown_rules import data_sources
     from briefgen.markdown.tokens import image_sources
 
     images: dict[Path, None] = {}
-    data: dict[Path, None] = {}
     cited: set[str] = set()
-    briefs_dir = edition.brief.location.path.parent  # manifests sit in briefs/, which chart data is named from
     for text in edition.texts():
         for source in image_sources(text.tokens):
             path = referenced_path(source, text.source.location.path) if source else None
             if path is not None:
                 images[path] = None
-        for table_csv in data_sources(text.tokens):  # a data table's CSV, named relative to the briefs/ folder
-            if (path := referenced_path(table_csv, edition.brief.location.path)) is not None:
-                data[path] = None
-        for token in text.tokens:
-            if (chart := chart_of(token)) is not None and (path := data_path(chart, briefs_dir)) is not None:
-                data[path] = None
         cited.update(item.key for citation in iter_citations(text.tokens) for item in citation.items)
-    return TextInputs(tuple(images), tuple(sorted(cited)), tuple(data))
+    data, rows = data_reads(edition)
+    return TextInputs(tuple(images), tuple(sorted(cited)), data, rows)
 
 
 def edition_inputs(project: Project, brief: Brief, audience: Audience, options: Iterable[tuple[str, object]],
@@ -189,8 +188,8 @@ def edition_inputs(project: Project, brief: Brief, audience: Audience, options: 
     """What the edition of ``brief`` for ``audience`` (and ``place``) reads, with ``text`` from its
     parsed text (:func:`read_text_inputs`) or from its last build, and the key of it all.
 
-    A place's edition counts the CSV's header and its own row, never the other rows: changing one
-    row's figures rebuilds only that row's editions."""
+    A place's edition counts the CSV's header and its own row, never the other rows (unless a chart
+    or table of it draws them): changing one row's figures rebuilds only that row's editions."""
     options = list(options)
     printed, linked, files = hashes.shared_inputs(project, brief, audience)
     settings = hashes.shared(key_options(options, brief))
@@ -200,6 +199,7 @@ def edition_inputs(project: Project, brief: Brief, audience: Audience, options: 
         parts.append(f"cites {key} {hashes.reference(key)}")
     parts.extend(f"image {path} " + hashes.image(path) for path in text.images)
     parts.extend(f"chart data {path} " + hashes.file(path) for path in text.data)
+    parts.extend(f"rows {read.to_json()!r} " + hashes.rows.digest(read) for read in text.rows)
     if place is not None and brief.places is not None:
         parts.append("place " + repr((brief.places.columns, sorted(place.values.items()))))
         files = (*files, hashes.resolved(brief.places.location.path))
@@ -236,6 +236,16 @@ class InputHashes:
         self._digests: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}
         self._resolved: dict[Path, Path] = {}
         self._settings: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+        self._rows: RowDigests | None = None
+
+    @property
+    def rows(self) -> RowDigests:
+        """The hashes of the rows of data files that place editions draw (:mod:`briefgen.build.data_rows`)."""
+        if self._rows is None:
+            from briefgen.build.data_rows import RowDigests
+
+            self._rows = RowDigests(self.project.root)
+        return self._rows
 
     def shared_inputs(self, project: Project, brief: Brief, audience: Audience) -> tuple[
             tuple[Path, ...], tuple[LinkedBrief, ...], tuple[Path, ...]]:

@@ -5,8 +5,8 @@ The file is named relative to the project's ``briefs/`` folder and opened only t
 a regular file, within the 5 MiB limit of any text file). A CSV has a header row; a JSON file
 is a list of objects. The columns the encodings name must exist, and their values must be what
 the encoding says: numbers for ``quantitative``, ISO dates (``2025``, ``2025-09``,
-``2025-09-17``) for ``temporal``. A ragged row, a bad number or date, or bytes that are not
-UTF-8 are errors at the file's line.
+``2025-09-17``) for ``temporal``. A ragged row or bytes that are not UTF-8 are errors at the
+file's line; so is a bad number or date, in the editions that draw its row.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.load.yaml_fields import did_you_mean
 
 Value = float | str | None
+Problem = tuple[int, str, str]
+"""A bad value: the data file's line, what is wrong, how to fix it."""
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -41,6 +43,9 @@ class ChartData:
     """The same values as written in the file (for the table of the data)."""
     keys: tuple[str, ...] = ()
     """Each row's value of the spec's place column (``highlight:``/``filter:``), as written; empty without one."""
+    problems: tuple[tuple[Problem, ...], ...] = ()
+    """Each row's bad values, reported only for the rows a chart draws (:func:`rows_for_place`): one
+    county's bad figure stops that county's edition, not the others'."""
 
 
 def data_path(spec: ChartSpec, briefs_dir: Path) -> Path | None:
@@ -65,13 +70,7 @@ def read_chart_data(spec: ChartSpec, briefs_dir: Path, root: Path, location: Sou
                           else refused.hint)
         return None
     file = SourceLocation(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        diagnostics.error(file.at_line(line), "the data file is not UTF-8 text", "save it as CSV or JSON in UTF-8")
-        return None
-    records = _read_csv(text, file, diagnostics) if path.suffix.lower() == ".csv" else _read_json(text, file, diagnostics)
+    records = read_records(raw, path, diagnostics)
     if records is None:
         return None
     header, lines = records
@@ -89,32 +88,51 @@ def read_chart_data(spec: ChartSpec, briefs_dir: Path, root: Path, location: Sou
     if len(diagnostics.items) > first:
         return None
     columns = tuple(channel.field for channel in spec.channels)
-    rows, texts = [], []
+    rows, texts, problems = [], [], []
     for line, record in lines:
         values: list[Value] = []
+        found: list[Problem] = []
         for channel in spec.channels:
-            written = record.get(channel.field, "").strip()
-            values.append(_value(written, channel.type, channel.field, file.at_line(line), diagnostics))
+            value, problem = _value(record.get(channel.field, "").strip(), channel.type, channel.field)
+            values.append(value)
+            if problem is not None:
+                found.append((line, *problem))
         rows.append(tuple(values))
         texts.append(tuple(record.get(column, "").strip() for column in columns))
-    if len(diagnostics.items) > first:
-        return None
+        problems.append(tuple(found))
     if not rows:
         diagnostics.error(file, "the data file has no rows", "add a row of values under the header")
         return None
     keys = tuple(record.get(spec.place_column, "").strip() for _line, record in lines) if spec.place_column else ()
-    return ChartData(path, raw, columns, tuple(rows), tuple(texts), keys)
+    return ChartData(path, raw, columns, tuple(rows), tuple(texts), keys, tuple(problems))
 
 
-def rows_for_place(spec: ChartSpec, data: ChartData, value: str | None) -> ChartData:
-    """The rows the chart draws for the place whose column holds ``value``: only its rows with
-    ``filter:``; with ``top: N`` the N largest (and the place's row), largest first."""
+def read_records(raw: bytes, path: Path, diagnostics: Diagnostics
+                 ) -> tuple[list[str], list[tuple[int, dict[str, str]]]] | None:
+    """The header and rows (each with its line) of a data file's bytes: CSV, or JSON when its name
+    does not end in ``.csv``; None after an error at the file's line."""
+    file = SourceLocation(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        diagnostics.error(file.at_line(line), "the data file is not UTF-8 text", "save it as CSV or JSON in UTF-8")
+        return None
+    return _read_csv(text, file, diagnostics) if path.suffix.lower() == ".csv" else _read_json(text, file, diagnostics)
+
+
+def rows_for_place(spec: ChartSpec, data: ChartData, value: str | None, diagnostics: Diagnostics) -> ChartData | None:
+    """The rows the chart draws for the place whose column holds ``value`` (all of them without a
+    place): only its rows with ``filter:``; with ``top: N`` the N largest (and the place's row),
+    largest first. None after a bad value in a row it draws (at the data file's line); a bad value
+    in a row it does not draw is left for the edition that draws it.
+
+    :func:`briefgen.build.data_rows.rows_read` names the same rows for the build cache."""
     chosen = list(range(len(data.rows)))
     if spec.is_filter and value is not None:
         chosen = [index for index in chosen if data.keys[index] == value]
     if spec.top is not None:
-        measure = next(index for index, channel in enumerate(spec.channels)
-                       if channel.type == "quantitative" and channel.name != "color")
+        measure = spec.channels.index(spec.measure)
 
         def size(index: int) -> float:
             number = data.rows[index][measure]
@@ -125,28 +143,38 @@ def rows_for_place(spec: ChartSpec, data: ChartData, value: str | None) -> Chart
         if value is not None and spec.place_column is not None:
             kept.update(index for index in ranked if data.keys[index] == value)
         chosen = [index for index in ranked if index in kept]
+    file = SourceLocation(data.path)
+    bad = [problem for index in sorted(chosen) for problem in (data.problems[index] if data.problems else ())]
+    for line, message, hint in bad:
+        diagnostics.error(file.at_line(line), message, hint)
+    if bad:
+        return None
     return ChartData(data.path, data.raw, data.columns, tuple(data.rows[i] for i in chosen),
                      tuple(data.texts[i] for i in chosen), tuple(data.keys[i] for i in chosen) if data.keys else ())
 
 
-def _value(written: str, kind: str, column: str, location: SourceLocation, diagnostics: Diagnostics) -> Value:
+def number(written: str) -> float | None:
+    """A quantitative value as the chart reads it: a finite number, else None."""
+    try:
+        value = float(written.replace("_", "x"))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _value(written: str, kind: str, column: str) -> tuple[Value, tuple[str, str] | None]:
+    """The value as the chart reads it, and what is wrong with it (None when nothing is)."""
     if written == "":
-        return None
+        return None, None
     if kind == "quantitative":
-        try:
-            number = float(written.replace("_", "x"))
-        except ValueError:
-            number = math.nan
-        if not math.isfinite(number):
-            diagnostics.error(location, f"'{written}' in column '{column}' is not a number",
-                              "write plain numbers (1001 or 1001.5), without thousands separators or units")
-            return None
-        return number
+        value = number(written)
+        if value is None:
+            return None, (f"'{written}' in column '{column}' is not a number",
+                          "write plain numbers (1001 or 1001.5), without thousands separators or units")
+        return value, None
     if kind == "temporal" and not _DATE.match(written):
-        diagnostics.error(location, f"'{written}' in column '{column}' is not a date",
-                          "write dates as YYYY, YYYY-MM or YYYY-MM-DD")
-        return None
-    return written
+        return None, (f"'{written}' in column '{column}' is not a date", "write dates as YYYY, YYYY-MM or YYYY-MM-DD")
+    return written, None
 
 
 def _read_csv(text: str, file: SourceLocation, diagnostics: Diagnostics

@@ -55,9 +55,10 @@ def chart_drawer(root: Path, theme: str, language: str, cache: Path | None, diag
             if value is None or place is None or not check_match(key, spec.place_column, spec.data, value, data.keys,
                                                                    place, at, root, diagnostics):
                 return ""
-            data = rows_for_place(spec, data, value)
-        elif spec.top is not None:
-            data = rows_for_place(spec, data, None)
+        drawn = rows_for_place(spec, data, value, diagnostics)
+        if drawn is None:
+            return ""
+        data = drawn
         svg = chart_renderer(cache).svg(spec, data, theme, language, value)
         problem = svg_problem(svg.encode("utf-8"))
         if problem:  # cannot happen with what vl-convert draws; never shown if it did

@@ -97,6 +97,11 @@ class ChartSpec:
     def channel(self, name: str) -> Channel | None:
         return next((channel for channel in self.channels if channel.name == name), None)
 
+    @property
+    def measure(self) -> Channel:
+        """The channel ``top: N`` ranks by: the first quantitative one that is not the colour."""
+        return next(channel for channel in self.channels if channel.type == "quantitative" and channel.name != "color")
+
 
 def read_chart_spec(text: str, chart_id: str, first_line: int, fence_line: int) -> tuple[ChartSpec | None, list[Finding]]:
     """The spec in ``text`` (the fence's body, whose first line is ``first_line`` of the parsed

@@ -4,7 +4,7 @@ The first row's editions are built in full (:func:`briefgen.check.editions.check
 texts, parsed once per audience, are the same for every other row, so for those only what a
 row changes is checked: its values filled into the placeholders, titles and ``when`` blocks
 (:func:`briefgen.build.assemble.assemble_edition` with the row), and the rows its charts' and
-data tables' ``highlight:``/``filter:`` pick in their data (each data file read once). A bad
+data tables' ``highlight:``/``filter:`` pick in their data, with their values (each data file read once). A bad
 value is reported at the row's CSV line and column, once per row and column, and one bad row
 never hides another.
 """
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from briefgen.build.assemble import MarkdownCache, assemble_edition
-from briefgen.charts.data import read_chart_data
+from briefgen.charts.data import ChartData, read_chart_data, rows_for_place
 from briefgen.charts.markdown_rule import chart_of
 from briefgen.charts.spec import ChartSpec
 from briefgen.errors import Diagnostic, Diagnostics, SourceLocation
@@ -35,14 +35,13 @@ class FloatData:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._charts: dict[tuple[ChartSpec, SourceLocation], tuple[str, ...] | None] = {}
+        self._charts: dict[tuple[ChartSpec, SourceLocation], ChartData | None] = {}
         self._tables: dict[tuple[DataTableSpec, SourceLocation], tuple[list[str], list[tuple[int, list[str]]]] | None] = {}
 
-    def chart_keys(self, spec: ChartSpec, location: SourceLocation) -> tuple[str, ...] | None:
-        """The chart's data's place column, row by row (None when it cannot be read: reported for the first row)."""
+    def chart(self, spec: ChartSpec, location: SourceLocation) -> ChartData | None:
+        """The chart's data (None when it cannot be read: reported for the first row)."""
         if (spec, location) not in self._charts:
-            data = read_chart_data(spec, self.root / BRIEFS_DIR, self.root, location, Diagnostics())
-            self._charts[(spec, location)] = data.keys if data is not None else None
+            self._charts[(spec, location)] = read_chart_data(spec, self.root / BRIEFS_DIR, self.root, location, Diagnostics())
         return self._charts[(spec, location)]
 
     def table(self, spec: DataTableSpec, where: SourceLocation) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
@@ -69,17 +68,18 @@ def check_floats(text: EditionText, place: Place, data: FloatData, diagnostics: 
     for token in text.tokens:
         chart = chart_of(token)
         if chart is not None and chart.place_column is not None:
-            keys = data.chart_keys(chart, location)
+            read = data.chart(chart, location)
             key = "filter" if chart.is_filter else "highlight"
             at = location.at_line(location.line + chart.place_line) if location.line else location
-            value = place_value(key, chart.place_column, place, at, data.root, diagnostics) if keys is not None else None
-            if value is not None and keys is not None:
-                check_match(key, chart.place_column, chart.data, value, keys, place, at, data.root, diagnostics)
+            value = place_value(key, chart.place_column, place, at, data.root, diagnostics) if read is not None else None
+            if value is not None and read is not None and check_match(key, chart.place_column, chart.data, value,
+                                                                      read.keys, place, at, data.root, diagnostics):
+                rows_for_place(chart, read, value, diagnostics)  # the bad values of the rows it draws for this place
         table = token.meta.get("spec") if token.type == "data_table" and token.meta else None
         if isinstance(table, DataTableSpec) and table.place_column is not None:
-            read = data.table(table, location)
-            if read is not None:
-                place_rows(table, read[0], read[1], data.root, location, place, diagnostics)
+            rows = data.table(table, location)
+            if rows is not None:
+                place_rows(table, rows[0], rows[1], data.root, location, place, diagnostics)
 
 
 def once_per_row(items: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from briefgen.build.assemble import MarkdownCache, check_audience_ids
+from briefgen.build.data_rows import RowsRead
 from briefgen.build.edition import build_edition
 from briefgen.build.inputs import REFUSED, InputHashes, content_digest, edition_inputs, known_paths, read_text_inputs
 from briefgen.build.options import BuildOptions
@@ -69,8 +70,11 @@ class EditionState:
     dependencies: frozenset[Path]
     place_values: tuple[tuple[str, str], ...] = ()
     """The row of the brief's ``places:`` it was built from (a change to another row of the CSV leaves it alone)."""
-    reads_whole_table: bool = False
-    """Whether a chart or data table of it reads the places CSV as data (then every row of it counts)."""
+    whole_data: frozenset[Path] = frozenset()
+    """The data files its charts and tables read whole (every row of them counts; the places CSV too)."""
+    rows_read: tuple[RowsRead, ...] = ()
+    rows_digest: str = ""
+    """The rows of the other data files they draw for its place, and their hash when it was built."""
 
     @property
     def has_errors(self) -> bool:
@@ -241,7 +245,7 @@ class LiveEditions:
                     name = edition_name(brief.id, audience.id, place)
                     planned.add(name)
                     old = work.states.get(name)
-                    if _is_touched(work.changed, old, static, brief, place):
+                    if _is_touched(work.changed, old, static, brief, place, hashes):
                         self._build(project, brief, audience, place, old, static, loading, cache, hashes, work)
         for name, state in list(work.states.items()):
             if name in planned:
@@ -293,16 +297,16 @@ class LiveEditions:
                                                place).paths
         problems = tuple(dict.fromkeys(found.items))
         values = _row(place)
-        table = brief.places.location.path.resolve() if brief.places is not None else None
-        whole = table is not None and table in {path.resolve() for path in text.data}
+        whole = frozenset(path.resolve() for path in text.data)
+        digest = hashes.rows.digests(text.rows)
         if found.has_errors:
             work.states[edition.name] = EditionState(edition.name, brief.id, audience.id, work.number,
                                                      old.html if old else None, old.pdf if old else None,
-                                                     problems, dependencies, values, whole)
+                                                     problems, dependencies, values, whole, text.rows, digest)
             work.failed.append(edition.name)
         else:
             work.states[edition.name] = EditionState(edition.name, brief.id, audience.id, work.number, html, pdf,
-                                                     problems, dependencies, values, whole)
+                                                     problems, dependencies, values, whole, text.rows, digest)
             work.rebuilt.append(edition.name)
         work.problems.extend([p for p in problems if self._is_news(p, work)])
 
@@ -350,17 +354,26 @@ def _row(place: Place | None) -> tuple[tuple[str, str], ...]:
 
 
 def _is_touched(changed: set[Path] | None, old: EditionState | None, static: frozenset[Path], brief: Brief,
-                place: Place | None) -> bool:
+                place: Place | None, hashes: InputHashes) -> bool:
     """Whether an edition must be rebuilt: every edition in a full round, a new one, one that reads a
-    changed file; but not a place's edition when only the places CSV changed, its own row did not, and
-    none of its charts or tables reads the CSV as data."""
+    changed file; but not a place's edition when what changed is only other rows of the places CSV
+    (its own row did not) and of data files its charts and tables draw rows of for its place (the
+    rows they draw did not: :mod:`briefgen.build.data_rows`)."""
     if changed is None or old is None:
         return True
     touching = changed & (old.dependencies | static)
     if not touching:
         return False
-    table = brief.places.location.path.resolve() if brief.places is not None else None
-    return not (touching == {table} and old.place_values == _row(place) and not old.reads_whole_table)
+    unchanged: set[Path] = set()
+    partial = {read.path.resolve() for read in old.rows_read}
+    if touching & partial:
+        if hashes.rows.digests(old.rows_read) != old.rows_digest:
+            return True
+        unchanged |= partial
+    if brief.places is not None:
+        table = brief.places.location.path.resolve()
+        (unchanged.add if old.place_values == _row(place) else unchanged.discard)(table)
+    return not touching <= unchanged - old.whole_data
 
 
 def _digest(path: Path) -> str | None:
