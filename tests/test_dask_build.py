@@ -154,6 +154,18 @@ def test_an_unreachable_scheduler_is_a_clear_error_and_writes_nothing(make_proje
 
 
 @pytest.mark.slow
+def test_the_scheduler_can_be_set_for_every_build(make_project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("distributed")
+    monkeypatch.setattr(dask_scheduler, "CONNECT_SECONDS", 0.5)
+    monkeypatch.setenv("BRIEFGEN_SCHEDULER", "tcp://127.0.0.1:9")
+    project = make_project({"briefs/b.yaml": brief_yaml(["one"]), "briefs/sections/one.md": section_md("One", "Body.\n")})
+    result = run_cli(["build"], cwd=project)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("briefgen: cannot reach the Dask scheduler at tcp://127.0.0.1:9 ("), result.stderr
+    assert "BRIEFGEN_SCHEDULER" in result.stderr and not (project / "output").exists()
+
+
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_jobs_in_flight_are_bounded_by_the_window(local_build: tuple[Path, Path], cluster: Any,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:

@@ -79,7 +79,8 @@ def connect(address: str) -> Iterator[Any]:
         client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, ValueError, TypeError) as error:
         raise UsageError(Diagnostic(Severity.ERROR, None, f"cannot reach the Dask scheduler at {address} ({error})",
-                                    "check the address (tcp://HOST:8786) and that `dask scheduler` is running there; "
+                                    "check the address (tcp://HOST:8786, from --scheduler or BRIEFGEN_SCHEDULER) "
+                                    "and that `dask scheduler` is running there; "
                                     "nothing was written")) from None
     try:
         yield client

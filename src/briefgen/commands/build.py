@@ -52,9 +52,10 @@ DocxTemplateOption = Annotated[Optional[Path], typer.Option(
 
 
 SchedulerOption = Annotated[Optional[str], typer.Option(
-    "--scheduler", metavar="tcp://HOST:8786", show_default=False,
+    "--scheduler", metavar="tcp://HOST:8786", show_default=False, envvar="BRIEFGEN_SCHEDULER",
     help="Make the PDFs on the workers of this Dask scheduler (needs pip install 'briefgen[dask]'; "
-         "the workers need briefgen and the project at the same path).")]
+         "the workers need briefgen and the project at the same path). "
+         "Set BRIEFGEN_SCHEDULER to use one for every build.")]
 
 
 def build(briefs: BriefsArgument = None, audience: AudienceOption = None, output_format: FormatOption = None,
