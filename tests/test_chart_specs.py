@@ -90,7 +90,7 @@ BAD_SPECS = [
     pytest.param(GOOD.replace('format: "%Y"', 'format: "Y"'), 10, "'Y' is not a time format", id="bad-time-format"),
     pytest.param(GOOD.replace("caption: Agreements by date [@gao2021].\n", ""), 6, "has no caption", id="no-caption"),
     pytest.param(GOOD.replace("data: data/agreements.csv\n", ""), 6, "the chart has no data", id="no-data"),
-    pytest.param(GOOD.replace("data/agreements.csv", "data/agreements.xlsx"), 7, "is not a .csv or .json file",
+    pytest.param(GOOD.replace("data/agreements.csv", "data/agreements.xlsx"), 7, "is not a .csv, .tsv or .json file",
                  id="not-csv"),
     pytest.param(GOOD + "width: 9000\n", 14, "width must be a whole number of pixels", id="bad-width"),
     pytest.param("- a\n- b\n", 6, "not a mapping", id="not-a-mapping"),

@@ -12,7 +12,6 @@ file's line; so is a bad number or date, in the editions that draw its row.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import re
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from briefgen.charts.spec import ChartSpec
 from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.load.csv_text import csv_reader
 from briefgen.load.project_files import FileRefused, read_file, referenced_path
 from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.load.yaml_fields import did_you_mean
@@ -109,8 +109,8 @@ def read_chart_data(spec: ChartSpec, briefs_dir: Path, root: Path, location: Sou
 
 def read_records(raw: bytes, path: Path, diagnostics: Diagnostics
                  ) -> tuple[list[str], list[tuple[int, dict[str, str]]]] | None:
-    """The header and rows (each with its line) of a data file's bytes: CSV, or JSON when its name
-    does not end in ``.csv``; None after an error at the file's line."""
+    """The header and rows (each with its line) of a data file's bytes: JSON when its name ends in
+    ``.json``, else CSV (or TSV: :mod:`briefgen.load.csv_text`); None after an error at the file's line."""
     file = SourceLocation(path)
     try:
         text = raw.decode("utf-8-sig")
@@ -118,7 +118,9 @@ def read_records(raw: bytes, path: Path, diagnostics: Diagnostics
         line = raw.count(b"\n", 0, error.start) + 1
         diagnostics.error(file.at_line(line), "the data file is not UTF-8 text", "save it as CSV or JSON in UTF-8")
         return None
-    return _read_csv(text, file, diagnostics) if path.suffix.lower() == ".csv" else _read_json(text, file, diagnostics)
+    if path.suffix.lower() == ".json":
+        return _read_json(text, file, diagnostics)
+    return _read_csv(text, file, diagnostics)
 
 
 def rows_for_place(spec: ChartSpec, data: ChartData, value: str | None, diagnostics: Diagnostics) -> ChartData | None:
@@ -179,7 +181,7 @@ def _value(written: str, kind: str, column: str) -> tuple[Value, tuple[str, str]
 
 def _read_csv(text: str, file: SourceLocation, diagnostics: Diagnostics
               ) -> tuple[list[str], list[tuple[int, dict[str, str]]]] | None:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv_reader(text)
     try:
         header = next(reader, None)
         if not header or not any(cell.strip() for cell in header):

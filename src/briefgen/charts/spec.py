@@ -38,7 +38,7 @@ PLACE_MARKS: tuple[MarkType, ...] = ("bar", "point")
 MARK_KEYS = ("type", "point")
 CHANNEL_KEYS = ("field", "type", "title", "axis")
 AXIS_KEYS = ("format", "title")
-DATA_SUFFIXES = (".csv", ".json")
+DATA_SUFFIXES = (".csv", ".tsv", ".json")
 _URL_KEYS = frozenset({"url", "href", "$schema", "src", "image"})
 _URL_VALUE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*:|//|\\\\)")
 _NUMBER_FORMAT = re.compile(r"^(.?[<>=^])?[-+( ]?[$#]?0?\d*,?(\.\d+)?~?[eEfgGnoprsXxdc%]?$")
@@ -278,7 +278,7 @@ class _Reader:
             return None
         path = self.text(node, "data")
         if path is not None and not path.lower().endswith(DATA_SUFFIXES):
-            self.problem(node, f"data file '{path}' is not a .csv or .json file",
+            self.problem(node, f"data file '{path}' is not a .csv, .tsv or .json file",
                          "save the data as CSV (with a header row) or JSON")
             return None
         return path

@@ -20,6 +20,7 @@ from briefgen.figures.model import ColumnSpec, DataTableSpec
 from briefgen.figures.numbers import format_value, is_numeric
 from briefgen.figures.place_rows import check_match, place_value
 from briefgen.i18n import Messages
+from briefgen.load.csv_text import csv_reader
 from briefgen.load.project import BRIEFS_DIR
 from briefgen.load.project_files import FileRefused, read_file, referenced_path, resolve_inside
 from briefgen.load.text_files import MAX_FILE_BYTES
@@ -130,7 +131,7 @@ def place_rows(spec: DataTableSpec, header: list[str], body: list[tuple[int, lis
 
 
 def _read_rows(text: str, at: SourceLocation, diagnostics: Diagnostics) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    reader = csv_reader(text)
     try:
         header = [name.strip() for name in next(reader, [])]
         if not header or not any(header):

@@ -16,6 +16,7 @@ import csv
 from pathlib import Path
 
 from briefgen.errors import Diagnostics, SourceLocation
+from briefgen.load.csv_text import csv_reader
 from briefgen.load.ids import is_valid_id
 from briefgen.load.project_files import FileRefused, read_file
 from briefgen.load.text_files import MAX_FILE_BYTES
@@ -61,7 +62,7 @@ def read_places(fields: FieldReader, manifest: Path, diagnostics: Diagnostics,
 
 def _read_table(path: Path, text: str, id_spec: tuple[SourceLocation, str], name_spec: tuple[SourceLocation, str],
                 diagnostics: Diagnostics, row_problems: Diagnostics) -> PlaceTable | None:
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    reader = csv_reader(text)
     header_at = SourceLocation(path, 1)
     try:
         header = [name.strip() for name in next(reader, [])]
