@@ -87,6 +87,7 @@ class RowDigests:
         self.root = root
         self._tables: dict[Path, tuple[bytes, list[str], list[dict[str, str]]] | None] = {}
         self._ranked: dict[tuple[Path, str, int], frozenset[int]] = {}
+        self._indexes: dict[tuple[Path, str], dict[str, list[int]]] = {}
 
     def digest(self, read: RowsRead) -> str:
         table = self._table(read.path)
@@ -94,8 +95,8 @@ class RowDigests:
             return self._whole(read.path)
         _raw, header, records = table
         chosen: set[int] = set()
-        if read.column is not None:
-            chosen.update(index for index, record in enumerate(records) if record.get(read.column, "").strip() == read.value)
+        if read.column is not None and read.value is not None:
+            chosen.update(self._index(read.path, read.column, records).get(read.value, ()))
         if read.top and read.measure is not None:
             chosen |= self._top(read.path, read.measure, read.top, records)
         digest = hashlib.sha256(repr((header, len(records) > MAX_TABLE_ROWS)).encode())  # a data table's limit
@@ -106,6 +107,16 @@ class RowDigests:
     def digests(self, reads: Iterable[RowsRead]) -> str:
         """One hash of several :meth:`digest`."""
         return hashlib.sha256("\n".join(self.digest(read) for read in reads).encode()).hexdigest()
+
+    def _index(self, path: Path, column: str, records: list[dict[str, str]]) -> dict[str, list[int]]:
+        """The rows of each value of ``column``: a table of 3,000 places is scanned once, not per place."""
+        key = (path, column)
+        if key not in self._indexes:
+            found: dict[str, list[int]] = {}
+            for index, record in enumerate(records):
+                found.setdefault(record.get(column, "").strip(), []).append(index)
+            self._indexes[key] = found
+        return self._indexes[key]
 
     def _top(self, path: Path, measure: str, top: int, records: list[dict[str, str]]) -> frozenset[int]:
         key = (path, measure, top)

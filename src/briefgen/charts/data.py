@@ -129,7 +129,7 @@ def rows_for_place(spec: ChartSpec, data: ChartData, value: str | None, diagnost
     largest first. None after a bad value in a row it draws (at the data file's line); a bad value
     in a row it does not draw is left for the edition that draws it.
 
-    :func:`briefgen.build.data_rows.rows_read` names the same rows for the build cache."""
+    :class:`briefgen.build.data_rows.RowsRead` names the same rows for the build cache."""
     chosen = list(range(len(data.rows)))
     if spec.is_filter and value is not None:
         chosen = [index for index in chosen if data.keys[index] == value]

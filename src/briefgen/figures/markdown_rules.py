@@ -13,7 +13,6 @@ Each float comes out as ``figure_open`` … ``figcaption_open``, ``inline``, ``f
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import yaml
@@ -183,13 +182,6 @@ def _column(node: yaml.Node, location: SourceLocation, diagnostics: Diagnostics)
     align = reader.choice("align", _ALIGNS)
     reader.finish()
     return ColumnSpec(name, heading, column_format, align) if name else None
-
-
-def data_sources(tokens: Iterable[Token]) -> Iterator[str]:
-    """The CSV file of every data table, as written (relative to the project's ``briefs/`` folder)."""
-    for token in tokens:
-        if token.type == "data_table":
-            yield token.meta["spec"].data
 
 
 # --- after inline parsing -----------------------------------------------------------------
