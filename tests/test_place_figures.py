@@ -76,8 +76,18 @@ def svg_of(html: str) -> str:
     return match.group(1)
 
 
+PLACE_LABEL = re.compile(r'<text [^>]*font-weight="600"[^>]*>([0-9][^<]*)</text>')
+"""The place's value written beside its bar (axis titles are bold too, but are words)."""
+
+
+def place_labels(svg: str) -> list[str]:
+    return PLACE_LABEL.findall(svg)
+
+
 def differing_fills(a: str, b: str) -> list[tuple[str, str]]:
-    """The attributes that differ between two SVGs, which must be the same but for colours."""
+    """The attributes that differ between two SVGs, which must be the same but for colours (and
+    the place's value beside its bar)."""
+    a, b = PLACE_LABEL.sub("", a), PLACE_LABEL.sub("", b)
     split = re.compile(r'fill="(#[0-9a-f]+)"')
     assert split.sub('fill=""', a) == split.sub('fill=""', b), "the two drawings differ in more than colour"
     return [(x, y) for x, y in zip(split.findall(a), split.findall(b), strict=True) if x != y]
@@ -97,9 +107,12 @@ def test_highlight_is_a_field_predicate_never_an_expression() -> None:
                      ("001", "x' || true || '"))
     vega = vega_lite_spec(spec, data, chart_theme("standard"), "x' || true || '")
     theme = chart_theme("standard")
-    assert vega["encoding"]["color"] == {"condition": {"test": {"field": "place", "equal": "x' || true || '"},
+    bars, label = vega["layer"]
+    assert bars["encoding"]["color"] == {"condition": {"test": {"field": "place", "equal": "x' || true || '"},
                                                        "value": theme.accent}, "value": theme.peers}
-    assert "color" not in vega["mark"] and "transform" not in vega
+    assert label["transform"] == [{"filter": {"field": "place", "equal": "x' || true || '"}}]
+    assert "color" not in bars["mark"] and label["mark"]["type"] == "text" and "transform" not in vega
+    assert "expr" not in repr(vega) and "datum" not in repr(vega)
     assert [row["place"] for row in vega["data"]["values"]] == ["001", "x' || true || '"]
     assert theme.peers not in (theme.accent, theme.muted)
 
@@ -158,6 +171,9 @@ def test_two_places_charts_differ_only_in_which_bar_has_the_accent(make_project:
     # bars in data order (Alpha, Beta, Gamma, Delta): Alpha's and Gamma's swap colours, nothing else changes
     assert differing_fills(alpha, gamma) == [(theme.accent, theme.peers), (theme.peers, theme.accent)]
     assert alpha.count(f'fill="{theme.accent}"') == 1 and alpha.count(f'fill="{theme.peers}"') == 3
+    # the place's value beside its bar, in the edition's language: a short bar stays readable
+    assert (place_labels(alpha), place_labels(gamma)) == ((["1\xa0500"], ["3\xa0100"]) if language == "es" else
+                                                          (["1,500"], ["3,100"]))  # as the axis writes them
     html = page(project, f"b--{audience}--003")
     assert '<tr class="place-row"><td><strong>Gamma</strong></td><td><strong>' in html  # the data under the chart
     assert "Gamma among the towns." in html

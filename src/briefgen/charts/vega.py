@@ -166,9 +166,27 @@ def vega_lite_spec(spec: ChartSpec, data: ChartData, theme: ChartTheme, highligh
             "range": {"category": [theme.accent, theme.focus, theme.text, theme.muted]},
         },
     }
+    if is_highlighted and spec.mark == "bar":
+        vega["layer"] = [{"mark": vega.pop("mark"), "encoding": {"color": encoding.pop("color")}},
+                         _place_label(spec, encoding, highlight, theme, label)]
     if spec.title:
         vega["title"] = spec.title
     return vega
+
+
+def _place_label(spec: ChartSpec, encoding: dict[str, Any], highlight: str | None, theme: ChartTheme,
+                 size: int) -> dict[str, Any]:
+    """A layer writing the place's value beside its bar, which may be too short to see (a county
+    of 2,568 people among counties of millions). The place is picked by a field predicate."""
+    measure = spec.measure
+    along = next(name for name, entry in encoding.items() if name != "color" and entry["field"] == _key(
+        spec.channels.index(measure)))
+    number_format = measure.axis.format or ",~r"
+    mark: dict[str, Any] = {"type": "text", "color": theme.text, "fontSize": size, "fontWeight": 600}
+    mark.update({"align": "left", "baseline": "middle", "dx": 4} if along == "x" else
+                {"align": "center", "baseline": "bottom", "dy": -4})
+    return {"transform": [{"filter": {"field": PLACE_FIELD, "equal": highlight}}], "mark": mark,
+            "encoding": {"text": {"field": encoding[along]["field"], "type": "quantitative", "format": number_format}}}
 
 
 def _key(index: int) -> str:
