@@ -221,13 +221,25 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=100, help="words per synthetic section")
     parser.add_argument("--place-rows", type=int, default=0,
                         help="rows 7 (editions from rows, synthetic places; see bench_places.py): rows of the table (0: skip)")
+    parser.add_argument("--place-audiences", type=int, default=2, choices=(1, 2, 3),
+                        help="rows 7: audiences of the place brief (editions = rows × audiences)")
     parser.add_argument("--dask-briefs", type=int, default=20, help="briefs of the synthetic project for row 7 (Dask)")
     parser.add_argument("--dask-runs", type=int, default=1, help="runs per cell for row 7 (Dask)")
-    parser.add_argument("--only-dask", action="store_true", help="measure row 7 only (needs pip install 'briefgen[dask]')")
+    parser.add_argument("--only-dask", action="store_true",
+                        help="measure row 7 only: the Dask row, and with --place-rows the place rows "
+                             "(needs pip install 'briefgen[dask]')")
     args = parser.parse_args()
     if args.only_dask:
         with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as scratch_name:
-            print_table(*dask_rows(args, Path(scratch_name)))
+            table, notes = dask_rows(args, Path(scratch_name))
+            if args.place_rows:  # with their own cluster row, on the place editions
+                from bench_places import place_rows
+
+                place_table, place_notes = place_rows(Path(scratch_name) / "places", args.place_rows,
+                                                      max(1, args.place_rows // 4), args.place_audiences,
+                                                      args.scale_runs, ["html", "pdf"])
+                table, notes = table + place_table, notes + place_notes
+            print_table(table, notes)
         return
     pandoc = shutil.which("pandoc")
     try:
@@ -389,8 +401,8 @@ def main() -> None:
         if args.place_rows:  # 7. editions from rows (benchmarks/bench_places.py)
             from bench_places import place_rows
 
-            place_table, place_notes = place_rows(scratch / "places", args.place_rows, max(1, args.place_rows // 4), 1,
-                                                  args.scale_runs, ["html", "pdf"])
+            place_table, place_notes = place_rows(scratch / "places", args.place_rows, max(1, args.place_rows // 4),
+                                                  args.place_audiences, args.scale_runs, ["html", "pdf"])
             rows += place_table
             notes += place_notes
         notes.append(f"{pandoc_version}; WeasyPrint CLI for the floor uses briefgen's PDF variant (pdf/ua-1); "
