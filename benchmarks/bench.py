@@ -233,11 +233,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as scratch_name:
             table, notes = dask_rows(args, Path(scratch_name))
             if args.place_rows:  # with their own cluster row, on the place editions
-                from bench_places import place_rows
-
-                place_table, place_notes = place_rows(Path(scratch_name) / "places", args.place_rows,
-                                                      max(1, args.place_rows // 4), args.place_audiences,
-                                                      args.scale_runs, ["html", "pdf"])
+                place_table, place_notes = place_rows_of(args, Path(scratch_name))
                 table, notes = table + place_table, notes + place_notes
             print_table(table, notes)
         return
@@ -399,10 +395,7 @@ def main() -> None:
         rows.append(Row(6, "briefgen --help / python -c 'import typer'", fmt(r6["help"].median), fmt(r6["typer"].median),
                         ratio, "≤ 1.5", ratio <= 1.5))
         if args.place_rows:  # 7. editions from rows (benchmarks/bench_places.py)
-            from bench_places import place_rows
-
-            place_table, place_notes = place_rows(scratch / "places", args.place_rows, max(1, args.place_rows // 4),
-                                                  args.place_audiences, args.scale_runs, ["html", "pdf"])
+            place_table, place_notes = place_rows_of(args, scratch)
             rows += place_table
             notes += place_notes
         notes.append(f"{pandoc_version}; WeasyPrint CLI for the floor uses briefgen's PDF variant (pdf/ua-1); "
@@ -449,6 +442,15 @@ def dask_rows(args: argparse.Namespace, scratch: Path) -> tuple[list[Row], list[
             f"cluster's scheduler runs in this process and its two workers on the same CPUs as the local pool; "
             f"{measured['dask'].median / editions:.2f} s an edition on the cluster")
     return [row], [note]
+
+
+def place_rows_of(args: argparse.Namespace, scratch: Path) -> tuple[list[Row], list[str]]:
+    """Rows 7 on editions from rows (benchmarks/bench_places.py): ``--place-rows`` rows ×
+    ``--place-audiences`` audiences, HTML+PDF, memory compared with a quarter of the rows."""
+    from bench_places import place_rows
+
+    return place_rows(scratch / "places", args.place_rows, max(1, args.place_rows // 4), args.place_audiences,
+                      args.scale_runs, ["html", "pdf"])
 
 
 def _editions_using(project: Path, section_id: str) -> int:
