@@ -502,7 +502,7 @@ def print_table(rows: list[Row], notes: list[str]) -> None:
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:
         met = "" if row.is_met is None else ("yes" if row.is_met else "**no**")
-        ratio = f"{row.ratio:.2f}×" if row.ratio else ""
+        ratio = "" if not row.ratio else f"{row.ratio:.2f}×" if row.ratio >= 0.1 else f"{row.ratio:.2g}×"  # 0.0077×
         print(f"| {row.number} | {row.what} | {row.briefgen} | {row.other} | {ratio} | {row.target} | {met} |")
     print()
     for note in notes:
