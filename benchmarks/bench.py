@@ -221,13 +221,21 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=100, help="words per synthetic section")
     parser.add_argument("--place-rows", type=int, default=0,
                         help="rows 7 (editions from rows, synthetic places; see bench_places.py): rows of the table (0: skip)")
+    parser.add_argument("--place-audiences", type=int, default=2, choices=(1, 2, 3),
+                        help="rows 7: audiences of the place brief (editions = rows × audiences)")
     parser.add_argument("--dask-briefs", type=int, default=20, help="briefs of the synthetic project for row 7 (Dask)")
     parser.add_argument("--dask-runs", type=int, default=1, help="runs per cell for row 7 (Dask)")
-    parser.add_argument("--only-dask", action="store_true", help="measure row 7 only (needs pip install 'briefgen[dask]')")
+    parser.add_argument("--only-dask", action="store_true",
+                        help="measure row 7 only: the Dask row, and with --place-rows the place rows "
+                             "(needs pip install 'briefgen[dask]')")
     args = parser.parse_args()
     if args.only_dask:
         with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as scratch_name:
-            print_table(*dask_rows(args, Path(scratch_name)))
+            table, notes = dask_rows(args, Path(scratch_name))
+            if args.place_rows:  # with their own cluster row, on the place editions
+                place_table, place_notes = place_rows_of(args, Path(scratch_name))
+                table, notes = table + place_table, notes + place_notes
+            print_table(table, notes)
         return
     pandoc = shutil.which("pandoc")
     try:
@@ -387,10 +395,7 @@ def main() -> None:
         rows.append(Row(6, "briefgen --help / python -c 'import typer'", fmt(r6["help"].median), fmt(r6["typer"].median),
                         ratio, "≤ 1.5", ratio <= 1.5))
         if args.place_rows:  # 7. editions from rows (benchmarks/bench_places.py)
-            from bench_places import place_rows
-
-            place_table, place_notes = place_rows(scratch / "places", args.place_rows, max(1, args.place_rows // 4), 1,
-                                                  args.scale_runs, ["html", "pdf"])
+            place_table, place_notes = place_rows_of(args, scratch)
             rows += place_table
             notes += place_notes
         notes.append(f"{pandoc_version}; WeasyPrint CLI for the floor uses briefgen's PDF variant (pdf/ua-1); "
@@ -437,6 +442,15 @@ def dask_rows(args: argparse.Namespace, scratch: Path) -> tuple[list[Row], list[
             f"cluster's scheduler runs in this process and its two workers on the same CPUs as the local pool; "
             f"{measured['dask'].median / editions:.2f} s an edition on the cluster")
     return [row], [note]
+
+
+def place_rows_of(args: argparse.Namespace, scratch: Path) -> tuple[list[Row], list[str]]:
+    """Rows 7 on editions from rows (benchmarks/bench_places.py): ``--place-rows`` rows ×
+    ``--place-audiences`` audiences, HTML+PDF, memory compared with a quarter of the rows."""
+    from bench_places import place_rows
+
+    return place_rows(scratch / "places", args.place_rows, max(1, args.place_rows // 4), args.place_audiences,
+                      args.scale_runs, ["html", "pdf"])
 
 
 def _editions_using(project: Path, section_id: str) -> int:
@@ -488,7 +502,7 @@ def print_table(rows: list[Row], notes: list[str]) -> None:
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:
         met = "" if row.is_met is None else ("yes" if row.is_met else "**no**")
-        ratio = f"{row.ratio:.2f}×" if row.ratio else ""
+        ratio = "" if not row.ratio else f"{row.ratio:.2f}×" if row.ratio >= 0.1 else f"{row.ratio:.2g}×"  # 0.0077×
         print(f"| {row.number} | {row.what} | {row.briefgen} | {row.other} | {ratio} | {row.target} | {met} |")
     print()
     for note in notes:

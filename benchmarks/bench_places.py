@@ -5,9 +5,16 @@ figures made up by a seeded random generator, not real places), two sections wit
 placeholders and ``when`` blocks, and ``--audiences`` audiences. Rows measured:
 
 7a. all place editions (or ``--speedup-rows`` rows' editions), --force, cold output folder: 1 job / 2 jobs;
-7b. peak memory (all processes) of the cold 2-job build: ``--rows`` rows / ``--small-rows`` rows (target flat);
-7c. one row's figures changed, then built again / the cold build (target ≤ 0.01×);
-7d. nothing changed, built again / the cold build.
+7b. the same editions on a two-worker Dask ``LocalCluster`` (``build --scheduler``) / the local pool of
+    2 jobs, and whether the cluster's files are byte for byte the local build's (needs
+    ``pip install 'briefgen[dask]'``; ``--no-dask`` skips it);
+7c. peak memory (all processes) of the cold 2-job build: ``--rows`` rows / ``--small-rows`` rows (target flat);
+7d. one row's figures changed, then built again / the cold build (target ≤ 0.01×);
+7e. nothing changed, built again / the cold build.
+
+When the 1 job / 2 jobs row builds the whole table (the default), its 2-job builds are the cold
+builds rows 7c-7e compare with, so the large table is laid out cold three times (1 job, 2 jobs,
+the cluster), not four.
 
 It also checks, in process, that each section is parsed once per audience whatever the number
 of rows. Run ``.venv/bin/python benchmarks/bench_places.py --help`` (``bench.py --place-rows N``
@@ -21,10 +28,12 @@ import random
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import BRIEFGEN, REPO, Row, fmt, interleave, print_table, run  # noqa: E402
+from bench import BRIEFGEN, REPO, Measured, Row, fmt, interleave, load_average, print_table, run  # noqa: E402
 
 AUDIENCES = ("county-officials", "press", "community-groups")
 SECTION_ONE = """---
@@ -99,42 +108,93 @@ def parses_per_audience(project: Path) -> tuple[int, int]:
 
 
 def place_rows(scratch: Path, rows: int, small_rows: int, audiences: int, runs: int, formats: list[str],
-               speedup_rows: int | None = None) -> tuple[list[Row], list[str]]:
+               speedup_rows: int | None = None, is_dask: bool = True) -> tuple[list[Row], list[str]]:
     """Rows 7. ``speedup_rows``: rows of the table the 1 job / 2 jobs row builds (default ``rows``;
-    fewer makes that row affordable with PDFs on a small machine)."""
+    fewer makes that row affordable with PDFs on a small machine). ``is_dask``: add the cluster row
+    (skipped with a note when distributed is not installed)."""
     big = make_places_project(scratch / "big", rows, audiences)
     small = make_places_project(scratch / "small", small_rows, audiences)
-    speed = big if not speedup_rows or speedup_rows == rows else make_places_project(scratch / "speed", speedup_rows,
-                                                                                   audiences)
+    is_whole = not speedup_rows or speedup_rows == rows
+    speed = big if is_whole else make_places_project(scratch / "speed", speedup_rows or rows, audiences)
     speed_rows = speedup_rows or rows
-    editions = rows * audiences
+    editions, speed_editions = rows * audiences, (speedup_rows or rows) * audiences
     fmt_args = [arg for name in formats for arg in ("-f", name)]
+    expect_all = f"{speed_editions} edition(s) built"
     count = 0
 
-    def cold(jobs: int) -> list[str]:
+    def fresh() -> Path:
         nonlocal count
         count += 1
-        out = scratch / f"out-{count}"
-        return [*BRIEFGEN, "build", *fmt_args, "-j", str(jobs), "-q", "--force", "-o", str(out)]
+        return scratch / f"out-{count}"
+
+    def cold(jobs: int) -> list[str]:  # not -q: the count of editions built is checked
+        return [*BRIEFGEN, "build", *fmt_args, "-j", str(jobs), "--force", "-o", str(fresh())]
 
     def clean() -> None:
         for path in scratch.glob("out-*"):
             shutil.rmtree(path)
 
-    # 7c first: the cold build of the large table, into the folder the one-row change is built in again
+    # The 2-job builds go into the folder the one-row change is built in again (emptied first, so
+    # each is cold); its files are also what the cluster's are compared with.
     output = scratch / "incremental"
     base = [*BRIEFGEN, "build", *fmt_args, "-j", "2", "-o", str(output)]
-    first = interleave(1, {"cold": lambda m: run([*base, "-q"], big, m, is_sampled=True)})["cold"]
-    small_cold = interleave(1, {"small": lambda m: run(cold(2), small, m, prepare=clean, is_sampled=True)})["small"]
-    built = interleave(runs, {
-        "j1": lambda m: run(cold(1), speed, m, prepare=clean),
-        "j2": lambda m: run(cold(2), speed, m, prepare=clean),
-    })
-    clean()
+
+    def empty_output() -> None:
+        clean()
+        shutil.rmtree(output, ignore_errors=True)
+
+    cluster = _cluster_factory() if is_dask else None
+    dask_out = scratch / "dask-cluster"
+
+    def on_cluster(m: Measured) -> None:
+        assert cluster is not None
+        shutil.rmtree(dask_out, ignore_errors=True)
+        with cluster() as running:  # started and stopped outside the timed command
+            run([*BRIEFGEN, "build", *fmt_args, "--force", "--scheduler", running.scheduler_address, "-o",
+                 str(dask_out)], speed, m, prepare=clean, expect=expect_all)
+
+    local = output if is_whole else scratch / "speed-local"
+
+    def empty_local() -> None:
+        clean()
+        shutil.rmtree(local, ignore_errors=True)
+
+    cases: dict[str, Callable[[Measured], object]] = {
+        "j1": lambda m: run(cold(1), speed, m, prepare=empty_local, expect=expect_all),
+        "j2": lambda m: run([*BRIEFGEN, "build", *fmt_args, "-j", "2", "--force", "-o", str(local)], speed, m,
+                            prepare=empty_local, expect=expect_all, is_sampled=is_whole),
+    }
+    if cluster is not None:
+        cases["dask"] = on_cluster
+    built = interleave(runs, cases)
     speedup = built["j1"].median / built["j2"].median
-    out: list[Row] = [Row(7, f"{speed_rows * audiences} place editions ({speed_rows} rows × {audiences} audience(s), "
+    out: list[Row] = [Row(7, f"{speed_editions} place editions ({speed_rows} rows × {audiences} audience(s), "
                              f"{'+'.join(formats)}), --force: 1 job / 2 jobs (speed-up {speedup:.2f}×)",
                           fmt(built["j1"].median), fmt(built["j2"].median), speedup, "≥ 1.7", speedup >= 1.7)]
+    notes: list[str] = []
+    if "dask" in built:
+        same = _same_files(dask_out, local)
+        ratio = built["dask"].median / built["j2"].median
+        out.append(Row(7, f"  the same {speed_editions} editions, --force: 2-worker Dask LocalCluster / local pool of "
+                          f"2 jobs ({'byte-identical files' if same else '**files differ**'})",
+                       fmt(built["dask"].median), fmt(built["j2"].median), ratio, "≤ 1.25", ratio <= 1.25 and same))
+        notes.append(f"row 7 (Dask): LocalCluster(n_workers=2, processes=True, threads_per_worker=1) started before "
+                     f"and stopped after each timed build; {built['dask'].median / speed_editions:.2f} s an edition "
+                     f"on the cluster, {built['j2'].median / speed_editions:.2f} s with 2 local jobs, "
+                     f"{built['j1'].median / speed_editions:.2f} s with 1.")
+    elif is_dask:
+        notes.append("row 7 (Dask): not measured (pip install 'briefgen[dask]').")
+    clean()
+    shutil.rmtree(dask_out, ignore_errors=True)
+    if not is_whole:
+        shutil.rmtree(local)
+    if is_whole:
+        first = built["j2"]
+    else:  # the cold build of the large table, into the folder the one-row change is built in again
+        first = interleave(1, {"cold": lambda m: run([*base, "-q"], big, m, prepare=empty_output, is_sampled=True)}
+                           )["cold"]
+    small_cold = interleave(1, {"small": lambda m: run(cold(2), small, m, prepare=clean, is_sampled=True)})["small"]
+    clean()
     growth = first.peak_mib / small_cold.peak_mib
     out.append(Row(7, f"  peak memory (all processes), cold build, 2 jobs: {rows} rows / {small_rows} rows",
                    f"{first.peak_mib:.0f} MiB", f"{small_cold.peak_mib:.0f} MiB", growth, "flat", growth <= 1.25))
@@ -160,25 +220,46 @@ def place_rows(scratch: Path, rows: int, small_rows: int, audiences: int, runs: 
     out.append(Row(7, f"  nothing changed, built again / the cold build of all {editions}", fmt(noop.median),
                    fmt(first.median), ratio, "≤ 0.01", ratio <= 0.01))
     parsed, assembled = parses_per_audience(small)
-    notes = [f"rows 7: SYNTHETIC places (invented ids, names and figures, seeded); {parsed} texts parsed for "
-             f"{assembled} editions assembled in process ({small_rows} rows × {audiences} audience(s)): each text is "
-             "parsed once per audience, not per row."]
+    notes.insert(0, f"rows 7: SYNTHETIC places (invented ids, names and figures, seeded); {parsed} texts parsed for "
+                    f"{assembled} editions assembled in process ({small_rows} rows × {audiences} audience(s)): each "
+                    "text is parsed once per audience, not per row.")
     return out, notes
+
+
+def _cluster_factory() -> Callable[[], Any] | None:
+    """A function that starts a two-worker Dask ``LocalCluster`` (one process, one thread each), or
+    None when distributed is not installed."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        return None
+    return lambda: LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None)
+
+
+def _same_files(made: Path, reference: Path) -> bool:
+    """Whether ``made`` has every file ``reference`` has (top level: the editions and the index) with
+    the same bytes."""
+    files = [path for path in reference.iterdir() if path.is_file()]
+    return bool(files) and all((made / path.name).is_file() and (made / path.name).read_bytes() == path.read_bytes()
+                               for path in files)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1000, help="rows (places) of the large synthetic table")
     parser.add_argument("--small-rows", type=int, default=250, help="rows of the table memory is compared with")
-    parser.add_argument("--audiences", type=int, default=1, choices=(1, 2, 3), help="audiences of the brief")
+    parser.add_argument("--audiences", type=int, default=2, choices=(1, 2, 3), help="audiences of the brief")
     parser.add_argument("--runs", type=int, default=1, help="runs per cell")
     parser.add_argument("--format", action="append", dest="formats", help="formats built (default: html and pdf)")
     parser.add_argument("--speedup-rows", type=int, default=0,
                         help="rows of the table the 1 job / 2 jobs row builds (default: --rows)")
+    parser.add_argument("--no-dask", action="store_true", help="skip the 2-worker Dask LocalCluster row")
     args = parser.parse_args()
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-places-") as scratch:
         rows, notes = place_rows(Path(scratch), args.rows, args.small_rows, args.audiences, args.runs,
-                                 args.formats or ["html", "pdf"], args.speedup_rows or None)
+                                 args.formats or ["html", "pdf"], args.speedup_rows or None, not args.no_dask)
+    notes.append(f"load average (1, 5, 15 min) before: {load_before}; after: {load_average()}.")
     print_table(rows, notes)
     print(f"- briefgen from {REPO}")
 
