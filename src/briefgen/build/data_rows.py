@@ -20,15 +20,16 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefgen.charts.data import data_path, number, read_records
-from briefgen.charts.markdown_rule import chart_of
-from briefgen.errors import Diagnostics
-from briefgen.figures.data_tables import MAX_TABLE_ROWS
-from briefgen.figures.model import DataTableSpec
 from briefgen.load.project_files import FileRefused, read_file, referenced_path
 from briefgen.load.text_files import MAX_FILE_BYTES
-from briefgen.model import Edition
+
+if TYPE_CHECKING:
+    from briefgen.model import Edition
+
+# The chart and table modules (and the Markdown parser behind them) are imported by the functions
+# that need them: a build with nothing to do reads RowsRead from its cache and imports none of them.
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,10 @@ class RowsRead:
 
 def data_reads(edition: Edition) -> tuple[tuple[Path, ...], tuple[RowsRead, ...]]:
     """The data files an edition's charts and data tables read whole, and the rows it reads of the others."""
+    from briefgen.charts.data import data_path
+    from briefgen.charts.markdown_rule import chart_of
+    from briefgen.figures.model import DataTableSpec
+
     whole: dict[Path, None] = {}
     rows: dict[RowsRead, None] = {}
     briefs_dir = edition.brief.location.path.parent  # manifests sit in briefs/, which data files are named from
@@ -90,6 +95,8 @@ class RowDigests:
         self._indexes: dict[tuple[Path, str], dict[str, list[int]]] = {}
 
     def digest(self, read: RowsRead) -> str:
+        from briefgen.figures.model import MAX_TABLE_ROWS
+
         table = self._table(read.path)
         if table is None:
             return self._whole(read.path)
@@ -121,6 +128,8 @@ class RowDigests:
     def _top(self, path: Path, measure: str, top: int, records: list[dict[str, str]]) -> frozenset[int]:
         key = (path, measure, top)
         if key not in self._ranked:
+            from briefgen.charts.data import number
+
             sizes = [number(record.get(measure, "").strip()) for record in records]
             largest = [-math.inf if size is None else size for size in sizes]
             ranked = sorted(range(len(records)), key=lambda index: (-largest[index], index))
@@ -129,6 +138,9 @@ class RowDigests:
 
     def _table(self, path: Path) -> tuple[bytes, list[str], list[dict[str, str]]] | None:
         if path not in self._tables:
+            from briefgen.charts.data import read_records
+            from briefgen.errors import Diagnostics
+
             self._tables[path] = None
             try:
                 raw = read_file(path, self.root, MAX_FILE_BYTES)

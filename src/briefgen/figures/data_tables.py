@@ -16,7 +16,7 @@ from pathlib import Path
 from markdown_it.common.utils import escapeHtml as escape_html
 
 from briefgen.errors import Diagnostics, SourceLocation
-from briefgen.figures.model import ColumnSpec, DataTableSpec
+from briefgen.figures.model import MAX_TABLE_ROWS, ColumnSpec, DataTableSpec
 from briefgen.figures.numbers import format_value, is_numeric
 from briefgen.figures.place_rows import check_match, place_value
 from briefgen.i18n import Messages
@@ -27,8 +27,6 @@ from briefgen.load.text_files import MAX_FILE_BYTES
 from briefgen.load.yaml_fields import did_you_mean
 from briefgen.model import Place
 
-MAX_TABLE_ROWS = 1000
-"""Most rows a data table prints (about 25 pages); a brief's table is a few dozen."""
 _OUTSIDE_HINT = "put the CSV inside the project and name it relative to the briefs/ folder, e.g. data/costs.csv"
 
 

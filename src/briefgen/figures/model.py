@@ -7,6 +7,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+MAX_TABLE_ROWS = 1000
+"""Most rows a data table prints (about 25 pages); a brief's table is a few dozen."""
+
 FloatKind = Literal["fig", "tbl"]
 ColumnFormat = Literal["text", "number", "percent", "currency", "date"]
 Align = Literal["left", "center", "right"]
