@@ -16,7 +16,6 @@ that cannot be read as a table counts whole: every edition reading it is rebuilt
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,12 +127,10 @@ class RowDigests:
     def _top(self, path: Path, measure: str, top: int, records: list[dict[str, str]]) -> frozenset[int]:
         key = (path, measure, top)
         if key not in self._ranked:
-            from briefgen.charts.data import number
+            from briefgen.charts.data import largest_first, number
 
             sizes = [number(record.get(measure, "").strip()) for record in records]
-            largest = [-math.inf if size is None else size for size in sizes]
-            ranked = sorted(range(len(records)), key=lambda index: (-largest[index], index))
-            self._ranked[key] = frozenset(ranked[:top])
+            self._ranked[key] = frozenset(largest_first(range(len(records)), sizes)[:top])
         return self._ranked[key]
 
     def _table(self, path: Path) -> tuple[bytes, list[str], list[dict[str, str]]] | None:

@@ -15,6 +15,7 @@ import csv
 import json
 import math
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,12 +136,7 @@ def rows_for_place(spec: ChartSpec, data: ChartData, value: str | None, diagnost
         chosen = [index for index in chosen if data.keys[index] == value]
     if spec.top is not None:
         measure = spec.channels.index(spec.measure)
-
-        def size(index: int) -> float:
-            number = data.rows[index][measure]
-            return number if isinstance(number, float) else -math.inf
-
-        ranked = sorted(chosen, key=lambda index: (-size(index), index))
+        ranked = largest_first(chosen, [row[measure] for row in data.rows])
         kept = set(ranked[:spec.top])
         if value is not None and spec.place_column is not None:
             kept.update(index for index in ranked if data.keys[index] == value)
@@ -153,6 +149,17 @@ def rows_for_place(spec: ChartSpec, data: ChartData, value: str | None, diagnost
         return None
     return ChartData(data.path, data.raw, data.columns, tuple(data.rows[i] for i in chosen),
                      tuple(data.texts[i] for i in chosen), tuple(data.keys[i] for i in chosen) if data.keys else ())
+
+
+def largest_first(indexes: Iterable[int], values: Sequence[Value]) -> list[int]:
+    """``indexes`` in the order ``top: N`` ranks their rows: by value, largest first (a row
+    without a number last), ties in file order. The build cache ranks rows the same way
+    (:class:`briefgen.build.data_rows.RowDigests`)."""
+    def size(index: int) -> float:
+        value = values[index]
+        return value if isinstance(value, float) else -math.inf
+
+    return sorted(indexes, key=lambda index: (-size(index), index))
 
 
 def number(written: str) -> float | None:
